@@ -1,0 +1,96 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings every target shares: Swift 6 language mode (strict concurrency) plus the
+/// habits Hummingbird uses to keep `any` visible and imports honest.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "cxd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cxd", targets: ["cxd"]),
+        .library(name: "CXCore", targets: ["CXCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // Pure domain: workflows, initiatives, calendars, the state machine. No I/O, no clock.
+        .target(name: "CXCore", swiftSettings: swiftSettings),
+        // YAML → CXCore values, with diagnostics that name file:line:column.
+        .target(
+            name: "CXConfig",
+            dependencies: ["CXCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // SQLite through GRDB: migrations, records, the outbox.
+        .target(
+            name: "CXStore",
+            dependencies: ["CXCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The notifier protocol, its registry and the `file` notifier.
+        .target(
+            name: "CXNotifiers",
+            dependencies: ["CXCore", "CXStore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // The engine (config + store + core) and the long-running services.
+        .target(
+            name: "CXDaemon",
+            dependencies: [
+                "CXCore", "CXConfig", "CXStore", "CXNotifiers",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "cxd",
+            dependencies: [
+                "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXNotifiers",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CXTestSupport",
+            dependencies: ["CXCore", "CXConfig", "CXStore", "CXDaemon"],
+            path: "Tests/CXTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CXCoreTests",
+            dependencies: ["CXCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CXConfigTests",
+            dependencies: ["CXConfig", "CXCore", "CXTestSupport"],
+            resources: [.copy("Corpus")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CXStoreTests",
+            dependencies: ["CXStore", "CXCore", "CXTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CXDaemonTests",
+            dependencies: ["CXDaemon", "CXCore", "CXConfig", "CXStore", "CXNotifiers", "CXTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

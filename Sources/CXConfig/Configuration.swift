@@ -1,0 +1,150 @@
+import CXCore
+import Foundation
+
+/// Everything cxd reads from YAML, validated and cross-checked: `config/cxd.yaml` and the
+/// people, workflow and initiative files it names.
+public struct Configuration: Sendable {
+    /// The main configuration file, as given.
+    public var file: String
+    /// Absolute path of the SQLite database (relative paths are resolved against the folder of
+    /// the main configuration file).
+    public var databasePath: String
+    public var defaultTimeZone: TimeZone
+    public var calendar: WorkCalendar
+    /// Reminders found later than this after their time are coalesced into one digest.
+    public var downtimeGrace: WorkDuration
+    /// In file order.
+    public var notifiers: [NotifierConfig]
+    public var routes: RouteTable
+    public var people: [PersonID: Person]
+    public var workflows: [WorkflowID: Workflow]
+    public var initiatives: [InitiativeID: InitiativeDefinition]
+
+    public init(
+        file: String, databasePath: String, defaultTimeZone: TimeZone, calendar: WorkCalendar,
+        downtimeGrace: WorkDuration, notifiers: [NotifierConfig], routes: RouteTable,
+        people: [PersonID: Person], workflows: [WorkflowID: Workflow], initiatives: [InitiativeID: InitiativeDefinition]
+    ) {
+        self.file = file
+        self.databasePath = databasePath
+        self.defaultTimeZone = defaultTimeZone
+        self.calendar = calendar
+        self.downtimeGrace = downtimeGrace
+        self.notifiers = notifiers
+        self.routes = routes
+        self.people = people
+        self.workflows = workflows
+        self.initiatives = initiatives
+    }
+
+    /// The state machine's context for one initiative.
+    public func context(for id: InitiativeID) -> InitiativeContext? {
+        guard let definition = initiatives[id], let workflow = workflows[definition.workflow] else { return nil }
+        return InitiativeContext(
+            definition: definition, workflow: workflow, people: people, calendar: calendar,
+            defaultTimeZone: defaultTimeZone)
+    }
+}
+
+/// A named notifier instance (`notifiers: {log: {type: file, path: …}}`).
+public struct NotifierConfig: Sendable, Equatable {
+    public var name: String
+    public var type: String
+    /// The options besides `type`, checked against the type's schema. Options of kind `path`
+    /// are already resolved to absolute paths.
+    public var options: [String: Document]
+
+    public init(name: String, type: String, options: [String: Document]) {
+        self.name = name
+        self.type = type
+        self.options = options
+    }
+}
+
+/// What a notifier type accepts besides `type:`; each type registers one (CXNotifiers).
+public struct NotifierOptionSchema: Sendable {
+    public enum Kind: Sendable, Equatable {
+        case string
+        /// A file path, resolved against the configuration file's folder.
+        case path
+        case integer
+        case boolean
+        case duration
+        case stringList
+    }
+
+    public var required: [String: Kind]
+    public var optional: [String: Kind]
+
+    public init(required: [String: Kind], optional: [String: Kind] = [:]) {
+        self.required = required
+        self.optional = optional
+    }
+}
+
+/// Which notifiers a notification goes to: the first rule that matches, else the default.
+public struct RouteTable: Sendable, Equatable {
+    public struct Rule: Sendable, Equatable {
+        /// Event kinds (`step.overdue`); nil matches every kind.
+        public var events: [String]?
+        public var initiatives: [InitiativeID]?
+        /// Matches initiatives carrying any of these labels.
+        public var labels: [String]?
+        public var notifiers: [String]
+
+        public init(events: [String]? = nil, initiatives: [InitiativeID]? = nil, labels: [String]? = nil, notifiers: [String]) {
+            self.events = events
+            self.initiatives = initiatives
+            self.labels = labels
+            self.notifiers = notifiers
+        }
+
+        public func matches(event: String, initiative: InitiativeID, labels initiativeLabels: [String]) -> Bool {
+            if let events, !events.contains(event) { return false }
+            if let initiatives, !initiatives.contains(initiative) { return false }
+            if let labels, !labels.contains(where: initiativeLabels.contains) { return false }
+            return true
+        }
+    }
+
+    public var rules: [Rule]
+    public var defaultNotifiers: [String]
+
+    public init(rules: [Rule], defaultNotifiers: [String]) {
+        self.rules = rules
+        self.defaultNotifiers = defaultNotifiers
+    }
+
+    public func notifiers(event: String, initiative: InitiativeID, labels: [String]) -> [String] {
+        rules.first { $0.matches(event: event, initiative: initiative, labels: labels) }?.notifiers ?? defaultNotifiers
+    }
+}
+
+/// One problem in the configuration, located in its file.
+public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+
+    public init(file: String, line: Int, column: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    /// `path:line:column: message`, the format editors and CI logs understand.
+    public var description: String { "\(file):\(line):\(column): \(message)" }
+}
+
+/// Every problem found while loading, all at once, in file order.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+
+    public init(diagnostics: [Diagnostic]) {
+        self.diagnostics = diagnostics
+    }
+
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}

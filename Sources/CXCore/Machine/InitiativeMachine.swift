@@ -1,0 +1,259 @@
+import Foundation
+
+/// The pure state machine of one initiative: `handle(event, at: now, in: context)` changes the
+/// state and returns the effects. It never reads a clock and never performs I/O.
+public struct InitiativeMachine: Sendable, Equatable {
+    public private(set) var state: InitiativeState
+
+    public init(state: InitiativeState) {
+        self.state = state
+    }
+
+    /// Applies `event` at `now`. On error the state is unchanged.
+    public mutating func handle(
+        _ event: InitiativeEvent, at now: Date, in context: InitiativeContext
+    ) throws(TransitionError) -> [Effect] {
+        var next = self
+        var effects: [Effect] = []
+        try next.apply(event, at: now, in: context, effects: &effects)
+        self = next
+        return effects
+    }
+
+    /// The next instant at which `advance` would do something, or nil when only people can move
+    /// this initiative on.
+    public func nextWake(in context: InitiativeContext) -> Date? {
+        switch state.phase {
+        case .pending: return context.startInstant
+        case .active:
+            guard let run = state.openRun, let step = context.workflow.step(run.stepID) else { return nil }
+            return ReminderSchedule(run: run, policy: step.reminders, context: context).upcoming.first?.deliverAt
+        case .paused, .completed, .archived: return nil
+        }
+    }
+
+    // MARK: - Events
+
+    private mutating func apply(
+        _ event: InitiativeEvent, at now: Date, in context: InitiativeContext, effects: inout [Effect]
+    ) throws(TransitionError) {
+        switch event {
+        case .advance:
+            try advance(to: now, in: context, effects: &effects)
+        case .complete(let step, let actor, let note):
+            try complete(step: step, by: actor, note: note, at: now, in: context, effects: &effects)
+        case .reopen(let step, let actor, let note):
+            try reopen(step: step, by: actor, note: note, at: now, in: context, effects: &effects)
+        case .pause(let actor, let note):
+            guard state.phase != .paused else { throw .alreadyPaused(state.id) }
+            let run = try openRun(in: context, at: now)
+            state.phase = .paused
+            state.pausedAt = now
+            record("initiative.paused", at: now, actor: actor, run: run, note: note, effects: &effects)
+        case .resume(let actor):
+            guard state.phase == .paused, var run = state.openRun, let pausedAt = state.pausedAt else {
+                throw .notPaused(state.id)
+            }
+            let paused = now.timeIntervalSince(pausedAt)
+            run.dueAt += paused
+            for index in run.reminders.levels.indices {
+                run.reminders.levels[index].lastSentAt? += paused
+            }
+            run.reminders.snoozedUntil? += paused
+            state.openRun = run
+            state.phase = .active
+            state.pausedAt = nil
+            record(
+                "initiative.resumed", at: now, actor: actor, run: run,
+                details: ["due": Timestamp.iso(run.dueAt)], effects: &effects)
+        case .acknowledge(let actor):
+            var run = try openRun(in: context, at: now)
+            guard let level = run.reminders.currentLevel, !run.reminders.acknowledged.contains(level) else {
+                throw .nothingToAcknowledge(state.id)
+            }
+            run.reminders.acknowledged.insert(level)
+            state.openRun = run
+            record("reminder.acknowledged", at: now, actor: actor, run: run, details: ["level": String(level)], effects: &effects)
+        case .snooze(let until, let actor):
+            var run = try openRun(in: context, at: now)
+            run.reminders.snoozedUntil = max(until, now)
+            state.openRun = run
+            record("reminder.snoozed", at: now, actor: actor, run: run, details: ["until": Timestamp.iso(until)], effects: &effects)
+        case .definitionChanged:
+            try reconcile(at: now, in: context, effects: &effects)
+        case .archive:
+            guard state.phase != .archived else { return }
+            state.archivedFrom = state.phase
+            state.phase = .archived
+            effects.append(.record(AuditEntry(kind: "initiative.archived", at: now, step: state.openRun?.stepID, cycle: state.cycle)))
+        }
+    }
+
+    private mutating func advance(to now: Date, in context: InitiativeContext, effects: inout [Effect]) throws(TransitionError) {
+        switch state.phase {
+        case .pending:
+            guard now >= context.startInstant, let first = context.workflow.steps.first else { return }
+            effects.append(.record(AuditEntry(kind: "initiative.started", at: now, cycle: state.cycle)))
+            try open(first.id, at: now, in: context, effects: &effects)
+            try sendDueReminders(at: now, in: context, effects: &effects)
+        case .active:
+            try sendDueReminders(at: now, in: context, effects: &effects)
+        case .paused, .completed, .archived:
+            return
+        }
+    }
+
+    private mutating func sendDueReminders(at now: Date, in context: InitiativeContext, effects: inout [Effect]) throws(TransitionError) {
+        guard var run = state.openRun, let step = context.workflow.step(run.stepID) else { return }
+        let schedule = ReminderSchedule(run: run, policy: step.reminders, context: context)
+
+        // Due soon: of the offsets that came due, only the latest is worth sending.
+        var latest: ReminderSchedule.Upcoming?
+        while let next = schedule.nextDueSoon(fromOffset: run.reminders.beforeHandled), next.deliverAt <= now {
+            latest = next
+            run.reminders.beforeHandled = next.offsetIndex + 1
+        }
+        if now >= run.dueAt { run.reminders.beforeHandled = step.reminders.before.count }
+        if let latest, latest.deliverAt < run.dueAt, now < run.dueAt {
+            effects.append(.notify(notice(for: latest, kind: .dueSoon, run: run, series: "due-soon")))
+        }
+
+        // Overdue and escalation levels: at most one each per evaluation, so that a late
+        // evaluation never replays a burst.
+        for level in 1...(1 + step.reminders.escalations.count) {
+            guard let next = schedule.nextRepeat(level: level), next.deliverAt <= now else { continue }
+            run.reminders.recordSent(level: level, at: now)
+            let kind: Notice.Kind = level == 1 ? .overdue : .escalated
+            let series = level == 1 ? "overdue" : "escalation-\(level)"
+            effects.append(.notify(notice(for: next, kind: kind, run: run, series: series)))
+            effects.append(.record(AuditEntry(
+                kind: level == 1 ? "reminder.overdue" : "reminder.escalated", at: now, step: run.stepID,
+                cycle: run.cycle, run: run.number,
+                details: ["to": next.recipient, "level": String(level), "sequence": String(next.sequence)])))
+        }
+        state.openRun = run
+    }
+
+    private func notice(for upcoming: ReminderSchedule.Upcoming, kind: Notice.Kind, run: StepRun, series: String) -> Notice {
+        Notice(
+            key: "\(state.id)/run-\(run.number)/\(series)-\(upcoming.sequence)", kind: kind, initiative: state.id,
+            step: run.stepID, cycle: run.cycle, run: run.number, recipient: upcoming.recipient, owner: run.owner,
+            level: upcoming.level, sequence: upcoming.sequence, dueAt: run.dueAt, scheduledAt: upcoming.deliverAt)
+    }
+
+    private mutating func complete(
+        step requested: StepID?, by actor: String, note: String?, at now: Date, in context: InitiativeContext,
+        effects: inout [Effect]
+    ) throws(TransitionError) {
+        let run = try openRun(in: context, at: now)
+        if let requested, requested != run.stepID {
+            guard context.workflow.step(requested) != nil else {
+                throw .unknownStep(requested, workflow: context.workflow.id)
+            }
+            throw .wrongStep(state.id, requested: requested, open: run.stepID)
+        }
+        guard let step = context.workflow.step(run.stepID) else {
+            throw .openStepRemoved(state.id, step: run.stepID, workflow: context.workflow.id)
+        }
+        let missing = context.definition.document.missing(step.requires)
+        guard missing.isEmpty else { throw .requirementsMissing(state.id, step: step.id, missing: missing) }
+
+        effects.append(.runClosed(RunClosure(number: run.number, at: now, outcome: .completed, actor: actor, note: note)))
+        record("step.completed", at: now, actor: actor, run: run, note: note, effects: &effects)
+        state.openRun = nil
+        switch context.workflow.successor(of: step.id) {
+        case .end:
+            state.phase = .completed
+            effects.append(.record(AuditEntry(kind: "initiative.completed", at: now, actor: actor, cycle: state.cycle)))
+        case .step(let next, let loopsBack):
+            if loopsBack {
+                state.cycle += 1
+                effects.append(.record(AuditEntry(
+                    kind: "cycle.started", at: now, actor: actor, step: next, cycle: state.cycle,
+                    details: ["from": step.id])))
+            }
+            try open(next, at: now, in: context, effects: &effects)
+        }
+    }
+
+    private mutating func reopen(
+        step target: StepID, by actor: String, note: String?, at now: Date, in context: InitiativeContext,
+        effects: inout [Effect]
+    ) throws(TransitionError) {
+        guard context.workflow.step(target) != nil else { throw .unknownStep(target, workflow: context.workflow.id) }
+        guard state.phase == .active || state.phase == .paused || state.phase == .completed else {
+            throw .notOpen(state.id, phase: state.phase)
+        }
+        if let run = state.openRun {
+            effects.append(.runClosed(RunClosure(number: run.number, at: now, outcome: .reopened, actor: actor, note: note)))
+        }
+        state.openRun = nil
+        state.phase = .active
+        state.pausedAt = nil
+        effects.append(.record(AuditEntry(
+            kind: "step.reopened", at: now, actor: actor, step: target, cycle: state.cycle,
+            details: note.map { ["note": $0] } ?? [:])))
+        try open(target, at: now, in: context, effects: &effects)
+    }
+
+    /// Opens a new run of `stepID` owned by the person bound to the step's role.
+    private mutating func open(_ stepID: StepID, at now: Date, in context: InitiativeContext, effects: inout [Effect]) throws(TransitionError) {
+        guard let step = context.workflow.step(stepID) else { throw .unknownStep(stepID, workflow: context.workflow.id) }
+        guard let owner = context.definition.roles[step.owner] else { throw .unboundRole(state.id, role: step.owner) }
+        state.runCount += 1
+        let due = context.calendar.deadline(from: now, lasting: step.duration, in: context.zone(of: owner))
+        let run = StepRun(number: state.runCount, stepID: step.id, cycle: state.cycle, owner: owner, startedAt: now, dueAt: due)
+        state.openRun = run
+        state.phase = .active
+        effects.append(.runOpened(run))
+        record("step.started", at: now, run: run, details: ["owner": owner, "due": Timestamp.iso(due)], effects: &effects)
+        effects.append(.notify(Notice(
+            key: "\(state.id)/run-\(run.number)/assigned-1", kind: .stepStarted, initiative: state.id, step: step.id,
+            cycle: run.cycle, run: run.number, recipient: owner, owner: owner, level: nil, sequence: 1, dueAt: due,
+            scheduledAt: now)))
+    }
+
+    /// The definition changed: restore an archived initiative, and give the open step to the
+    /// person now bound to its role.
+    private mutating func reconcile(at now: Date, in context: InitiativeContext, effects: inout [Effect]) throws(TransitionError) {
+        if state.phase == .archived {
+            state.phase = state.archivedFrom ?? .pending
+            state.archivedFrom = nil
+            effects.append(.record(AuditEntry(kind: "initiative.restored", at: now, step: state.openRun?.stepID, cycle: state.cycle)))
+        }
+        guard var run = state.openRun else { return }
+        guard let step = context.workflow.step(run.stepID) else {
+            throw .openStepRemoved(state.id, step: run.stepID, workflow: context.workflow.id)
+        }
+        guard let owner = context.definition.roles[step.owner] else { throw .unboundRole(state.id, role: step.owner) }
+        guard owner != run.owner else { return }
+        let previous = run.owner
+        run.owner = owner
+        run.assignments += 1
+        run.reminders.acknowledged = []
+        state.openRun = run
+        record("step.reassigned", at: now, run: run, details: ["from": previous, "to": owner], effects: &effects)
+        effects.append(.notify(Notice(
+            key: "\(state.id)/run-\(run.number)/assigned-\(run.assignments)", kind: .stepReassigned, initiative: state.id,
+            step: run.stepID, cycle: run.cycle, run: run.number, recipient: owner, owner: owner, level: nil,
+            sequence: run.assignments, dueAt: run.dueAt, scheduledAt: now)))
+    }
+
+    private func openRun(in context: InitiativeContext, at now: Date) throws(TransitionError) -> StepRun {
+        if state.phase == .pending { throw .notStarted(state.id, startsAt: context.startInstant) }
+        guard let run = state.openRun, state.phase == .active || state.phase == .paused else {
+            throw .notOpen(state.id, phase: state.phase)
+        }
+        return run
+    }
+
+    private func record(
+        _ kind: String, at now: Date, actor: String? = nil, run: StepRun, note: String? = nil,
+        details: [String: String] = [:], effects: inout [Effect]
+    ) {
+        var details = details
+        if let note { details["note"] = note }
+        effects.append(.record(AuditEntry(
+            kind: kind, at: now, actor: actor, step: run.stepID, cycle: run.cycle, run: run.number, details: details)))
+    }
+}
