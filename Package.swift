@@ -42,7 +42,7 @@ let package = Package(
         // The notifier protocol, its registry and the `file` notifier.
         .target(
             name: "CXNotifiers",
-            dependencies: ["CXCore", "CXStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CXCore", "CXConfig", "CXStore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // The engine (config + store + core) and the long-running services.

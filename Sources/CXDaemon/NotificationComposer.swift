@@ -1,0 +1,81 @@
+import CXConfig
+import CXCore
+import CXNotifiers
+import CXStore
+import Foundation
+
+/// Turns the machine's notices into outbox messages: routes each to its notifiers, renders the
+/// payload in the recipient's language, and folds reminders found late (cxd was down) into one
+/// "while cxd was down" digest per recipient and notifier.
+struct NotificationComposer {
+    let configuration: Configuration
+
+    func messages(for notices: [Notice], at now: Date) -> [OutboxMessage] {
+        let grace = TimeInterval(configuration.downtimeGrace.elapsedSeconds ?? 900)
+        var messages: [OutboxMessage] = []
+        var late: [String: [(NotificationPayload.Reminder, Notice.Kind)]] = [:]  // "recipient\nnotifier"
+        for notice in notices {
+            let reminder = self.reminder(for: notice)
+            for notifier in route(notice) {
+                if notice.level != nil, now.timeIntervalSince(notice.scheduledAt) > grace {
+                    late[notice.recipient + "\n" + notifier, default: []].append((reminder, notice.kind))
+                    continue
+                }
+                let recipient = party(notice.recipient)
+                let payload = NotificationPayload(
+                    id: notice.key + "@" + notifier, kind: notice.kind.rawValue, createdAt: now, recipient: recipient,
+                    subject: MessageText.subject(for: reminder, kind: notice.kind, locale: recipient.locale),
+                    text: MessageText.body(
+                        for: reminder, kind: notice.kind, locale: recipient.locale, zone: zone(notice.recipient)),
+                    reminder: reminder, items: nil)
+                messages.append(message(payload, initiative: notice.initiative, notifier: notifier, at: now))
+            }
+        }
+        for (group, items) in late.sorted(by: { $0.key < $1.key }) {
+            let parts = group.split(separator: "\n", maxSplits: 1).map(String.init)
+            let recipient = party(parts[0])
+            let payload = NotificationPayload(
+                id: "digest/\(recipient.id)/\(Timestamp.iso(now))@\(parts[1])", kind: "reminder.digest", createdAt: now,
+                recipient: recipient, subject: MessageText.digestSubject(count: items.count, locale: recipient.locale),
+                text: MessageText.digestBody(items: items, locale: recipient.locale, zone: zone(recipient.id)),
+                reminder: nil, items: items.map(\.0))
+            messages.append(message(payload, initiative: nil, notifier: parts[1], at: now))
+        }
+        return messages
+    }
+
+    private func route(_ notice: Notice) -> [String] {
+        let labels = configuration.initiatives[notice.initiative]?.labels ?? []
+        return configuration.routes.notifiers(event: notice.kind.rawValue, initiative: notice.initiative, labels: labels)
+    }
+
+    private func message(_ payload: NotificationPayload, initiative: InitiativeID?, notifier: String, at now: Date) -> OutboxMessage {
+        // Encoding a value made of strings, numbers and dates cannot fail.
+        let data = (try? NotificationPayload.encoder.encode(payload)) ?? Data()
+        return OutboxMessage(
+            key: payload.id, initiative: initiative, kind: payload.kind, notifier: notifier,
+            recipient: payload.recipient.id, payload: data, createdAt: now)
+    }
+
+    private func reminder(for notice: Notice) -> NotificationPayload.Reminder {
+        let definition = configuration.initiatives[notice.initiative]
+        let workflow = definition.flatMap { configuration.workflows[$0.workflow] }
+        let locale = configuration.people[notice.recipient]?.locale ?? "en"
+        return NotificationPayload.Reminder(
+            key: notice.key, kind: notice.kind.rawValue, initiative: notice.initiative,
+            initiativeTitle: definition?.title ?? notice.initiative, step: notice.step,
+            stepTitle: workflow?.step(notice.step)?.title.text(for: locale) ?? notice.step, cycle: notice.cycle,
+            run: notice.run, owner: party(notice.owner), level: notice.level, sequence: notice.sequence,
+            dueAt: notice.dueAt, scheduledAt: notice.scheduledAt)
+    }
+
+    private func party(_ id: PersonID) -> NotificationPayload.Party {
+        let person = configuration.people[id]
+        return NotificationPayload.Party(
+            id: id, name: person?.name ?? id, email: person?.email, locale: person?.locale ?? "en")
+    }
+
+    private func zone(_ id: PersonID) -> TimeZone {
+        configuration.people[id]?.zone ?? configuration.defaultTimeZone
+    }
+}

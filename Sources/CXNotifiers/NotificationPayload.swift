@@ -1,0 +1,102 @@
+import CXCore
+import Foundation
+
+/// The JSON document every notifier receives (one line of the `file` notifier's output).
+/// Field names are snake_case and stable; the README documents each one.
+public struct NotificationPayload: Codable, Sendable, Equatable {
+    /// Payload format version; bumped only on incompatible changes.
+    public var version: Int = 1
+    /// Idempotency key of this delivery: the same notification always carries the same id.
+    public var id: String
+    /// `step.started`, `step.reassigned`, `step.due_soon`, `step.overdue`, `step.escalated`,
+    /// or `reminder.digest` for the "while cxd was down" summary.
+    public var kind: String
+    public var createdAt: Date
+    public var recipient: Party
+    public var subject: String
+    public var text: String
+    /// Absent for digests, which carry `items` instead.
+    public var reminder: Reminder?
+    /// For `reminder.digest`: the reminders found late, one entry each.
+    public var items: [Reminder]?
+
+    public init(
+        id: String, kind: String, createdAt: Date, recipient: Party, subject: String, text: String,
+        reminder: Reminder?, items: [Reminder]?
+    ) {
+        self.id = id
+        self.kind = kind
+        self.createdAt = createdAt
+        self.recipient = recipient
+        self.subject = subject
+        self.text = text
+        self.reminder = reminder
+        self.items = items
+    }
+
+    public struct Party: Codable, Sendable, Equatable {
+        public var id: PersonID
+        public var name: String
+        public var email: String?
+        public var locale: String
+
+        public init(id: PersonID, name: String, email: String?, locale: String) {
+            self.id = id
+            self.name = name
+            self.email = email
+            self.locale = locale
+        }
+    }
+
+    public struct Reminder: Codable, Sendable, Equatable {
+        public var key: String
+        public var kind: String
+        public var initiative: InitiativeID
+        public var initiativeTitle: String
+        public var step: StepID
+        public var stepTitle: String
+        public var cycle: Int
+        public var run: Int
+        public var owner: Party
+        /// 0 due soon, 1 overdue, 2… escalation levels; absent for assignments.
+        public var level: Int?
+        public var sequence: Int
+        public var dueAt: Date
+        public var scheduledAt: Date
+
+        public init(
+            key: String, kind: String, initiative: InitiativeID, initiativeTitle: String, step: StepID,
+            stepTitle: String, cycle: Int, run: Int, owner: Party, level: Int?, sequence: Int, dueAt: Date,
+            scheduledAt: Date
+        ) {
+            self.key = key
+            self.kind = kind
+            self.initiative = initiative
+            self.initiativeTitle = initiativeTitle
+            self.step = step
+            self.stepTitle = stepTitle
+            self.cycle = cycle
+            self.run = run
+            self.owner = owner
+            self.level = level
+            self.sequence = sequence
+            self.dueAt = dueAt
+            self.scheduledAt = scheduledAt
+        }
+    }
+
+    public static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    public static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }()
+}

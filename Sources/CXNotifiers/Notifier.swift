@@ -1,0 +1,74 @@
+import CXConfig
+import CXStore
+import Foundation
+
+/// A way to deliver notifications (`type:` in `notifiers:`). Email, webhook and exec notifiers
+/// implement the same protocol; the dispatcher only sees this.
+public protocol Notifier: Sendable {
+    /// Delivers one outbox message. Must not throw: every failure is an outcome the dispatcher
+    /// can act on (retry later, or give up).
+    func deliver(_ message: OutboxMessage) async -> DeliveryOutcome
+}
+
+public enum DeliveryOutcome: Sendable, Equatable {
+    case delivered
+    /// A temporary failure: try again, after `after` if the receiver said so.
+    case retry(reason: String, after: Duration?)
+    /// A permanent failure: the message goes dead with this reason.
+    case failed(reason: String)
+}
+
+/// The notifier types cxd knows, keyed by their `type:` name, each with its option schema.
+public struct NotifierRegistry: Sendable {
+    public typealias Factory = @Sendable (NotifierConfig) throws(NotifierSetupError) -> any Notifier
+
+    struct Entry: Sendable {
+        var schema: NotifierOptionSchema
+        var factory: Factory
+    }
+
+    private var entries: [String: Entry] = [:]
+
+    public init() {}
+
+    /// The registry with every built-in type.
+    public static var standard: NotifierRegistry {
+        var registry = NotifierRegistry()
+        registry.register("file", schema: FileNotifier.schema) { config throws(NotifierSetupError) in
+            try FileNotifier(config: config)
+        }
+        return registry
+    }
+
+    /// Adds a type; a later registration under the same name replaces the earlier one.
+    public mutating func register(_ type: String, schema: NotifierOptionSchema, factory: @escaping Factory) {
+        entries[type] = Entry(schema: schema, factory: factory)
+    }
+
+    /// What the configuration loader checks `notifiers:` entries against.
+    public var schemas: [String: NotifierOptionSchema] { entries.mapValues(\.schema) }
+
+    /// Builds every configured notifier, keyed by name.
+    public func make(_ configs: [NotifierConfig]) throws(NotifierSetupError) -> [String: any Notifier] {
+        var notifiers: [String: any Notifier] = [:]
+        for config in configs {
+            guard let entry = entries[config.type] else {
+                throw NotifierSetupError(notifier: config.name, message: "unknown notifier type '\(config.type)'")
+            }
+            notifiers[config.name] = try entry.factory(config)
+        }
+        return notifiers
+    }
+}
+
+public struct NotifierSetupError: Error, CustomStringConvertible {
+    public var notifier: String
+    public var message: String
+
+    public init(notifier: String, message: String) {
+        self.notifier = notifier
+        self.message = message
+    }
+
+    public var description: String { "notifier '\(notifier)': \(message)" }
+}

@@ -1,0 +1,71 @@
+import GRDB
+
+/// The schema, one named migration per change. Never edit a migration once it has shipped:
+/// add a new one.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: initiatives, step runs, events, outbox") { db in
+            try db.create(table: "initiative") { t in
+                t.primaryKey("id", .text)
+                t.column("title", .text).notNull()
+                t.column("workflow", .text).notNull()
+                t.column("phase", .text).notNull()
+                t.column("cycle", .integer).notNull()
+                t.column("state", .jsonText).notNull()
+                t.column("lastReminderAt", .datetime)
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(table: "stepRun") { t in
+                t.column("initiative", .text).notNull().references("initiative", onDelete: .restrict)
+                t.column("number", .integer).notNull()
+                t.column("step", .text).notNull()
+                t.column("cycle", .integer).notNull()
+                t.column("owner", .text).notNull()
+                t.column("startedAt", .datetime).notNull()
+                t.column("dueAt", .datetime).notNull()
+                t.column("closedAt", .datetime)
+                t.column("outcome", .text)
+                t.column("actor", .text)
+                t.column("note", .text)
+                t.primaryKey(["initiative", "number"])
+            }
+            try db.create(table: "event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("initiative", .text).notNull().indexed()
+                t.column("at", .datetime).notNull()
+                t.column("kind", .text).notNull()
+                t.column("actor", .text)
+                t.column("step", .text)
+                t.column("cycle", .integer).notNull()
+                t.column("run", .integer)
+                t.column("details", .jsonText).notNull()
+            }
+            // The audit log is append-only: the database itself refuses edits.
+            try db.execute(sql: """
+                CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """)
+            try db.create(table: "outbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("key", .text).notNull().unique()
+                t.column("initiative", .text)
+                t.column("kind", .text).notNull()
+                t.column("notifier", .text).notNull()
+                t.column("recipient", .text).notNull()
+                t.column("payload", .blob).notNull()
+                t.column("status", .text).notNull()
+                t.column("attempts", .integer).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("nextAttemptAt", .datetime).notNull()
+                t.column("lastError", .text)
+                t.column("deliveredAt", .datetime)
+            }
+            try db.create(index: "outbox_due", on: "outbox", columns: ["status", "nextAttemptAt"])
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,126 @@
+import CXCore
+import Foundation
+import GRDB
+
+/// Reads and writes inside one transaction of the store.
+public struct StoreTransaction {
+    let db: Database
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    // MARK: - Initiatives
+
+    public func initiative(_ id: InitiativeID) throws -> InitiativeRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM initiative WHERE id = ?", arguments: [id]).map(Self.initiative(from:))
+    }
+
+    /// Every initiative, archived ones included, ordered by id.
+    public func initiatives() throws -> [InitiativeRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM initiative ORDER BY id").map(Self.initiative(from:))
+    }
+
+    static func initiative(from row: Row) throws -> InitiativeRecord {
+        let json: String = row["state"]
+        return InitiativeRecord(
+            state: try decoder.decode(InitiativeState.self, from: Data(json.utf8)),
+            title: row["title"], workflow: row["workflow"], updatedAt: row["updatedAt"],
+            lastReminderAt: row["lastReminderAt"])
+    }
+
+    /// Saves a state and applies the effects of the transition that produced it: step runs
+    /// opened or closed, audit entries appended. Notifications go through `enqueue`.
+    public func save(
+        _ state: InitiativeState, title: String, workflow: WorkflowID, effects: [Effect], at now: Date
+    ) throws {
+        let json = String(decoding: try Self.encoder.encode(state), as: UTF8.self)
+        let reminded = effects.contains { effect in
+            if case .notify(let notice) = effect { return notice.level != nil }
+            return false
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO initiative (id, title, workflow, phase, cycle, state, lastReminderAt, createdAt, updatedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET title = excluded.title, workflow = excluded.workflow,
+                  phase = excluded.phase, cycle = excluded.cycle, state = excluded.state,
+                  lastReminderAt = COALESCE(excluded.lastReminderAt, initiative.lastReminderAt),
+                  updatedAt = excluded.updatedAt
+                """,
+            arguments: [state.id, title, workflow, state.phase.rawValue, state.cycle, json,
+                        reminded ? now : nil, now, now])
+        for effect in effects {
+            switch effect {
+            case .record(let entry):
+                try append(entry, initiative: state.id)
+            case .runOpened(let run):
+                try db.execute(
+                    sql: """
+                        INSERT INTO stepRun (initiative, number, step, cycle, owner, startedAt, dueAt)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [state.id, run.number, run.stepID, run.cycle, run.owner, run.startedAt, run.dueAt])
+            case .runClosed(let closure):
+                try db.execute(
+                    sql: "UPDATE stepRun SET closedAt = ?, outcome = ?, actor = ?, note = ? WHERE initiative = ? AND number = ?",
+                    arguments: [closure.at, closure.outcome.rawValue, closure.actor, closure.note, state.id, closure.number])
+            case .notify:
+                continue
+            }
+        }
+        // Owner and deadline of the open run change on reassignment and resume.
+        if let run = state.openRun {
+            try db.execute(
+                sql: "UPDATE stepRun SET owner = ?, dueAt = ? WHERE initiative = ? AND number = ?",
+                arguments: [run.owner, run.dueAt, state.id, run.number])
+        }
+    }
+
+    func append(_ entry: AuditEntry, initiative: InitiativeID) throws {
+        let details = String(decoding: try Self.encoder.encode(entry.details), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT INTO event (initiative, at, kind, actor, step, cycle, run, details)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [initiative, entry.at, entry.kind, entry.actor, entry.step, entry.cycle, entry.run, details])
+    }
+
+    // MARK: - Audit log and runs
+
+    /// The audit log of one initiative, oldest first.
+    public func events(of initiative: InitiativeID) throws -> [EventRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM event WHERE initiative = ? ORDER BY id", arguments: [initiative])
+            .map { row in
+                let details: String = row["details"]
+                return EventRecord(
+                    id: row["id"], initiative: row["initiative"],
+                    entry: AuditEntry(
+                        kind: row["kind"], at: row["at"], actor: row["actor"], step: row["step"], cycle: row["cycle"],
+                        run: row["run"],
+                        details: try Self.decoder.decode([String: String].self, from: Data(details.utf8))))
+            }
+    }
+
+    /// The step runs of one initiative, in the order they were opened.
+    public func stepRuns(of initiative: InitiativeID) throws -> [StepRunRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM stepRun WHERE initiative = ? ORDER BY number", arguments: [initiative])
+            .map { row in
+                StepRunRecord(
+                    initiative: row["initiative"], number: row["number"], step: row["step"], cycle: row["cycle"],
+                    owner: row["owner"], startedAt: row["startedAt"], dueAt: row["dueAt"], closedAt: row["closedAt"],
+                    outcome: (row["outcome"] as String?).flatMap(RunClosure.Outcome.init(rawValue:)),
+                    actor: row["actor"], note: row["note"])
+            }
+    }
+}
