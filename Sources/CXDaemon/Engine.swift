@@ -106,7 +106,13 @@ public struct Engine: Sendable {
             guard let record = try tx.initiative(id) else { throw EngineError.unknownInitiative(id, known: knownIDs) }
             guard let context = configuration.context(for: id) else { throw EngineError.notConfigured(id) }
             var machine = InitiativeMachine(state: record.state)
-            let effects = try machine.handle(event, at: now, in: context)
+            // Catch up first (a start date that passed, reminders due) so that the event meets
+            // the state as it is at `now`, daemon running or not.
+            var effects: [Effect] = []
+            if let wake = machine.nextWake(in: context), wake <= now {
+                effects += try machine.handle(.advance, at: now, in: context)
+            }
+            effects += try machine.handle(event, at: now, in: context)
             try tx.save(machine.state, title: record.title, workflow: record.workflow, effects: effects, at: now)
             try tx.enqueue(NotificationComposer(configuration: configuration).messages(for: effects.notices, at: now))
             return effects

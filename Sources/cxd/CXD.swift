@@ -1,0 +1,24 @@
+import ArgumentParser
+
+@main
+struct CXD: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cxd",
+        abstract: "Keeps customer-experience improvement initiatives moving through their cycle.",
+        discussion: """
+            Every initiative runs a workflow (by default the eight-step CX cycle: scope, journey, \
+            touchpoints, insight, prioritize, design, monitor, re-survey, then back to insight). \
+            cxd gives each step an owner and a deadline, reminds and escalates, and records \
+            everything in an audit log. Definitions live in YAML (config/, workflows/); progress \
+            lives in a SQLite database.
+
+            Exit status: 0 success, 1 runtime failure (database, lock, I/O), 2 usage error, \
+            65 invalid input data (configuration errors, or a request the state does not allow).
+            """,
+        version: "0.1.0",
+        subcommands: [
+            Init.self, Validate.self, Run.self, Status.self, Complete.self, Reopen.self, Pause.self, Resume.self,
+            Acknowledge.self, Snooze.self, History.self, Plan.self,
+        ]
+    )
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import CXConfig
+import CXCore
+import CXDaemon
+import CXNotifiers
+import CXStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the daemon in the foreground (Ctrl-C or SIGTERM stops it cleanly).",
+        discussion: """
+            The scheduler sleeps until the next instant something is due (a step start, a \
+            reminder, an escalation) and the dispatcher delivers the outbox through the \
+            configured notifiers. SIGHUP reloads the YAML (an invalid configuration is refused \
+            and the running one kept); commands such as `cxd complete` wake the daemon at once. \
+            Only one daemon may run on a database.
+
+            With --once, performs one evaluation and delivery at --now (or the clock) and exits: \
+            for cron, and for tests.
+            """)
+
+    @OptionGroup var options: GlobalOptions
+    @Flag(help: "Evaluate and deliver once, then exit.") var once = false
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        if options.now != nil && !once {
+            throw ValidationError("--now only makes sense with --once: the daemon follows the clock")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "cxd")
+        let options = self.options
+        let engine = try CommandContext.openEngine(options)
+        let lock: DaemonLock
+        do {
+            lock = try DaemonLock(database: engine.configuration.databasePath)
+        } catch {
+            CommandContext.printError("cxd: \(error)")
+            throw ExitStatus.runtimeFailure
+        }
+        let notifiers: [String: any Notifier]
+        do {
+            notifiers = try NotifierRegistry.standard.make(engine.configuration.notifiers)
+        } catch {
+            CommandContext.printError("cxd: \(error)")
+            throw ExitStatus.dataError
+        }
+        let holder = EngineHolder(EngineHolder.Current(engine: engine, notifiers: notifiers))
+        let schedulerWake = WakeSignal()
+        let dispatcherWake = WakeSignal()
+        let dispatcher = Dispatcher(holder: holder, wake: dispatcherWake, logger: logger)
+
+        if once {
+            try await CommandContext.reporting {
+                let now = options.instant
+                let zone = engine.configuration.defaultTimeZone
+                let reconciled = try engine.reconcile(at: now)
+                let report = try engine.evaluate(at: now)
+                try await dispatcher.drain(at: now)
+                let health = try engine.statusReport(at: now).outbox
+                let next = report.nextWake.map { Format.time($0, in: zone) } ?? "nothing scheduled"
+                print(
+                    "evaluated at \(Format.time(now, in: zone)) (\(zone.identifier)): "
+                        + "\(reconciled.transitions + report.transitions) initiative change(s), "
+                        + "\(reconciled.queued + report.queued) notification(s) queued; "
+                        + "outbox \(health.pending) pending, \(health.dead) dead; next due \(next)")
+            }
+            withExtendedLifetime(lock) {}
+            return
+        }
+
+        let scheduler = Scheduler(
+            holder: holder, wake: schedulerWake, dispatcherWake: dispatcherWake,
+            reload: {
+                let fresh = try ConfigurationLoader.load(
+                    from: options.config, notifierTypes: NotifierRegistry.standard.schemas)
+                let store = fresh.databasePath == engine.store.path ? engine.store : try Store(path: fresh.databasePath)
+                return EngineHolder.Current(
+                    engine: Engine(configuration: fresh, store: store),
+                    notifiers: try NotifierRegistry.standard.make(fresh.notifiers))
+            },
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: scheduler), .init(service: dispatcher)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info("cxd running on \(engine.configuration.databasePath) with \(engine.configuration.initiatives.count) initiative(s); pid \(ProcessInfo.processInfo.processIdentifier)")
+        try await group.run()
+        logger.info("cxd stopped")
+        withExtendedLifetime(lock) {}
+    }
+}
+

@@ -1,0 +1,35 @@
+import ArgumentParser
+import CXConfig
+import CXCore
+import CXDaemon
+import CXStore
+import Foundation
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show every initiative, or one in detail.",
+        discussion: """
+            Without an ID: a table of all initiatives (phase, cycle, open step, owner, due time, \
+            how long overdue, last reminder) and the delivery health of the outbox. With an ID: \
+            the detail with the timeline of step runs. Reads the database only; works while the \
+            daemon runs.
+            """)
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "An initiative to show in detail.") var initiative: String?
+
+    func run() async throws {
+        let engine = try CommandContext.openEngine(options)
+        let zone = engine.configuration.defaultTimeZone
+        try await CommandContext.reporting {
+            if let initiative {
+                let detail = try engine.detail(of: initiative, at: options.instant)
+                print(output.json ? try Format.json(detail) : StatusPrinter.detail(detail, configuration: engine.configuration, zone: zone))
+            } else {
+                let report = try engine.statusReport(at: options.instant)
+                print(output.json ? try Format.json(report) : StatusPrinter.table(report, zone: zone))
+            }
+        }
+    }
+}

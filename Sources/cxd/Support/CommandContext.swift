@@ -1,0 +1,71 @@
+import ArgumentParser
+import CXConfig
+import CXCore
+import CXDaemon
+import CXNotifiers
+import CXStore
+import Foundation
+
+/// Exit statuses, as documented in the README.
+enum ExitStatus {
+    static let runtimeFailure = ExitCode(1)
+    static let dataError = ExitCode(65)
+}
+
+/// Loading and error reporting shared by the commands: the commands parse and print, the
+/// libraries do the work.
+enum CommandContext {
+    static func loadConfiguration(_ options: GlobalOptions) throws -> Configuration {
+        do {
+            return try ConfigurationLoader.load(from: options.config, notifierTypes: NotifierRegistry.standard.schemas)
+        } catch {
+            printError(error.description)
+            let count = error.diagnostics.count
+            printError("\(count) error\(count == 1 ? "" : "s") in the configuration; nothing was changed")
+            throw ExitStatus.dataError
+        }
+    }
+
+    static func openEngine(_ options: GlobalOptions) throws -> Engine {
+        let configuration = try loadConfiguration(options)
+        do {
+            return Engine(configuration: configuration, store: try Store(path: configuration.databasePath))
+        } catch {
+            printError("cxd: \(error)")
+            throw ExitStatus.runtimeFailure
+        }
+    }
+
+    /// Runs `body`, turning library errors into messages and the documented exit statuses.
+    static func reporting<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as TransitionError {
+            printError("cxd: \(error)")
+            throw ExitStatus.dataError
+        } catch let error as EngineError {
+            printError("cxd: \(error)")
+            throw ExitStatus.dataError
+        } catch {
+            printError("cxd: \(error)")
+            throw ExitStatus.runtimeFailure
+        }
+    }
+
+    /// Applies a person's action, then wakes the daemon so it takes effect at once.
+    static func apply(_ event: InitiativeEvent, to id: InitiativeID, options: GlobalOptions) async throws -> Engine {
+        let engine = try openEngine(options)
+        try await reporting {
+            try engine.reconcile(at: options.instant)
+            try engine.apply(event, to: id, at: options.instant)
+        }
+        DaemonLock.wakeDaemon(database: engine.configuration.databasePath)
+        return engine
+    }
+
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}

@@ -1,0 +1,85 @@
+import CXConfig
+import CXCore
+import CXDaemon
+import CXStore
+import Foundation
+
+/// Renders status reports for the terminal.
+enum StatusPrinter {
+    static func table(_ report: StatusReport, zone: TimeZone) -> String {
+        let rows = report.initiatives.map { item -> [Table.Cell] in
+            let phaseColor: Table.Color? = switch item.phase {
+            case "active": item.overdueBy == nil ? .green : .red
+            case "paused", "pending", "unregistered": .yellow
+            default: .dim
+            }
+            let step = item.step.map { step in item.stepTitle.map { "\(step) (\($0))" } ?? step }
+            let due = item.phase == "pending" || item.phase == "unregistered"
+                ? "starts " + Format.time(item.startsAt, in: zone) : Format.time(item.dueAt, in: zone)
+            return [
+                Table.Cell(item.id), Table.Cell(item.title), Table.Cell(item.phase, phaseColor),
+                Table.Cell(String(item.cycle)), Table.Cell(step ?? "-"),
+                Table.Cell(item.ownerName ?? item.owner ?? "-"), Table.Cell(due),
+                Table.Cell(item.overdueBy.map { Format.span(seconds: $0) } ?? "-", item.overdueBy == nil ? nil : .red),
+                Table.Cell(Format.time(item.lastReminderAt, in: zone)),
+            ]
+        }
+        let table = Table(
+            headers: ["ID", "TITLE", "PHASE", "CYCLE", "STEP", "OWNER", "DUE", "OVERDUE BY", "LAST REMINDER"],
+            rows: rows)
+        let outbox = report.outbox
+        var health = "outbox: \(outbox.pending) pending, \(outbox.delivered) delivered, \(outbox.dead) dead"
+        if let oldest = outbox.oldestPendingAt {
+            health += "; oldest pending since \(Format.time(oldest, in: zone))"
+        }
+        return table.render() + "\n\n" + health + "  (times in \(zone.identifier))"
+    }
+
+    static func detail(_ detail: InitiativeDetail, configuration: Configuration, zone: TimeZone) -> String {
+        let status = detail.status
+        var lines = [
+            "\(status.id): \(status.title)",
+            "  phase:          \(status.phase)" + (status.phase == "active" || status.phase == "paused" ? ", cycle \(status.cycle)" : ""),
+        ]
+        if let step = status.step {
+            lines.append("  open step:      \(step)" + (status.stepTitle.map { " — \($0)" } ?? ""))
+            lines.append("  owner:          \(status.ownerName ?? "-") (\(status.owner ?? "-"))")
+            lines.append("  due:            \(Format.time(status.dueAt, in: zone))"
+                + (status.overdueBy.map { "  (overdue by \(Format.span(seconds: $0)))" } ?? ""))
+            lines.append("  next reminder:  \(Format.time(status.nextReminderAt, in: zone))")
+        } else if let starts = status.startsAt {
+            lines.append("  starts:         \(Format.time(starts, in: zone))")
+        }
+        lines.append("  last reminder:  \(Format.time(status.lastReminderAt, in: zone))")
+        if !detail.runs.isEmpty {
+            lines.append("")
+            let rows = detail.runs.map { run -> [Table.Cell] in
+                let closed = run.closedAt.map { "\(run.outcome?.rawValue ?? "closed") \(Format.time($0, in: zone))" }
+                let late = (run.closedAt ?? Date.distantFuture) > run.dueAt && run.closedAt != nil
+                return [
+                    Table.Cell(String(run.number)), Table.Cell(String(run.cycle)), Table.Cell(run.step),
+                    Table.Cell(configuration.people[run.owner]?.name ?? run.owner),
+                    Table.Cell(Format.time(run.startedAt, in: zone)), Table.Cell(Format.time(run.dueAt, in: zone)),
+                    Table.Cell(closed ?? "open", closed == nil ? .green : (late ? .yellow : nil)),
+                    Table.Cell(run.note ?? ""),
+                ]
+            }
+            lines.append(Table(headers: ["RUN", "CYCLE", "STEP", "OWNER", "STARTED", "DUE", "CLOSED", "NOTE"], rows: rows).render())
+        }
+        lines.append("")
+        lines.append("(times in \(zone.identifier); `cxd history \(status.id)` shows the full audit log)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// One line after a change: where the initiative stands now.
+    static func printSummaryLine(of id: InitiativeID, engine: Engine, now: Date) throws {
+        let detail = try engine.detail(of: id, at: now)
+        let status = detail.status
+        let zone = engine.configuration.defaultTimeZone
+        if let step = status.step {
+            print("\(id): \(status.phase), cycle \(status.cycle), step \(step) owned by \(status.ownerName ?? status.owner ?? "-"), due \(Format.time(status.dueAt, in: zone)) (\(zone.identifier))")
+        } else {
+            print("\(id): \(status.phase), cycle \(status.cycle)")
+        }
+    }
+}
