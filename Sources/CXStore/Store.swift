@@ -26,6 +26,7 @@ public final class Store: Sendable {
     }
 
     /// Runs `body` in one write transaction: everything it writes lands together or not at all.
+    @discardableResult
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         do {
             return try pool.write { db in try body(StoreTransaction(db: db)) }

@@ -1,0 +1,91 @@
+import CXCore
+import CXStore
+import CXTestSupport
+import Foundation
+import Testing
+
+@Suite("SQLite store")
+struct StoreTests {
+    let folder = TemporaryDirectory("cxd-store")
+
+    func message(_ key: String, at date: Date) -> OutboxMessage {
+        OutboxMessage(
+            key: key, initiative: "pos", kind: "step.overdue", notifier: "log", recipient: "lan",
+            payload: Data("{}".utf8), createdAt: date)
+    }
+
+    @Test func theSameNotificationIsNeverQueuedTwice() throws {
+        let store = try Store(path: folder.file("cxd.sqlite"))
+        let now = instant("2026-12-01T02:00:00Z")
+        let first = try store.write { tx in try tx.enqueue([message("a", at: now), message("b", at: now)]) }
+        let again = try store.write { tx in try tx.enqueue([message("a", at: now), message("c", at: now)]) }
+        #expect(first == 2)
+        #expect(again == 1)
+        #expect(try store.read { tx in try tx.messages() }.map(\.key) == ["a", "b", "c"])
+    }
+
+    @Test func stateEffectsAndAuditLogLandTogetherOrNotAtAll() throws {
+        let store = try Store(path: folder.file("cxd.sqlite"))
+        let now = instant("2026-12-01T02:00:00Z")
+        var state = InitiativeState(id: "pos")
+        state.phase = .active
+        let run = StepRun(number: 1, stepID: "scope", cycle: 1, owner: "lan", startedAt: now, dueAt: now + 86_400)
+        state.openRun = run
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try store.write { tx in
+                try tx.save(state, title: "POS", workflow: "w", effects: [.runOpened(run), .record(AuditEntry(kind: "step.started", at: now, cycle: 1))], at: now)
+                try tx.enqueue([message("x", at: now)])
+                throw Boom()
+            }
+        }
+        #expect(try store.read { tx in try tx.initiatives() }.isEmpty)
+        #expect(try store.read { tx in try tx.messages() }.isEmpty)
+
+        try store.write { tx in
+            try tx.save(state, title: "POS", workflow: "w", effects: [.runOpened(run), .record(AuditEntry(kind: "step.started", at: now, cycle: 1))], at: now)
+        }
+        let record = try #require(try store.read { tx in try tx.initiative("pos") })
+        #expect(record.state == state)
+        #expect(try store.read { tx in try tx.stepRuns(of: "pos") }.map(\.step) == ["scope"])
+        #expect(try store.read { tx in try tx.events(of: "pos") }.map(\.entry.kind) == ["step.started"])
+    }
+
+    @Test func theAuditLogIsAppendOnly() throws {
+        let store = try Store(path: folder.file("cxd.sqlite"))
+        let now = instant("2026-12-01T02:00:00Z")
+        try store.write { tx in
+            try tx.save(InitiativeState(id: "pos"), title: "POS", workflow: "w", effects: [.record(AuditEntry(kind: "initiative.registered", at: now, cycle: 1))], at: now)
+        }
+        #expect(throws: StoreError.self) { try store.executeForTesting("DELETE FROM event") }
+        #expect(throws: StoreError.self) { try store.executeForTesting("UPDATE event SET kind = 'x'") }
+    }
+
+    @Test func failedDeliveriesAreRetriedThenGoDead() throws {
+        let store = try Store(path: folder.file("cxd.sqlite"))
+        let now = instant("2026-12-01T02:00:00Z")
+        try store.write { tx in try tx.enqueue([message("a", at: now)]) }
+        let id = try #require(try store.read { tx in try tx.dueMessages(at: now) }.first?.id)
+        try store.write { tx in try tx.markFailed(id, error: "connection refused", retryAt: now + 60) }
+        #expect(try store.read { tx in try tx.dueMessages(at: now + 59) }.isEmpty)
+        #expect(try store.read { tx in try tx.nextAttemptAt() } == now + 60)
+        try store.write { tx in try tx.markFailed(id, error: "550 no such user", retryAt: nil) }
+        let dead = try store.read { tx in try tx.messages(status: .dead) }
+        #expect(dead.map(\.lastError) == ["550 no such user"])
+        #expect(dead.first?.attempts == 2)
+        #expect(try store.read { tx in try tx.outboxCounts() } == [.dead: 1])
+    }
+
+    @Test func aSecondDaemonOnTheSameDatabaseIsRefused() throws {
+        let path = folder.file("cxd.sqlite")
+        let lock = try DaemonLock(database: path)
+        #expect(DaemonLock.runningDaemon(database: path) == getpid())
+        #expect(throws: DaemonLockError.self) { _ = try DaemonLock(database: path) }
+        withExtendedLifetime(lock) {}
+    }
+
+    @Test func theDatabaseUsesWriteAheadLogging() throws {
+        let store = try Store(path: folder.file("cxd.sqlite"))
+        #expect(try store.journalMode() == "wal")
+    }
+}
