@@ -181,6 +181,13 @@ people:
     email: hung@toc-xinh.example
     time_zone: Asia/Ho_Chi_Minh
     locale: vi
+    manager: mai
+
+  - id: mai
+    name: Đỗ Thị Mai
+    email: mai@toc-xinh.example
+    time_zone: Asia/Ho_Chi_Minh
+    locale: vi
 
   - id: minh
     name: Lê Quang Minh
@@ -204,6 +211,13 @@ people:
   - id: david
     name: David Okafor
     email: david.okafor@example.com
+    time_zone: Europe/London
+    locale: en
+    manager: grace
+
+  - id: grace
+    name: Grace Lee
+    email: grace.lee@example.com
     time_zone: Europe/London
     locale: en
 

@@ -7,6 +7,7 @@ import CXStore
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,0 +1,76 @@
+import CXCore
+import Yams
+
+/// Checks an initiative against the workflows and people: the workflow exists, every role it
+/// uses is bound to a known person and no other role is, and `to: manager` escalations have a
+/// manager to reach.
+struct CrossChecker {
+    let people: [PersonID: Person]
+    let workflows: [WorkflowID: WorkflowDraft]
+
+    func check(_ draft: InitiativeDraft) {
+        let file = draft.file
+        let personIDs = people.keys.sorted()
+        for binding in draft.bindings where people[binding.person] == nil {
+            file.error(DidYouMean.unknown("person", binding.person, among: personIDs), at: binding.valueNode)
+        }
+        guard let workflow = workflows[draft.definition.workflow]?.workflow else {
+            file.error(
+                DidYouMean.unknown("workflow", draft.definition.workflow, among: workflows.keys.sorted()), at: draft.workflowNode)
+            return
+        }
+        let used = workflow.roles
+        let bound = draft.bindings.map(\.role)
+        for role in used where !bound.contains(role) {
+            file.error("role '\(role)' of workflow '\(workflow.id)' is not bound to a person", at: draft.rolesNode)
+        }
+        let unbound = used.filter { !bound.contains($0) }
+        for binding in draft.bindings where !used.contains(binding.role) {
+            var message = "role '\(binding.role)' is not used by workflow '\(workflow.id)'"
+            if let suggestion = DidYouMean.suggestion(for: binding.role, among: unbound) {
+                message += "; did you mean '\(suggestion)'?"
+            }
+            file.error(message, at: binding.keyNode)
+        }
+        for step in workflow.steps where step.reminders.escalations.contains(where: { $0.to == .manager }) {
+            guard let binding = draft.bindings.first(where: { $0.role == step.owner }),
+                  let person = people[binding.person], person.manager == nil else { continue }
+            file.error(
+                "step '\(step.id)' escalates to the manager of '\(person.id)' (role '\(step.owner)'), but '\(person.id)' has no manager",
+                at: binding.valueNode)
+        }
+    }
+}
+
+/// Checks `routes:` against the notifiers, the initiatives and the event kinds.
+struct RouteChecker {
+    static let eventKinds = Notice.Kind.allCases.map(\.rawValue)
+
+    let file: SourceFile
+    let notifiers: [String]
+    let initiatives: [InitiativeID]
+
+    func check(_ draft: MainConfigDraft) -> RouteTable {
+        checkNotifiers(draft.defaultRoute)
+        var rules: [RouteTable.Rule] = []
+        for rule in draft.rules {
+            checkNotifiers(rule.notifiers)
+            for (event, node) in rule.events ?? [] where !Self.eventKinds.contains(event) {
+                file.error(DidYouMean.unknown("event kind", event, among: Self.eventKinds), at: node)
+            }
+            for (initiative, node) in rule.initiatives ?? [] where !initiatives.contains(initiative) {
+                file.error(DidYouMean.unknown("initiative", initiative, among: initiatives.sorted()), at: node)
+            }
+            rules.append(RouteTable.Rule(
+                events: rule.events?.map(\.0), initiatives: rule.initiatives?.map(\.0), labels: rule.labels,
+                notifiers: rule.notifiers.map(\.0)))
+        }
+        return RouteTable(rules: rules, defaultNotifiers: draft.defaultRoute.map(\.0))
+    }
+
+    private func checkNotifiers(_ names: [(String, Node)]) {
+        for (name, node) in names where !notifiers.contains(name) {
+            file.error(DidYouMean.unknown("notifier", name, among: notifiers), at: node)
+        }
+    }
+}

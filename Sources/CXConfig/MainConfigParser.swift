@@ -1,0 +1,197 @@
+import CXCore
+import Foundation
+import Yams
+
+/// `cxd.yaml` as read, before the files it names are loaded and cross-checked.
+struct MainConfigDraft {
+    /// A path written in `cxd.yaml`, resolved, with the node that wrote it.
+    struct PathRef {
+        var path: String
+        var node: Node
+    }
+
+    enum WorkflowSource {
+        case folder(PathRef)
+        case files([PathRef])
+    }
+
+    struct RuleDraft {
+        var events: [(String, Node)]?
+        var initiatives: [(String, Node)]?
+        var labels: [String]?
+        var notifiers: [(String, Node)]
+    }
+
+    var databasePath: String?
+    var timeZone: TimeZone?
+    var calendar = WorkCalendar()
+    /// Default of `downtime_grace`.
+    var downtimeGrace: WorkDuration = .minutes(15)
+    var workflows: WorkflowSource?
+    var people: PathRef?
+    var initiatives: PathRef?
+    var notifiers: [NotifierConfig] = []
+    var defaultRoute: [(String, Node)] = []
+    var rules: [RuleDraft] = []
+}
+
+/// Reads `cxd.yaml`. Defaults: working days mon–fri, 09:00–17:00, no holidays, `downtime_grace`
+/// 15m. Relative paths are resolved against the file's folder (see `Paths`).
+struct MainConfigParser {
+    static let weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+    let file: SourceFile
+    let folder: String
+    let notifierTypes: [String: NotifierOptionSchema]
+
+    func parse(_ root: Node) -> MainConfigDraft {
+        var draft = MainConfigDraft()
+        guard var reader = MappingReader(root, in: file) else { return draft }
+        if let node = reader.required("database"), let path = file.string(node, "a file path") {
+            draft.databasePath = Paths.absolute(Paths.resolve(path, against: folder))
+        }
+        if let node = reader.required("time_zone") { draft.timeZone = timeZone(node) }
+        if let node = reader.optional("working_hours") { workingHours(node, into: &draft.calendar) }
+        if let node = reader.optional("holidays"), let items = file.list(node, of: "dates") {
+            draft.calendar.holidays = Set(items.compactMap(file.date))
+        }
+        if let node = reader.optional("downtime_grace"), let grace = file.duration(node) {
+            draft.downtimeGrace = grace
+        }
+        if let node = reader.required("workflows") { draft.workflows = workflowSource(node) }
+        if let node = reader.required("people") { draft.people = pathRef(node) }
+        if let node = reader.required("initiatives") { draft.initiatives = pathRef(node, "a folder path") }
+        if let node = reader.required("notifiers") { draft.notifiers = notifiers(node) }
+        if let node = reader.required("routes") { routes(node, into: &draft) }
+        reader.finish()
+        return draft
+    }
+
+    func timeZone(_ node: Node) -> TimeZone? {
+        guard let name = file.string(node, "a time zone like Asia/Ho_Chi_Minh") else { return nil }
+        if let zone = TimeZone(identifier: name) { return zone }
+        let message = "unknown time zone '\(name)'"
+        if let suggestion = DidYouMean.suggestion(for: name, among: TimeZone.knownTimeZoneIdentifiers) {
+            file.error("\(message); did you mean '\(suggestion)'?", at: node)
+        } else {
+            file.error(message, at: node)
+        }
+        return nil
+    }
+
+    private func pathRef(_ node: Node, _ expected: String = "a file path") -> MainConfigDraft.PathRef? {
+        guard let path = file.string(node, expected) else { return nil }
+        return MainConfigDraft.PathRef(path: Paths.resolve(path, against: folder), node: node)
+    }
+
+    private func workflowSource(_ node: Node) -> MainConfigDraft.WorkflowSource? {
+        if case .sequence = node {
+            let paths = file.stringList(node, of: "file paths") ?? []
+            return .files(paths.map { MainConfigDraft.PathRef(path: Paths.resolve($0.0, against: folder), node: $0.1) })
+        }
+        return pathRef(node, "a folder path or a list of file paths").map { .folder($0) }
+    }
+
+    private func workingHours(_ node: Node, into calendar: inout WorkCalendar) {
+        guard var reader = MappingReader(node, in: file) else { return }
+        if let daysNode = reader.optional("days"), let days = file.stringList(daysNode, of: "weekdays (mon … sun)") {
+            var seen: Set<Int> = []
+            for (name, dayNode) in days {
+                guard let index = Self.weekdays.firstIndex(of: name) else {
+                    file.error(DidYouMean.unknown("weekday", name, among: Self.weekdays), at: dayNode)
+                    continue
+                }
+                if !seen.insert(index + 1).inserted { file.error("duplicate weekday '\(name)'", at: dayNode) }
+            }
+            if days.isEmpty, case .sequence = daysNode {
+                file.error("working days must name at least one day", at: daysNode)
+            } else if !seen.isEmpty {
+                calendar.workingDays = seen
+            }
+        }
+        let startNode = reader.optional("start"), endNode = reader.optional("end")
+        let start = startNode.flatMap(file.time), end = endNode.flatMap(file.time)
+        if let start { calendar.dayStart = start }
+        if let end { calendar.dayEnd = end }
+        if (start != nil || end != nil), calendar.dayStart >= calendar.dayEnd, let at = endNode ?? startNode {
+            file.error("working hours end (\(calendar.dayEnd)) must be after their start (\(calendar.dayStart))", at: at)
+        }
+        reader.finish()
+    }
+
+    private func notifiers(_ node: Node) -> [NotifierConfig] {
+        guard let reader = MappingReader(node, in: file, expected: "a mapping of notifier name to settings") else {
+            return []
+        }
+        if reader.entries.isEmpty { file.error("at least one notifier is required", at: node) }
+        var result: [NotifierConfig] = []
+        for entry in reader.entries {
+            if let config = notifier(named: entry.key, entry.value) { result.append(config) }
+        }
+        return result
+    }
+
+    private func notifier(named name: String, _ node: Node) -> NotifierConfig? {
+        guard var reader = MappingReader(node, in: file) else { return nil }
+        guard let typeNode = reader.required("type"), let type = file.string(typeNode) else { return nil }
+        guard let schema = notifierTypes[type] else {
+            let known = notifierTypes.keys.sorted()
+            var message = "unknown notifier type '\(type)'"
+            if let suggestion = DidYouMean.suggestion(for: type, among: known) {
+                message += "; did you mean '\(suggestion)'?"
+            } else {
+                message += " (known: \(known.joined(separator: ", ")))"
+            }
+            file.error(message, at: typeNode)
+            return nil
+        }
+        var options: [String: Document] = [:]
+        var valid = true
+        let all = schema.required.map { ($0.key, $0.value, true) } + schema.optional.map { ($0.key, $0.value, false) }
+        for (key, kind, isRequired) in all.sorted(by: { $0.0 < $1.0 }) {
+            guard let value = isRequired ? reader.required(key) : reader.optional(key) else {
+                if isRequired { valid = false }
+                continue
+            }
+            if let option = option(value, kind) { options[key] = option } else { valid = false }
+        }
+        reader.finish()
+        return valid ? NotifierConfig(name: name, type: type, options: options) : nil
+    }
+
+    private func option(_ node: Node, _ kind: NotifierOptionSchema.Kind) -> Document? {
+        switch kind {
+        case .string: return file.string(node).map(Document.string)
+        case .path: return file.string(node, "a file path").map { .string(Paths.absolute(Paths.resolve($0, against: folder))) }
+        case .integer: return file.integer(node).map { .number(Double($0)) }
+        case .boolean: return file.bool(node).map(Document.bool)
+        case .duration: return file.duration(node).map { .string($0.description) }
+        case .stringList: return file.stringList(node).map { .list($0.map { .string($0.0) }) }
+        }
+    }
+
+    private func routes(_ node: Node, into draft: inout MainConfigDraft) {
+        guard var reader = MappingReader(node, in: file) else { return }
+        if let defaultNode = reader.required("default"), let names = file.stringList(defaultNode, of: "notifier names") {
+            if names.isEmpty, case .sequence = defaultNode {
+                file.error("the default route must name at least one notifier", at: defaultNode)
+            }
+            draft.defaultRoute = names
+        }
+        if let rulesNode = reader.optional("rules"), let rules = file.list(rulesNode, of: "route rules") {
+            draft.rules = rules.compactMap(rule)
+        }
+        reader.finish()
+    }
+
+    private func rule(_ node: Node) -> MainConfigDraft.RuleDraft? {
+        guard var reader = MappingReader(node, in: file) else { return nil }
+        let events = reader.optional("events").flatMap { file.stringList($0, of: "event kinds") }
+        let initiatives = reader.optional("initiatives").flatMap { file.stringList($0, of: "initiative ids") }
+        let labels = reader.optional("labels").flatMap { file.stringList($0, of: "labels") }?.map(\.0)
+        let notifiers = reader.required("notifiers").flatMap { file.stringList($0, of: "notifier names") }
+        reader.finish()
+        guard let notifiers else { return nil }
+        return MainConfigDraft.RuleDraft(events: events, initiatives: initiatives, labels: labels, notifiers: notifiers)
+    }
+}
