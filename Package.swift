@@ -69,7 +69,10 @@ let package = Package(
         ),
         .target(
             name: "CXTestSupport",
-            dependencies: ["CXCore", "CXConfig", "CXStore", "CXDaemon"],
+            dependencies: [
+                "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXNotifiers",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/CXTestSupport",
             swiftSettings: swiftSettings
         ),

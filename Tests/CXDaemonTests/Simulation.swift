@@ -1,0 +1,62 @@
+import CXConfig
+import CXCore
+import CXDaemon
+import CXNotifiers
+import CXTestSupport
+import Foundation
+
+/// Runs the daemon's loop in simulated time: evaluates at every wake-up the engine asks for and
+/// delivers the outbox after each, exactly as `cxd run` does, but with the clock in the test's
+/// hands. Actions (complete, ack…) happen at the instants the test chooses.
+struct Simulation {
+    let project: TestProject
+    private(set) var engine: Engine
+    private(set) var dispatcher: Dispatcher
+    private(set) var now: Date
+
+    init(project: TestProject, start: Date) throws {
+        self.project = project
+        engine = try project.engine()
+        dispatcher = try project.dispatcher(for: engine)
+        now = start
+        try engine.reconcile(at: start)
+    }
+
+    /// Lets time pass until `end`, waking whenever something is due.
+    mutating func run(until end: Date) async throws {
+        while true {
+            let report = try engine.evaluate(at: now)
+            try await dispatcher.drain(at: now)
+            guard let next = report.nextWake, next <= end else { break }
+            now = next
+        }
+        now = max(now, end)
+    }
+
+    mutating func act(_ event: InitiativeEvent, on id: InitiativeID = "pos-checkout", at instant: Date) async throws {
+        try await run(until: instant)
+        try engine.apply(event, to: id, at: instant)
+        try await dispatcher.drain(at: instant)
+    }
+
+    /// Re-reads the YAML, as SIGHUP does.
+    mutating func reload() async throws {
+        engine = try project.engine()
+        dispatcher = try project.dispatcher(for: engine)
+        try engine.reconcile(at: now)
+        try await dispatcher.drain(at: now)
+    }
+}
+
+extension NotificationPayload {
+    /// `2026-12-01 08:30 step.overdue minh scope L1#2` in Hanoi time: compact for assertions.
+    var line: String {
+        let zone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        guard let reminder else {
+            let keys = (items ?? []).map { "\($0.step)/\($0.kind)" }.joined(separator: ",")
+            return "\(MessageText.format(createdAt, in: zone).prefix(16)) \(kind) \(recipient.id) [\(keys)]"
+        }
+        let level = reminder.level.map { " L\($0)#\(reminder.sequence)" } ?? ""
+        return "\(MessageText.format(createdAt, in: zone).prefix(16)) \(kind) \(recipient.id) \(reminder.step) c\(reminder.cycle)\(level)"
+    }
+}

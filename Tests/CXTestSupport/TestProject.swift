@@ -1,0 +1,67 @@
+import CXConfig
+import CXCore
+import CXDaemon
+import CXNotifiers
+import CXStore
+import Foundation
+import Logging
+
+/// A throw-away copy of the repository's example project (config/ and workflows/) in a
+/// temporary folder, with its own SQLite file and JSON Lines notification file.
+public final class TestProject: @unchecked Sendable {
+    public let folder: TemporaryDirectory
+    public var configPath: String { folder.file("config/cxd.yaml") }
+    public var notificationsPath: String { folder.file("state/notifications.jsonl") }
+    public var databasePath: String { folder.file("state/cxd.sqlite") }
+
+    /// Copies the example project; `keeping` limits the initiatives to the given ids.
+    public init(keeping initiatives: Set<String>? = nil) throws {
+        folder = TemporaryDirectory("cxd-project")
+        let root = repositoryRoot()
+        let manager = FileManager.default
+        for sub in ["config", "workflows"] {
+            try manager.copyItem(at: root.appendingPathComponent(sub), to: folder.url.appendingPathComponent(sub))
+        }
+        if let initiatives {
+            let dir = folder.url.appendingPathComponent("config/initiatives")
+            for file in try manager.contentsOfDirectory(atPath: dir.path)
+            where !initiatives.contains((file as NSString).deletingPathExtension) {
+                try manager.removeItem(at: dir.appendingPathComponent(file))
+            }
+        }
+    }
+
+    public func configuration() throws -> Configuration {
+        try ConfigurationLoader.load(from: configPath, notifierTypes: NotifierRegistry.standard.schemas)
+    }
+
+    public func engine() throws -> Engine {
+        let configuration = try configuration()
+        return Engine(configuration: configuration, store: try Store(path: configuration.databasePath))
+    }
+
+    /// A dispatcher with the configured notifiers, for delivering at a fixed instant.
+    public func dispatcher(for engine: Engine) throws -> Dispatcher {
+        let notifiers = try NotifierRegistry.standard.make(engine.configuration.notifiers)
+        return Dispatcher(
+            holder: EngineHolder(EngineHolder.Current(engine: engine, notifiers: notifiers)), wake: WakeSignal(),
+            logger: .init(label: "test", factory: { _ in SwallowingLogHandler() }))
+    }
+
+    /// Every notification the `file` notifier wrote so far.
+    public func notifications() throws -> [NotificationPayload] {
+        guard FileManager.default.fileExists(atPath: notificationsPath) else { return [] }
+        return try String(decoding: Data(contentsOf: URL(fileURLWithPath: notificationsPath)), as: UTF8.self)
+            .split(separator: "\n")
+            .map { try NotificationPayload.decoder.decode(NotificationPayload.self, from: Data($0.utf8)) }
+    }
+
+    /// Edits an initiative file in place (e.g. to record what a step requires).
+    public func appendToInitiative(_ id: String, _ yaml: String) throws {
+        let path = folder.file("config/initiatives/\(id).yaml")
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(yaml.utf8))
+        try handle.close()
+    }
+}
