@@ -33,6 +33,14 @@ struct Simulation {
         now = max(now, end)
     }
 
+    /// One evaluation and delivery at `instant`, as `cxd run --once --now` does; whatever
+    /// fell due since the last one is found late.
+    mutating func evaluateOnce(at instant: Date) async throws {
+        now = instant
+        try engine.evaluate(at: instant)
+        try await dispatcher.drain(at: instant)
+    }
+
     mutating func act(_ event: InitiativeEvent, on id: InitiativeID = "pos-checkout", at instant: Date) async throws {
         try await run(until: instant)
         try engine.apply(event, to: id, at: instant)

@@ -1,0 +1,103 @@
+import CXConfig
+import CXCore
+import CXDaemon
+import CXNotifiers
+import CXStore
+import CXTestSupport
+import Foundation
+import Testing
+
+@Suite("Engine: reconciling YAML with the store, downtime, plans")
+struct EngineTests {
+    @Test func remindersMissedWhileDownArriveAsOneDigestPerRecipient() async throws {
+        let project = try TestProject()
+        var sim = try Simulation(project: project, start: hanoi("2026-11-23T08:30"))
+        try await sim.evaluateOnce(at: hanoi("2026-11-23T08:30"))
+        // cxd is down from Monday 23 November until Friday 11 December at 10:00.
+        try await sim.evaluateOnce(at: hanoi("2026-12-11T10:00"))
+        let lines = try project.notifications().map(\.line)
+        #expect(lines == [
+            "2026-11-23 08:30 step.started hung scope c1",
+            "2026-12-11 10:00 step.started david scope c1",  // onboarding-nps starts: on time, not late
+            "2026-12-11 10:00 reminder.digest hung [scope/step.overdue,scope/step.escalated]",
+            "2026-12-11 10:00 reminder.digest mai [scope/step.escalated]",
+        ])
+        let digest = try #require(try project.notifications().first { $0.recipient.id == "mai" })
+        #expect(digest.subject == "Trong lúc cxd tạm dừng: 1 lời nhắc")
+        #expect(digest.items?.first?.level == 2)
+    }
+
+    @Test func aChangedRoleBindingReassignsAndARemovedFileArchives() async throws {
+        let project = try TestProject()
+        var sim = try Simulation(project: project, start: hanoi("2026-11-23T08:30"))
+        try await sim.run(until: hanoi("2026-11-24T09:00"))
+        let file = project.folder.file("config/initiatives/pos-checkout.yaml")
+        let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "sponsor: hung", with: "sponsor: lan")
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: project.folder.file("config/initiatives/support-effort.yaml"))
+        try await sim.reload()
+        let status = try sim.engine.statusReport(at: sim.now)
+        #expect(status.initiatives.first { $0.id == "pos-checkout" }?.owner == "lan")
+        #expect(status.initiatives.first { $0.id == "support-effort" }?.phase == "archived")
+        #expect(try project.notifications().last?.line == "2026-11-24 09:00 step.reassigned lan scope c1")
+        #expect(try sim.engine.history(of: "support-effort").map(\.entry.kind) == ["initiative.registered", "initiative.archived"])
+    }
+
+    @Test func aReloadThatAnInitiativeCannotFollowChangesNothing() async throws {
+        let project = try TestProject()
+        var sim = try Simulation(project: project, start: hanoi("2026-11-23T08:30"))
+        try await sim.run(until: hanoi("2026-11-24T09:00"))
+        // The workflow loses `scope`, the open step of pos-checkout; support-effort also changes.
+        let workflow = project.folder.file("workflows/cx-eight-step.yaml")
+        var text = try String(contentsOfFile: workflow, encoding: .utf8)
+        text = text.replacingOccurrences(of: "  - id: scope\n", with: "  - id: scoping\n")
+        try text.write(toFile: workflow, atomically: true, encoding: .utf8)
+        let before = try sim.engine.statusReport(at: sim.now)
+        await #expect(throws: TransitionError.openStepRemoved("pos-checkout", step: "scope", workflow: "cx-eight-step")) {
+            try await sim.reload()
+        }
+        let after = try sim.engine.statusReport(at: sim.now)
+        #expect(after.initiatives.map(\.phase) == before.initiatives.map(\.phase))
+        #expect(after.initiatives.map(\.step) == before.initiatives.map(\.step))
+    }
+
+    @Test func thePlanListsDeadlinesRemindersAndEscalationsInTimeOrder() throws {
+        let project = try TestProject(keeping: ["pos-checkout"])
+        let engine = try project.engine()
+        let start = hanoi("2026-11-23T08:30")
+        let entries = try engine.plan(from: start, until: start.addingTimeInterval(20 * 86_400))
+        let zone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let lines = entries.map { "\(MessageText.format($0.at, in: zone).prefix(16)) \($0.kind) \($0.recipient ?? "-")" }
+        #expect(lines == [
+            "2026-11-23 08:30 step.started hung",
+            "2026-11-30 08:30 step.due_soon hung",
+            "2026-11-30 13:30 step.due_soon hung",
+            "2026-11-30 17:30 step.deadline hung",
+            "2026-12-01 08:30 step.overdue hung",
+            "2026-12-02 08:30 step.overdue hung",
+            "2026-12-03 08:30 step.overdue hung",
+            "2026-12-03 08:30 step.escalated mai",
+            "2026-12-04 08:30 step.overdue hung",
+            "2026-12-07 08:30 step.overdue hung",
+            "2026-12-07 08:30 step.escalated mai",
+            "2026-12-08 08:30 step.escalated hung",
+            "2026-12-09 08:30 step.escalated mai",
+            "2026-12-11 08:30 step.escalated hung",
+        ])
+        // A plan writes nothing.
+        #expect(try engine.statusReport(at: start).initiatives.map(\.phase) == ["unregistered"])
+    }
+
+    @Test func commandsCatchUpWithTimeBeforeApplying() throws {
+        let project = try TestProject(keeping: ["pos-checkout"])
+        let engine = try project.engine()
+        try engine.reconcile(at: hanoi("2026-11-20T08:30"))
+        // Nobody ran the daemon since the start date; completing still works.
+        try engine.apply(.complete(step: "scope", by: "hung", note: "done"), to: "pos-checkout", at: hanoi("2026-11-24T10:00"))
+        let status = try engine.detail(of: "pos-checkout", at: hanoi("2026-11-24T10:00")).status
+        #expect(status.step == "journey")
+        #expect(throws: EngineError.unknownInitiative("nope", known: ["pos-checkout"])) {
+            try engine.apply(.pause(by: "x", note: nil), to: "nope", at: hanoi("2026-11-24T10:00"))
+        }
+    }
+}
