@@ -97,5 +97,11 @@ let package = Package(
             dependencies: ["CXDaemon", "CXCore", "CXConfig", "CXStore", "CXNotifiers", "CXTestSupport"],
             swiftSettings: swiftSettings
         ),
+        // Runs the real `cxd` binary: exit codes, output, signals.
+        .testTarget(
+            name: "CXDTests",
+            dependencies: ["cxd", "CXTestSupport"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

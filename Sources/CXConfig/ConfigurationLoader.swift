@@ -34,13 +34,18 @@ public enum ConfigurationLoader {
         let workflows = loadWorkflows(draft.workflows, main: mainFile)
         let initiatives = loadInitiatives(draft.initiatives, main: mainFile)
 
-        let peopleByID = Dictionary(people.map { ($0.person.id, $0.person) }, uniquingKeysWith: { first, _ in first })
-        let workflowsByID = uniqueWorkflows(workflows)
-        let initiativesByID = uniqueInitiatives(initiatives)
-        let checker = CrossChecker(people: peopleByID, workflows: workflowsByID)
-        for initiative in initiatives { checker.check(initiative) }
-        let routes = RouteChecker(file: mainFile, notifiers: draft.notifiers.map(\.name), initiatives: Array(initiativesByID.keys))
-            .check(draft)
+        let peopleByID = Dictionary(people.drafts.map { ($0.person.id, $0.person) }, uniquingKeysWith: { first, _ in first })
+        let workflowsByID = uniqueWorkflows(workflows.drafts)
+        let initiativesByID = uniqueInitiatives(initiatives.drafts)
+        let checker = CrossChecker(
+            people: peopleByID, workflows: workflowsByID,
+            knownPeople: people.complete ? Set(peopleByID.keys).union(people.brokenIDs) : nil,
+            knownWorkflows: workflows.complete ? Set(workflowsByID.keys).union(workflows.brokenIDs) : nil)
+        for initiative in initiatives.drafts { checker.check(initiative) }
+        let routes = RouteChecker(
+            file: mainFile, notifiers: draft.notifierNames,
+            initiatives: initiatives.complete ? Set(initiativesByID.keys).union(initiatives.brokenIDs) : nil
+        ).check(draft)
 
         guard log.isEmpty, let databasePath = draft.databasePath, let zone = draft.timeZone else {
             throw ConfigurationError(diagnostics: log.sorted)
@@ -57,9 +62,39 @@ public enum ConfigurationLoader {
         return (root, file)
     }
 
-    private static func loadPeople(_ ref: MainConfigDraft.PathRef?, zone: String, main: SourceFile) -> [PersonDraft] {
-        guard let ref, let (root, file) = loadFile(ref.path, referencedBy: ref.node, main: main) else { return [] }
+    private static func loadPeople(_ ref: MainConfigDraft.PathRef?, zone: String, main: SourceFile) -> PeopleResult {
+        guard let ref, let (root, file) = loadFile(ref.path, referencedBy: ref.node, main: main) else { return PeopleResult() }
         return PeopleParser(file: file, defaultTimeZone: zone).parse(root)
+    }
+
+    /// The files of one kind that parsed (without a problem, unless faulty ones are accepted), the ids of those that did not, and
+    /// whether every file could at least be identified.
+    struct Loaded<Draft> {
+        var drafts: [Draft] = []
+        var brokenIDs: Set<String> = []
+        var complete = true
+    }
+
+    private static func loadAll<Draft>(
+        _ refs: [MainConfigDraft.PathRef], main: SourceFile, acceptFaulty: Bool = false,
+        parse: (Node, SourceFile) -> Draft?
+    ) -> Loaded<Draft> {
+        var loaded = Loaded<Draft>()
+        for ref in refs {
+            guard let (root, file) = loadFile(ref.path, referencedBy: ref.node, main: main) else {
+                loaded.complete = false
+                continue
+            }
+            let before = main.log.count
+            if let draft = parse(root, file), acceptFaulty || main.log.count == before {
+                loaded.drafts.append(draft)
+            } else if let id = MappingReader.declaredID(root) {
+                loaded.brokenIDs.insert(id)
+            } else {
+                loaded.complete = false
+            }
+        }
+        return loaded
     }
 
     /// The files of a folder named in `cxd.yaml`, reporting an unreadable folder at its key.
@@ -71,10 +106,10 @@ public enum ConfigurationLoader {
         return paths.map { MainConfigDraft.PathRef(path: $0, node: ref.node) }
     }
 
-    private static func loadWorkflows(_ source: MainConfigDraft.WorkflowSource?, main: SourceFile) -> [WorkflowDraft] {
+    private static func loadWorkflows(_ source: MainConfigDraft.WorkflowSource?, main: SourceFile) -> Loaded<WorkflowDraft> {
         let refs: [MainConfigDraft.PathRef]
         switch source {
-        case nil: return []
+        case nil: return Loaded(complete: false)
         case .files(let files): refs = files
         case .folder(let folder):
             refs = files(in: folder, main: main)
@@ -82,16 +117,21 @@ public enum ConfigurationLoader {
                 main.error("no workflow files (*.yaml, *.yml) in this folder", at: folder.node)
             }
         }
-        return refs.compactMap { ref in
-            loadFile(ref.path, referencedBy: ref.node, main: main).flatMap { WorkflowParser(file: $0.1).parse($0.0) }
-        }
+        let folderUnreadable: Bool
+        if case .folder(let folder) = source { folderUnreadable = Paths.yamlFiles(in: folder.path) == nil } else { folderUnreadable = false }
+        var loaded = loadAll(refs, main: main) { WorkflowParser(file: $1).parse($0) }
+        if folderUnreadable { loaded.complete = false }
+        return loaded
     }
 
-    private static func loadInitiatives(_ ref: MainConfigDraft.PathRef?, main: SourceFile) -> [InitiativeDraft] {
-        guard let ref else { return [] }
-        return files(in: ref, main: main).compactMap { ref in
-            loadFile(ref.path, referencedBy: ref.node, main: main).flatMap { InitiativeParser(file: $0.1).parse($0.0) }
+    private static func loadInitiatives(_ ref: MainConfigDraft.PathRef?, main: SourceFile) -> Loaded<InitiativeDraft> {
+        guard let ref else { return Loaded(complete: false) }
+        // An initiative with problems of its own is still cross-checked against workflows and people.
+        var loaded = loadAll(files(in: ref, main: main), main: main, acceptFaulty: true) {
+            InitiativeParser(file: $1).parse($0)
         }
+        if Paths.yamlFiles(in: ref.path) == nil { loaded.complete = false }
+        return loaded
     }
 
     private static func uniqueWorkflows(_ drafts: [WorkflowDraft]) -> [WorkflowID: WorkflowDraft] {

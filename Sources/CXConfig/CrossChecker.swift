@@ -5,18 +5,27 @@ import Yams
 /// uses is bound to a known person and no other role is, and `to: manager` escalations have a
 /// manager to reach.
 struct CrossChecker {
+    /// The people and workflows that loaded without a problem.
     let people: [PersonID: Person]
     let workflows: [WorkflowID: WorkflowDraft]
+    /// Every id declared, problems or not; nil when some file could not even be identified,
+    /// in which case references are not reported as unknown (the real problem is reported).
+    let knownPeople: Set<PersonID>?
+    let knownWorkflows: Set<WorkflowID>?
 
     func check(_ draft: InitiativeDraft) {
         let file = draft.file
-        let personIDs = people.keys.sorted()
-        for binding in draft.bindings where people[binding.person] == nil {
-            file.error(DidYouMean.unknown("person", binding.person, among: personIDs), at: binding.valueNode)
+        if let knownPeople {
+            for binding in draft.bindings where !knownPeople.contains(binding.person) {
+                file.error(DidYouMean.unknown("person", binding.person, among: knownPeople.sorted()), at: binding.valueNode)
+            }
         }
         guard let workflow = workflows[draft.definition.workflow]?.workflow else {
-            file.error(
-                DidYouMean.unknown("workflow", draft.definition.workflow, among: workflows.keys.sorted()), at: draft.workflowNode)
+            if let knownWorkflows, !knownWorkflows.contains(draft.definition.workflow) {
+                file.error(
+                    DidYouMean.unknown("workflow", draft.definition.workflow, among: knownWorkflows.sorted()),
+                    at: draft.workflowNode)
+            }
             return
         }
         let used = workflow.roles
@@ -48,7 +57,8 @@ struct RouteChecker {
 
     let file: SourceFile
     let notifiers: [String]
-    let initiatives: [InitiativeID]
+    /// Nil when some initiative file could not be identified: then none is reported as unknown.
+    let initiatives: Set<InitiativeID>?
 
     func check(_ draft: MainConfigDraft) -> RouteTable {
         checkNotifiers(draft.defaultRoute)
@@ -58,8 +68,10 @@ struct RouteChecker {
             for (event, node) in rule.events ?? [] where !Self.eventKinds.contains(event) {
                 file.error(DidYouMean.unknown("event kind", event, among: Self.eventKinds), at: node)
             }
-            for (initiative, node) in rule.initiatives ?? [] where !initiatives.contains(initiative) {
-                file.error(DidYouMean.unknown("initiative", initiative, among: initiatives.sorted()), at: node)
+            if let initiatives {
+                for (initiative, node) in rule.initiatives ?? [] where !initiatives.contains(initiative) {
+                    file.error(DidYouMean.unknown("initiative", initiative, among: initiatives.sorted()), at: node)
+                }
             }
             rules.append(RouteTable.Rule(
                 events: rule.events?.map(\.0), initiatives: rule.initiatives?.map(\.0), labels: rule.labels,

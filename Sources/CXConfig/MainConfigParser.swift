@@ -31,6 +31,8 @@ struct MainConfigDraft {
     var people: PathRef?
     var initiatives: PathRef?
     var notifiers: [NotifierConfig] = []
+    /// Every name under `notifiers:`, valid or not (routes may name them).
+    var notifierNames: [String] = []
     var defaultRoute: [(String, Node)] = []
     var rules: [RuleDraft] = []
 }
@@ -61,7 +63,10 @@ struct MainConfigParser {
         if let node = reader.required("workflows") { draft.workflows = workflowSource(node) }
         if let node = reader.required("people") { draft.people = pathRef(node) }
         if let node = reader.required("initiatives") { draft.initiatives = pathRef(node, "a folder path") }
-        if let node = reader.required("notifiers") { draft.notifiers = notifiers(node) }
+        if let node = reader.required("notifiers") {
+            let configs = notifiers(node, into: &draft)
+            draft.notifiers = configs
+        }
         if let node = reader.required("routes") { routes(node, into: &draft) }
         reader.finish()
         return draft
@@ -119,11 +124,12 @@ struct MainConfigParser {
         reader.finish()
     }
 
-    private func notifiers(_ node: Node) -> [NotifierConfig] {
+    private func notifiers(_ node: Node, into draft: inout MainConfigDraft) -> [NotifierConfig] {
         guard let reader = MappingReader(node, in: file, expected: "a mapping of notifier name to settings") else {
             return []
         }
         if reader.entries.isEmpty { file.error("at least one notifier is required", at: node) }
+        draft.notifierNames = reader.entries.map(\.key)
         var result: [NotifierConfig] = []
         for entry in reader.entries {
             if let config = notifier(named: entry.key, entry.value) { result.append(config) }

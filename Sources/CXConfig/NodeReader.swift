@@ -113,6 +113,15 @@ extension SourceFile {
     }
 }
 
+extension MappingReader {
+    /// The `id` a file or list entry declares, read quietly: when the entry has problems its id
+    /// is still known, so references to it are not reported as unknown as well.
+    static func declaredID(_ node: Node) -> String? {
+        guard case .mapping(let mapping) = node, let id = mapping["id"], case .scalar(let scalar) = id else { return nil }
+        return scalar.string
+    }
+}
+
 /// Reads one YAML mapping: hands out values by key, reports missing required keys at the
 /// mapping and, in `finish()`, keys nobody asked for (with a did-you-mean suggestion).
 struct MappingReader {

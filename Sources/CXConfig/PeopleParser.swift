@@ -9,6 +9,14 @@ struct PersonDraft {
     var managerNode: Node?
 }
 
+/// What `people.yaml` yielded: the valid people, ids of entries with problems, and whether
+/// every entry could at least be identified (else references are not checked).
+struct PeopleResult {
+    var drafts: [PersonDraft] = []
+    var brokenIDs: Set<PersonID> = []
+    var complete = false
+}
+
 /// Reads `people.yaml`: `people:` is a list of `{id, name, email?, time_zone?, manager?, locale?}`.
 /// `time_zone` defaults to the one in `cxd.yaml`, `locale` to `en`.
 struct PeopleParser {
@@ -17,14 +25,25 @@ struct PeopleParser {
     let file: SourceFile
     let defaultTimeZone: String
 
-    func parse(_ root: Node) -> [PersonDraft] {
-        guard var reader = MappingReader(root, in: file) else { return [] }
+    func parse(_ root: Node) -> PeopleResult {
+        var result = PeopleResult()
+        guard var reader = MappingReader(root, in: file) else { return result }
         let list = reader.required("people")
         reader.finish()
-        guard let list, let items = file.list(list, of: "people") else { return [] }
-        let drafts = items.compactMap(person)
-        checkManagers(drafts)
-        return drafts
+        guard let list, let items = file.list(list, of: "people") else { return result }
+        result.complete = true
+        for item in items {
+            let before = file.log.count
+            if let draft = person(item), file.log.count == before {
+                result.drafts.append(draft)
+            } else if let id = MappingReader.declaredID(item) {
+                result.brokenIDs.insert(id)
+            } else {
+                result.complete = false
+            }
+        }
+        checkManagers(result.drafts, broken: result.brokenIDs)
+        return result
     }
 
     /// `[a-z0-9][a-z0-9_-]*`
@@ -72,7 +91,7 @@ struct PeopleParser {
     }
 
     /// Duplicate ids, unknown managers, self-management.
-    private func checkManagers(_ drafts: [PersonDraft]) {
+    private func checkManagers(_ drafts: [PersonDraft], broken: Set<PersonID>) {
         var first: [PersonID: Node] = [:]
         for draft in drafts {
             if let earlier = first[draft.person.id] {
@@ -86,7 +105,7 @@ struct PeopleParser {
             guard let manager = draft.person.manager, let node = draft.managerNode else { continue }
             if manager == draft.person.id {
                 file.error("'\(manager)' cannot be their own manager", at: node)
-            } else if first[manager] == nil {
+            } else if first[manager] == nil, !broken.contains(manager) {
                 file.error(DidYouMean.unknown("person", manager, among: ids), at: node)
             }
         }

@@ -85,9 +85,13 @@ enum YAMLSource {
     /// Turns a Yams error into one diagnostic: `invalid YAML: <problem>` at its mark.
     static func report(_ error: YamlError, text: String, file: SourceFile) {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-             .composer(_, let problem, let mark, _):
-            file.error("invalid YAML: \(problem)", at: mark)
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            var message = "invalid YAML: \(problem)"
+            if let context, !context.text.isEmpty {
+                message += " (\(context.text) started at \(context.mark.line):\(context.mark.column))"
+            }
+            file.error(message, at: mark)
         case .reader(let problem, let offset, _, _):
             let position = offset.map { Self.location(ofByte: $0, in: text, file: file.path) } ?? SourceLocation.start(of: file.path)
             file.log.add("invalid YAML: \(problem)", at: position)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct CXD: AsyncParsableCommand {
@@ -21,4 +22,28 @@ struct CXD: AsyncParsableCommand {
             Acknowledge.self, Snooze.self, History.self, Plan.self,
         ]
     )
+
+    /// Parses and runs like ArgumentParser's own `main`, but with the documented exit
+    /// statuses: usage errors exit 2 (ArgumentParser's default is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+            }
+            if code == .validationFailure {
+                if !message.contains("--help") { FileHandle.standardError.write(Data("See 'cxd --help'.\n".utf8)) }
+                Foundation.exit(2)
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

@@ -50,10 +50,11 @@ struct Plan: AsyncParsableCommand {
                 }
                 return [
                     Table.Cell(Format.time(entry.at, in: zone)), Table.Cell(entry.initiative), Table.Cell(entry.kind, color),
-                    Table.Cell(entry.step), Table.Cell(String(entry.cycle)), Table.Cell(recipient),
+                    Table.Cell(entry.step), Table.Cell(String(entry.cycle)),
+                    Table.Cell(entry.level.map(String.init) ?? "-"), Table.Cell(recipient),
                 ]
             }
-            print(Table(headers: ["AT (\(zone.identifier))", "INITIATIVE", "WHAT", "STEP", "CYCLE", "TO"], rows: rows).render())
+            print(Table(headers: ["AT (\(zone.identifier))", "INITIATIVE", "WHAT", "STEP", "CYCLE", "LEVEL", "TO"], rows: rows).render())
             print("\n\(entries.count) event(s) from \(Format.time(start, in: zone)) to \(Format.time(end, in: zone)) if nobody acts")
         }
     }

@@ -1,0 +1,106 @@
+import Foundation
+
+/// Runs the real `cxd` binary built next to the tests.
+public enum CXDProcess {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// The `cxd` executable in the same build folder as the running tests.
+    public static var executable: URL {
+        let candidates = [
+            Bundle.main.executableURL?.deletingLastPathComponent(),
+            Bundle.main.bundleURL.deletingLastPathComponent(),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+        ].compactMap { $0 }
+        for folder in candidates {
+            var url = folder
+            for _ in 0..<4 {
+                let binary = url.appendingPathComponent("cxd")
+                if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
+                url = url.deletingLastPathComponent()
+            }
+        }
+        return repositoryRoot().appendingPathComponent(".build/debug/cxd")
+    }
+
+    /// Runs `cxd arguments…` in `directory` and waits (at most `timeout` seconds).
+    public static func run(_ arguments: [String], in directory: String, timeout: TimeInterval = 60) throws -> Result {
+        let process = try start(arguments, in: directory)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.process.isRunning { process.process.terminate() }
+        process.process.waitUntilExit()
+        return process.result()
+    }
+
+    /// Starts `cxd` without waiting; the caller stops it.
+    public static func start(_ arguments: [String], in directory: String) throws -> Running {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        environment["CXD_ACTOR"] = "test"
+        process.environment = environment
+        let running = Running(process: process)
+        process.standardOutput = running.stdoutFile
+        process.standardError = running.stderrFile
+        try process.run()
+        return running
+    }
+
+    /// A started process; output goes to temporary files so that pipes never fill up.
+    public final class Running: @unchecked Sendable {
+        public let process: Process
+        let folder = TemporaryDirectory("cxd-proc")
+        let stdoutFile: FileHandle
+        let stderrFile: FileHandle
+
+        init(process: Process) {
+            self.process = process
+            _ = FileManager.default.createFile(atPath: folder.file("out"), contents: nil)
+            _ = FileManager.default.createFile(atPath: folder.file("err"), contents: nil)
+            stdoutFile = FileHandle(forWritingAtPath: folder.file("out"))!
+            stderrFile = FileHandle(forWritingAtPath: folder.file("err"))!
+        }
+
+        public var stderr: String { (try? folder.read("err")) ?? "" }
+
+        public func signal(_ number: Int32) {
+            kill(process.processIdentifier, number)
+        }
+
+        /// Waits for the process to exit (at most `timeout` seconds, then kills it).
+        public func wait(timeout: TimeInterval = 10) -> Result {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            return result()
+        }
+
+        func result() -> Result {
+            Result(
+                status: process.terminationStatus, stdout: (try? folder.read("out")) ?? "",
+                stderr: (try? folder.read("err")) ?? "")
+        }
+
+        deinit {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+    }
+
+    /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns how long it took.
+    public static func waitFor(timeout: TimeInterval, _ condition: () -> Bool) -> TimeInterval? {
+        let start = Date()
+        while Date().timeIntervalSince(start) < timeout {
+            if condition() { return Date().timeIntervalSince(start) }
+            usleep(20_000)
+        }
+        return nil
+    }
+}
