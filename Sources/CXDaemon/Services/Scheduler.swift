@@ -60,21 +60,25 @@ public struct Scheduler: Service {
             }
             switch await wake.wait(until: next, now: clock()) {
             case .shutdown: return
-            case .reload: applyReload()
+            case .reload:
+                if applyReload() { await dispatcherWake.wake(.changed) }
             case .timer, .changed: continue
             }
         }
     }
 
     /// Reloads the YAML; an invalid configuration is reported and the running one kept.
-    private func applyReload() {
+    /// Returns whether the new configuration is in force.
+    private func applyReload() -> Bool {
         do {
             let fresh = try reload()
             let report = try fresh.engine.reconcile(at: clock())
             holder.replace(with: fresh)
-            logger.info("configuration reloaded: \(report.transitions) initiatives changed")
+            logger.info("configuration reloaded: \(report.transitions) initiative(s) changed, \(report.queued) notification(s) queued")
+            return true
         } catch {
             logger.error("reload refused, keeping the running configuration:\n\(error)")
+            return false
         }
     }
 }
