@@ -23,6 +23,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Pure domain: workflows, initiatives, calendars, the state machine. No I/O, no clock.
@@ -39,10 +44,30 @@ let package = Package(
             dependencies: ["CXCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
-        // The notifier protocol, its registry and the `file` notifier.
+        // A small SMTP client on SwiftNIO (+ NIOSSL for implicit TLS and STARTTLS) and an
+        // RFC 5322 / MIME message builder. Knows nothing about cxd.
+        .target(
+            name: "CXSMTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The notifier protocol, its registry, templates, and the file, email, webhook and exec
+        // notifiers.
         .target(
             name: "CXNotifiers",
-            dependencies: ["CXCore", "CXConfig", "CXStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CXCore", "CXConfig", "CXStore", "CXSMTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The engine (config + store + core) and the long-running services.
@@ -85,6 +110,16 @@ let package = Package(
             name: "CXConfigTests",
             dependencies: ["CXConfig", "CXCore", "CXTestSupport"],
             resources: [.copy("Corpus")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CXSMTPTests",
+            dependencies: ["CXSMTP", "CXTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CXNotifiersTests",
+            dependencies: ["CXNotifiers", "CXCore", "CXConfig", "CXStore", "CXTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

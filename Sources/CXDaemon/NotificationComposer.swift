@@ -13,21 +13,17 @@ struct NotificationComposer {
     func messages(for notices: [Notice], at now: Date) -> [OutboxMessage] {
         let grace = TimeInterval(configuration.downtimeGrace.elapsedSeconds ?? 900)
         var messages: [OutboxMessage] = []
-        var late: [String: [(NotificationPayload.Reminder, Notice.Kind)]] = [:]  // "recipient\nnotifier"
+        var late: [String: [NotificationPayload.Reminder]] = [:]  // "recipient\nnotifier"
         for notice in notices {
             let reminder = self.reminder(for: notice)
             for notifier in route(notice) {
                 if notice.level != nil, now.timeIntervalSince(notice.scheduledAt) > grace {
-                    late[notice.recipient + "\n" + notifier, default: []].append((reminder, notice.kind))
+                    late[notice.recipient + "\n" + notifier, default: []].append(reminder)
                     continue
                 }
-                let recipient = party(notice.recipient)
                 let payload = NotificationPayload(
-                    id: notice.key + "@" + notifier, kind: notice.kind.rawValue, createdAt: now, recipient: recipient,
-                    subject: MessageText.subject(for: reminder, kind: notice.kind, locale: recipient.locale),
-                    text: MessageText.body(
-                        for: reminder, kind: notice.kind, locale: recipient.locale, zone: zone(notice.recipient)),
-                    reminder: reminder, items: nil)
+                    id: notice.key + "@" + notifier, kind: notice.kind.rawValue, createdAt: now,
+                    recipient: party(notice.recipient), subject: "", text: "", reminder: reminder, items: nil)
                 messages.append(message(payload, initiative: notice.initiative, notifier: notifier, at: now))
             }
         }
@@ -36,9 +32,7 @@ struct NotificationComposer {
             let recipient = party(parts[0])
             let payload = NotificationPayload(
                 id: "digest/\(recipient.id)/\(Timestamp.iso(now))@\(parts[1])", kind: "reminder.digest", createdAt: now,
-                recipient: recipient, subject: MessageText.digestSubject(count: items.count, locale: recipient.locale),
-                text: MessageText.digestBody(items: items, locale: recipient.locale, zone: zone(recipient.id)),
-                reminder: nil, items: items.map(\.0))
+                recipient: recipient, subject: "", text: "", reminder: nil, items: items)
             messages.append(message(payload, initiative: nil, notifier: parts[1], at: now))
         }
         return messages
@@ -49,7 +43,13 @@ struct NotificationComposer {
         return configuration.routes.notifiers(event: notice.kind.rawValue, initiative: notice.initiative, labels: labels)
     }
 
-    private func message(_ payload: NotificationPayload, initiative: InitiativeID?, notifier: String, at now: Date) -> OutboxMessage {
+    /// Fills in subject and text with the built-in templates (notifiers with templates of their
+    /// own render again at delivery) and encodes the payload.
+    private func message(_ draft: NotificationPayload, initiative: InitiativeID?, notifier: String, at now: Date) -> OutboxMessage {
+        var payload = draft
+        let rendered = MessageTemplates.builtIn.render(payload, zone: zone(payload.recipient.id))
+        payload.subject = rendered.subject
+        payload.text = rendered.text
         // Encoding a value made of strings, numbers and dates cannot fail.
         let data = (try? NotificationPayload.encoder.encode(payload)) ?? Data()
         return OutboxMessage(

@@ -66,8 +66,7 @@ struct EngineTests {
         let engine = try project.engine()
         let start = hanoi("2026-11-23T08:30")
         let entries = try engine.plan(from: start, until: start.addingTimeInterval(20 * 86_400))
-        let zone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-        let lines = entries.map { "\(MessageText.format($0.at, in: zone).prefix(16)) \($0.kind) \($0.recipient ?? "-")" }
+        let lines = entries.map { "\(localTime($0.at)) \($0.kind) \($0.recipient ?? "-")" }
         #expect(lines == [
             "2026-11-23 08:30 step.started hung",
             "2026-11-30 08:30 step.due_soon hung",

@@ -59,12 +59,20 @@ struct Simulation {
 extension NotificationPayload {
     /// `2026-12-01 08:30 step.overdue minh scope L1#2` in Hanoi time: compact for assertions.
     var line: String {
-        let zone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
         guard let reminder else {
             let keys = (items ?? []).map { "\($0.step)/\($0.kind)" }.joined(separator: ",")
-            return "\(MessageText.format(createdAt, in: zone).prefix(16)) \(kind) \(recipient.id) [\(keys)]"
+            return "\(localTime(createdAt)) \(kind) \(recipient.id) [\(keys)]"
         }
         let level = reminder.level.map { " L\($0)#\(reminder.sequence)" } ?? ""
-        return "\(MessageText.format(createdAt, in: zone).prefix(16)) \(kind) \(recipient.id) \(reminder.step) c\(reminder.cycle)\(level)"
+        return "\(localTime(createdAt)) \(kind) \(recipient.id) \(reminder.step) c\(reminder.cycle)\(level)"
     }
+}
+
+/// `2026-12-01 08:30`, Hanoi time.
+func localTime(_ date: Date) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+    formatter.dateFormat = "yyyy-MM-dd HH:mm"
+    return formatter.string(from: date)
 }

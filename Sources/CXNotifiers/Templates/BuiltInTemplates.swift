@@ -1,0 +1,65 @@
+/// The templates cxd ships with, in English and Vietnamese. Subjects and texts are plain
+/// text; the HTML part wraps the rendered text for email.
+enum BuiltInTemplates {
+    /// Every kind of notification a template can be written for.
+    static let kinds = [
+        "step.started", "step.reassigned", "step.due_soon", "step.overdue", "step.escalated", "reminder.digest",
+        "notifier.disabled", "notifier.test",
+    ]
+
+    static var sources: [(MessageTemplates.Key, String)] {
+        var result: [(MessageTemplates.Key, String)] = []
+        func add(_ kind: String, _ locale: String, subject: String, text: String) {
+            result.append((MessageTemplates.Key(kind: kind, locale: locale, part: .subject), subject))
+            result.append((MessageTemplates.Key(kind: kind, locale: locale, part: .text), text))
+        }
+        let what = "{{step_title}} — {{initiative_title}}"
+        add("step.started", "en", subject: "New step for you: \(what)",
+            text: "You own step '{{step_title}}' of '{{initiative_title}}' (cycle {{cycle}}). Due {{due}}.\n")
+        add("step.started", "vi", subject: "Bước mới cho bạn: \(what)",
+            text: "Bạn phụ trách bước '{{step_title}}' của sáng kiến '{{initiative_title}}' (chu kỳ {{cycle}}). Hạn: {{due}}.\n")
+        add("step.reassigned", "en", subject: "Step handed to you: \(what)",
+            text: "You now own step '{{step_title}}' of '{{initiative_title}}' (cycle {{cycle}}). Due {{due}}.\n")
+        add("step.reassigned", "vi", subject: "Bước được giao cho bạn: \(what)",
+            text: "Từ nay bạn phụ trách bước '{{step_title}}' của sáng kiến '{{initiative_title}}' (chu kỳ {{cycle}}). Hạn: {{due}}.\n")
+        add("step.due_soon", "en", subject: "Due soon: \(what)",
+            text: "Step '{{step_title}}' of '{{initiative_title}}' is due {{due}}.\n")
+        add("step.due_soon", "vi", subject: "Sắp đến hạn: \(what)",
+            text: "Bước '{{step_title}}' của '{{initiative_title}}' sẽ đến hạn vào {{due}}.\n")
+        add("step.overdue", "en", subject: "Overdue: \(what)",
+            text: "Step '{{step_title}}' of '{{initiative_title}}' was due {{due}} and is overdue. Reminder {{sequence}}.\n")
+        add("step.overdue", "vi", subject: "Quá hạn: \(what)",
+            text: "Bước '{{step_title}}' của '{{initiative_title}}' đã quá hạn từ {{due}}. Nhắc lần {{sequence}}.\n")
+        add("step.escalated", "en", subject: "Escalation, overdue: \(what)",
+            text: "{{owner_name}} owns step '{{step_title}}' of '{{initiative_title}}', which was due {{due}} and is overdue. "
+                + "You receive this as escalation level {{level}}.\n")
+        add("step.escalated", "vi", subject: "Cảnh báo vượt cấp, quá hạn: \(what)",
+            text: "{{owner_name}} phụ trách bước '{{step_title}}' của '{{initiative_title}}', hạn {{due}}, và bước này đã quá hạn. "
+                + "Bạn nhận thông báo này ở cấp {{level}}.\n")
+        add("reminder.digest", "en", subject: "While cxd was down: {{count}} reminder(s)",
+            text: "cxd was not running when these reminders fell due; here they are in one message:\n"
+                + "{{#items}}- {{step_title}} — {{initiative_title}} (due {{due}}{{#is_escalation}}, escalation level {{level}}{{/is_escalation}})\n{{/items}}")
+        add("reminder.digest", "vi", subject: "Trong lúc cxd tạm dừng: {{count}} lời nhắc",
+            text: "cxd đã không chạy khi các lời nhắc sau đến hạn; đây là bản tóm tắt:\n"
+                + "{{#items}}- {{step_title}} — {{initiative_title}} (hạn {{due}}{{#is_escalation}}, cấp {{level}}{{/is_escalation}})\n{{/items}}")
+        for locale in ["en", "vi"] {
+            add("notifier.disabled", locale, subject: "{{payload_subject}}", text: "{{payload_text}}\n")
+            add("notifier.test", locale, subject: "{{payload_subject}}", text: "{{payload_text}}\n")
+        }
+        for locale in ["en", "vi"] {
+            result.append((
+                MessageTemplates.Key(kind: "any", locale: locale, part: .html),
+                """
+                <!DOCTYPE html>
+                <html lang="\(locale)"><head><meta charset="utf-8"><title>{{subject}}</title></head>
+                <body style="font-family: sans-serif; line-height: 1.4">
+                <h2 style="font-size: 1.1em">{{subject}}</h2>
+                <pre style="font-family: inherit; white-space: pre-wrap">{{text}}</pre>
+                <p style="color: #777; font-size: 0.85em">cxd · {{initiative}}{{#cycle}} · cycle {{cycle}}{{/cycle}}</p>
+                </body></html>
+
+                """))
+        }
+        return result
+    }
+}

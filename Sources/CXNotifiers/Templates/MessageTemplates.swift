@@ -1,0 +1,134 @@
+import CXCore
+import Foundation
+import Mustache
+
+/// A notification rendered for people: what an email shows, what a chat message says.
+public struct RenderedMessage: Sendable, Equatable {
+    public var subject: String
+    public var text: String
+    public var html: String
+}
+
+/// Subjects and bodies as Mustache templates: built-in ones in English and Vietnamese, chosen
+/// by the recipient's locale, which a notifier may override from a folder of files named
+/// `<kind>.<locale>.<part>.mustache` (`step.overdue.vi.subject.mustache`; kind `any` stands for
+/// every kind; part is `subject`, `text` or `html`). Templates are compiled when the
+/// configuration loads, so a broken one is reported with its file and line before anything is
+/// sent.
+public struct MessageTemplates: Sendable {
+    struct Key: Hashable, Sendable {
+        var kind: String
+        var locale: String
+        var part: Part
+    }
+
+    enum Part: String, CaseIterable, Sendable {
+        case subject, text, html
+    }
+
+    private var templates: [Key: MustacheTemplate]
+
+    /// The templates cxd ships with.
+    public static let builtIn: MessageTemplates = {
+        var templates: [Key: MustacheTemplate] = [:]
+        for (key, source) in BuiltInTemplates.sources {
+            // The built-in sources are fixed strings covered by tests; a failure here is a bug.
+            guard let template = try? compile(source, part: key.part) else {
+                preconditionFailure("built-in template \(key) does not compile")
+            }
+            templates[key] = template
+        }
+        return MessageTemplates(templates: templates)
+    }()
+
+    /// The built-in templates with the files of `folder` laid over them.
+    public static func loading(folder: String) throws(TemplateError) -> MessageTemplates {
+        var result = builtIn
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: folder) else {
+            throw TemplateError(file: folder, line: 1, column: 1, message: "cannot read the template folder")
+        }
+        for name in names.sorted() where name.hasSuffix(".mustache") {
+            let path = (folder as NSString).appendingPathComponent(name)
+            let parts = name.dropLast(".mustache".count).split(separator: ".").map(String.init)
+            // kind may itself contain a dot (step.overdue): the last two parts are locale and part.
+            guard parts.count >= 3, let part = Part(rawValue: parts[parts.count - 1]) else {
+                throw TemplateError(
+                    file: path, line: 1, column: 1,
+                    message: "template file names are <kind>.<locale>.<subject|text|html>.mustache")
+            }
+            let locale = parts[parts.count - 2]
+            let kind = parts[0..<(parts.count - 2)].joined(separator: ".")
+            guard kind == "any" || BuiltInTemplates.kinds.contains(kind) else {
+                throw TemplateError(
+                    file: path, line: 1, column: 1,
+                    message: "unknown kind '\(kind)' (known: any, \(BuiltInTemplates.kinds.joined(separator: ", ")))")
+            }
+            guard let data = manager.contents(atPath: path), let source = String(data: data, encoding: .utf8) else {
+                throw TemplateError(file: path, line: 1, column: 1, message: "cannot read the file as UTF-8 text")
+            }
+            do {
+                result.templates[Key(kind: kind, locale: locale, part: part)] = try compile(source, part: part)
+            } catch let error as MustacheTemplate.ParserError {
+                throw TemplateError(file: path, parserError: error, part: part)
+            } catch {
+                throw TemplateError(file: path, line: 1, column: 1, message: "\(error)")
+            }
+        }
+        return result
+    }
+
+    /// Subject and text templates are plain text: nothing is HTML-escaped in them.
+    static let textPragma = "{{% CONTENT_TYPE: TEXT}}"
+
+    private static func compile(_ source: String, part: Part) throws -> MustacheTemplate {
+        try MustacheTemplate(string: part == .html ? source : textPragma + source)
+    }
+
+    /// Renders a payload for its recipient, times in `zone`.
+    public func render(_ payload: NotificationPayload, zone: TimeZone) -> RenderedMessage {
+        var context = TemplateContext.make(payload, zone: zone)
+        let locale = payload.recipient.locale
+        let subject = template(payload.kind, locale, .subject).render(context).trimmingCharacters(in: .whitespacesAndNewlines)
+        context["subject"] = subject
+        let text = template(payload.kind, locale, .text).render(context)
+        context["text"] = text
+        let html = template(payload.kind, locale, .html).render(context)
+        // A subject is one line, whatever a template or a value put in it.
+        let oneLine = subject.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return RenderedMessage(subject: oneLine, text: text, html: html)
+    }
+
+    /// The most specific template: kind and locale, then `any` kind, then English.
+    private func template(_ kind: String, _ locale: String, _ part: Part) -> MustacheTemplate {
+        for candidate in [Key(kind: kind, locale: locale, part: part), Key(kind: "any", locale: locale, part: part),
+                          Key(kind: kind, locale: "en", part: part), Key(kind: "any", locale: "en", part: part)] {
+            if let template = templates[candidate] { return template }
+        }
+        preconditionFailure("the built-in templates cover every kind in English")
+    }
+}
+
+/// A template that does not compile, with its position.
+public struct TemplateError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+
+    init(file: String, line: Int, column: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    init(file: String, parserError: MustacheTemplate.ParserError, part: MessageTemplates.Part) {
+        let shift = part == .html || parserError.context.lineNumber > 1 ? 0 : MessageTemplates.textPragma.count
+        self.init(
+            file: file, line: parserError.context.lineNumber, column: max(1, parserError.context.columnNumber - shift),
+            message: "invalid Mustache template: \(parserError.error)")
+    }
+
+    public var description: String { "\(file):\(line):\(column): \(message)" }
+}

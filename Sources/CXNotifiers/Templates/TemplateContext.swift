@@ -1,0 +1,58 @@
+import CXCore
+import Foundation
+
+/// The values templates can use (documented in the README): the payload flattened into simple
+/// keys, with times formatted in the recipient's time zone.
+enum TemplateContext {
+    static func make(_ payload: NotificationPayload, zone: TimeZone) -> [String: Any] {
+        var context: [String: Any] = [
+            "kind": payload.kind,
+            "id": payload.id,
+            "recipient_id": payload.recipient.id,
+            "recipient_name": payload.recipient.name,
+            "time_zone": zone.identifier,
+            "payload_subject": payload.subject,
+            "payload_text": payload.text,
+        ]
+        for kind in BuiltInTemplates.kinds {
+            context["is_" + kind.replacingOccurrences(of: "step.", with: "").replacingOccurrences(of: "reminder.", with: "")] =
+                payload.kind == kind
+        }
+        if let reminder = payload.reminder {
+            context.merge(values(of: reminder, zone: zone)) { _, new in new }
+        }
+        if let items = payload.items {
+            context["items"] = items.map { values(of: $0, zone: zone) }
+            context["count"] = items.count
+        }
+        return context
+    }
+
+    static func values(of reminder: NotificationPayload.Reminder, zone: TimeZone) -> [String: Any] {
+        [
+            "reminder_kind": reminder.kind,
+            "initiative": reminder.initiative,
+            "initiative_title": reminder.initiativeTitle,
+            "step": reminder.step,
+            "step_title": reminder.stepTitle,
+            "cycle": reminder.cycle,
+            "run": reminder.run,
+            "owner_id": reminder.owner.id,
+            "owner_name": reminder.owner.name,
+            "level": reminder.level ?? 0,
+            "sequence": reminder.sequence,
+            "due": format(reminder.dueAt, in: zone),
+            "due_iso": Timestamp.iso(reminder.dueAt),
+            "is_escalation": (reminder.level ?? 0) >= 2,
+        ]
+    }
+
+    /// `2026-12-07 17:30 GMT+7`, in the recipient's time zone.
+    static func format(_ date: Date, in zone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
+        return formatter.string(from: date)
+    }
+}
