@@ -71,6 +71,8 @@ public struct NotifierOptionSchema: Sendable {
         case boolean
         case duration
         case stringList
+        /// A mapping of strings to strings (e.g. HTTP headers).
+        case stringMap
     }
 
     public var required: [String: Kind]

@@ -153,6 +153,14 @@ struct MainConfigParser {
         }
         var options: [String: Document] = [:]
         var valid = true
+        // A secret written in the YAML would end up in backups and repositories: refuse it.
+        for entry in reader.entries where Self.secretKeys.contains(entry.key) {
+            file.error(
+                "secrets do not belong in YAML: use \(entry.key)_file (a file holding it) or \(entry.key)_env (an environment variable)",
+                at: entry.keyNode)
+            valid = false
+            reader.markUsed(entry.key)
+        }
         let all = schema.required.map { ($0.key, $0.value, true) } + schema.optional.map { ($0.key, $0.value, false) }
         for (key, kind, isRequired) in all.sorted(by: { $0.0 < $1.0 }) {
             guard let value = isRequired ? reader.required(key) : reader.optional(key) else {
@@ -165,6 +173,9 @@ struct MainConfigParser {
         return valid ? NotifierConfig(name: name, type: type, options: options) : nil
     }
 
+    /// Option names that would hold a secret in plain text.
+    static let secretKeys: Set<String> = ["password", "secret", "token", "api_key", "secrets"]
+
     private func option(_ node: Node, _ kind: NotifierOptionSchema.Kind) -> Document? {
         switch kind {
         case .string: return file.string(node).map(Document.string)
@@ -173,6 +184,14 @@ struct MainConfigParser {
         case .boolean: return file.bool(node).map(Document.bool)
         case .duration: return file.duration(node).map { .string($0.description) }
         case .stringList: return file.stringList(node).map { .list($0.map { .string($0.0) }) }
+        case .stringMap:
+            guard let reader = MappingReader(node, in: file) else { return nil }
+            var values: [String: Document] = [:]
+            for entry in reader.entries {
+                guard let value = file.string(entry.value) else { return nil }
+                values[entry.key] = .string(value)
+            }
+            return .map(values)
         }
     }
 

@@ -65,14 +65,16 @@ struct NotificationComposer {
             key: notice.key, kind: notice.kind.rawValue, initiative: notice.initiative,
             initiativeTitle: definition?.title ?? notice.initiative, step: notice.step,
             stepTitle: workflow?.step(notice.step)?.title.text(for: locale) ?? notice.step, cycle: notice.cycle,
-            run: notice.run, owner: party(notice.owner), level: notice.level, sequence: notice.sequence,
+            run: notice.run, owner: party(notice.owner),
+            ownerManager: configuration.people[notice.owner]?.manager.map(party), level: notice.level, sequence: notice.sequence,
             dueAt: notice.dueAt, scheduledAt: notice.scheduledAt)
     }
 
     private func party(_ id: PersonID) -> NotificationPayload.Party {
         let person = configuration.people[id]
         return NotificationPayload.Party(
-            id: id, name: person?.name ?? id, email: person?.email, locale: person?.locale ?? "en")
+            id: id, name: person?.name ?? id, email: person?.email, locale: person?.locale ?? "en",
+            timeZone: person?.timeZone ?? configuration.defaultTimeZone.identifier)
     }
 
     private func zone(_ id: PersonID) -> TimeZone {

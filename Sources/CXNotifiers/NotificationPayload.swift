@@ -39,12 +39,20 @@ public struct NotificationPayload: Codable, Sendable, Equatable {
         public var name: String
         public var email: String?
         public var locale: String
+        /// IANA time zone; times in messages are shown in it.
+        public var timeZone: String?
 
-        public init(id: PersonID, name: String, email: String?, locale: String) {
+        public init(id: PersonID, name: String, email: String?, locale: String, timeZone: String? = nil) {
             self.id = id
             self.name = name
             self.email = email
             self.locale = locale
+            self.timeZone = timeZone
+        }
+
+        /// The party's time zone, UTC when unknown.
+        public var zone: TimeZone {
+            timeZone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
         }
     }
 
@@ -58,6 +66,8 @@ public struct NotificationPayload: Codable, Sendable, Equatable {
         public var cycle: Int
         public var run: Int
         public var owner: Party
+        /// The owner's manager, when there is one: email notifiers may copy them on escalations.
+        public var ownerManager: Party?
         /// 0 due soon, 1 overdue, 2… escalation levels; absent for assignments.
         public var level: Int?
         public var sequence: Int
@@ -66,7 +76,7 @@ public struct NotificationPayload: Codable, Sendable, Equatable {
 
         public init(
             key: String, kind: String, initiative: InitiativeID, initiativeTitle: String, step: StepID,
-            stepTitle: String, cycle: Int, run: Int, owner: Party, level: Int?, sequence: Int, dueAt: Date,
+            stepTitle: String, cycle: Int, run: Int, owner: Party, ownerManager: Party? = nil, level: Int?, sequence: Int, dueAt: Date,
             scheduledAt: Date
         ) {
             self.key = key
@@ -78,6 +88,7 @@ public struct NotificationPayload: Codable, Sendable, Equatable {
             self.cycle = cycle
             self.run = run
             self.owner = owner
+            self.ownerManager = ownerManager
             self.level = level
             self.sequence = sequence
             self.dueAt = dueAt

@@ -8,19 +8,34 @@ public protocol Notifier: Sendable {
     /// Delivers one outbox message. Must not throw: every failure is an outcome the dispatcher
     /// can act on (retry later, or give up).
     func deliver(_ message: OutboxMessage) async -> DeliveryOutcome
+
+    /// Delivers several messages at once (e.g. one SMTP session for a batch); one outcome per
+    /// message, in order. The default delivers them one by one.
+    func deliver(batch messages: [OutboxMessage]) async -> [DeliveryOutcome]
+}
+
+extension Notifier {
+    public func deliver(batch messages: [OutboxMessage]) async -> [DeliveryOutcome] {
+        var outcomes: [DeliveryOutcome] = []
+        for message in messages { outcomes.append(await deliver(message)) }
+        return outcomes
+    }
 }
 
 public enum DeliveryOutcome: Sendable, Equatable {
     case delivered
-    /// A temporary failure: try again, after `after` if the receiver said so.
+    /// A temporary failure: try again, after `after` if the receiver said so (Retry-After).
     case retry(reason: String, after: Duration?)
     /// A permanent failure: the message goes dead with this reason.
     case failed(reason: String)
+    /// The endpoint is gone for good (HTTP 410): the message goes dead, the notifier is
+    /// disabled and the operators are told on another route.
+    case endpointGone(reason: String)
 }
 
 /// The notifier types cxd knows, keyed by their `type:` name, each with its option schema.
 public struct NotifierRegistry: Sendable {
-    public typealias Factory = @Sendable (NotifierConfig) throws(NotifierSetupError) -> any Notifier
+    public typealias Factory = @Sendable (NotifierConfig, NotifierEnvironment) throws(NotifierSetupError) -> any Notifier
 
     struct Entry: Sendable {
         var schema: NotifierOptionSchema
@@ -34,7 +49,7 @@ public struct NotifierRegistry: Sendable {
     /// The registry with every built-in type.
     public static var standard: NotifierRegistry {
         var registry = NotifierRegistry()
-        registry.register("file", schema: FileNotifier.schema) { config throws(NotifierSetupError) in
+        registry.register("file", schema: FileNotifier.schema) { config, _ throws(NotifierSetupError) in
             try FileNotifier(config: config)
         }
         return registry
@@ -49,13 +64,15 @@ public struct NotifierRegistry: Sendable {
     public var schemas: [String: NotifierOptionSchema] { entries.mapValues(\.schema) }
 
     /// Builds every configured notifier, keyed by name.
-    public func make(_ configs: [NotifierConfig]) throws(NotifierSetupError) -> [String: any Notifier] {
+    public func make(
+        _ configs: [NotifierConfig], environment: NotifierEnvironment = NotifierEnvironment()
+    ) throws(NotifierSetupError) -> [String: any Notifier] {
         var notifiers: [String: any Notifier] = [:]
         for config in configs {
             guard let entry = entries[config.type] else {
                 throw NotifierSetupError(notifier: config.name, message: "unknown notifier type '\(config.type)'")
             }
-            notifiers[config.name] = try entry.factory(config)
+            notifiers[config.name] = try entry.factory(config, environment)
         }
         return notifiers
     }

@@ -82,7 +82,7 @@ public struct Dispatcher: Service {
             } else {
                 logger.error("\(message.notifier): \(reason); giving up on \(message.key) (older than the maximum age)")
             }
-        case .failed(let reason):
+        case .failed(let reason), .endpointGone(let reason):
             try store.write { tx in try tx.markFailed(id, error: reason, retryAt: nil) }
             logger.error("\(message.notifier): \(reason); \(message.key) is dead")
         }
