@@ -19,6 +19,10 @@ public struct Configuration: Sendable {
     public var people: [PersonID: Person]
     public var workflows: [WorkflowID: Workflow]
     public var initiatives: [InitiativeID: InitiativeDefinition]
+    /// Retries, ages and concurrency of the dispatcher (`delivery:`).
+    public var delivery = DeliverySettings()
+    /// Who hears about delivery problems, and through which notifiers (`operators:`).
+    public var operators = Operators()
 
     public init(
         file: String, databasePath: String, defaultTimeZone: TimeZone, calendar: WorkCalendar,
@@ -43,6 +47,34 @@ public struct Configuration: Sendable {
         return InitiativeContext(
             definition: definition, workflow: workflow, people: people, calendar: calendar,
             defaultTimeZone: defaultTimeZone)
+    }
+}
+
+/// How the dispatcher delivers (`delivery:` in cxd.yaml).
+public struct DeliverySettings: Sendable, Equatable {
+    /// A message still undelivered this long after it was queued goes dead.
+    public var maximumAge: WorkDuration = .hours(24)
+    /// The first retry waits this long; each further one twice as long…
+    public var firstRetry: WorkDuration = .minutes(1)
+    /// …up to this.
+    public var longestRetry: WorkDuration = .hours(1)
+    /// Deliveries in flight at once, per notifier.
+    public var concurrency = 4
+    /// Messages handed to a notifier in one call (one SMTP session, say).
+    public var batchSize = 20
+
+    public init() {}
+}
+
+/// Who is told when delivery itself has a problem (a webhook endpoint gone, say).
+public struct Operators: Sendable, Equatable {
+    public var people: [PersonID] = []
+    /// Notifiers to tell them through; a notifier is never used to report on itself.
+    public var notifiers: [String] = []
+
+    public init(people: [PersonID] = [], notifiers: [String] = []) {
+        self.people = people
+        self.notifiers = notifiers
     }
 }
 
@@ -93,12 +125,18 @@ public struct RouteTable: Sendable, Equatable {
         /// Matches initiatives carrying any of these labels.
         public var labels: [String]?
         public var notifiers: [String]
+        /// `continue: true`: after this rule matches, later rules are tried too.
+        public var continues: Bool
 
-        public init(events: [String]? = nil, initiatives: [InitiativeID]? = nil, labels: [String]? = nil, notifiers: [String]) {
+        public init(
+            events: [String]? = nil, initiatives: [InitiativeID]? = nil, labels: [String]? = nil, notifiers: [String],
+            continues: Bool = false
+        ) {
             self.events = events
             self.initiatives = initiatives
             self.labels = labels
             self.notifiers = notifiers
+            self.continues = continues
         }
 
         public func matches(event: String, initiative: InitiativeID, labels initiativeLabels: [String]) -> Bool {
@@ -117,8 +155,18 @@ public struct RouteTable: Sendable, Equatable {
         self.defaultNotifiers = defaultNotifiers
     }
 
-    public func notifiers(event: String, initiative: InitiativeID, labels: [String]) -> [String] {
-        rules.first { $0.matches(event: event, initiative: initiative, labels: labels) }?.notifiers ?? defaultNotifiers
+    /// The notifiers for one notification: every matching rule up to the first one without
+    /// `continue`; when no rule matches, the recipient's preferred notifiers, else the default.
+    public func notifiers(event: String, initiative: InitiativeID, labels: [String], preferred: [String] = []) -> [String] {
+        var chosen: [String] = []
+        var matched = false
+        for rule in rules where rule.matches(event: event, initiative: initiative, labels: labels) {
+            matched = true
+            for name in rule.notifiers where !chosen.contains(name) { chosen.append(name) }
+            if !rule.continues { break }
+        }
+        if matched { return chosen }
+        return preferred.isEmpty ? defaultNotifiers : preferred
     }
 }
 

@@ -30,7 +30,7 @@ public enum ConfigurationLoader {
         let draft = MainConfigParser(file: mainFile, folder: folder, notifierTypes: notifierTypes).parse(root)
         let zoneName = draft.timeZone?.identifier ?? "UTC"
 
-        let people = loadPeople(draft.people, zone: zoneName, main: mainFile)
+        let people = loadPeople(draft.people, zone: zoneName, notifiers: draft.notifierNames, main: mainFile)
         let workflows = loadWorkflows(draft.workflows, main: mainFile)
         let initiatives = loadInitiatives(draft.initiatives, main: mainFile)
 
@@ -50,10 +50,18 @@ public enum ConfigurationLoader {
         guard log.isEmpty, let databasePath = draft.databasePath, let zone = draft.timeZone else {
             throw ConfigurationError(diagnostics: log.sorted)
         }
-        return Configuration(
+        for (person, node) in draft.operators?.people ?? [] where people.complete && peopleByID[person] == nil {
+            mainFile.error(DidYouMean.unknown("person", person, among: peopleByID.keys.sorted()), at: node)
+        }
+        guard log.isEmpty else { throw ConfigurationError(diagnostics: log.sorted) }
+        var configuration = Configuration(
             file: mainPath, databasePath: databasePath, defaultTimeZone: zone, calendar: draft.calendar,
             downtimeGrace: draft.downtimeGrace, notifiers: draft.notifiers, routes: routes, people: peopleByID,
             workflows: workflowsByID.mapValues(\.workflow), initiatives: initiativesByID.mapValues(\.definition))
+        configuration.delivery = draft.delivery
+        configuration.operators = Operators(
+            people: draft.operators?.people.map(\.0) ?? [], notifiers: draft.operators?.notifiers.map(\.0) ?? [])
+        return configuration
     }
 
     private static func loadFile(_ path: String, referencedBy node: Node, main: SourceFile) -> (Node, SourceFile)? {
@@ -62,9 +70,11 @@ public enum ConfigurationLoader {
         return (root, file)
     }
 
-    private static func loadPeople(_ ref: MainConfigDraft.PathRef?, zone: String, main: SourceFile) -> PeopleResult {
+    private static func loadPeople(
+        _ ref: MainConfigDraft.PathRef?, zone: String, notifiers: [String], main: SourceFile
+    ) -> PeopleResult {
         guard let ref, let (root, file) = loadFile(ref.path, referencedBy: ref.node, main: main) else { return PeopleResult() }
-        return PeopleParser(file: file, defaultTimeZone: zone).parse(root)
+        return PeopleParser(file: file, defaultTimeZone: zone, notifierNames: notifiers).parse(root)
     }
 
     /// The files of one kind that parsed (without a problem, unless faulty ones are accepted), the ids of those that did not, and

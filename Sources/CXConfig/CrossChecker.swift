@@ -75,8 +75,9 @@ struct RouteChecker {
             }
             rules.append(RouteTable.Rule(
                 events: rule.events?.map(\.0), initiatives: rule.initiatives?.map(\.0), labels: rule.labels,
-                notifiers: rule.notifiers.map(\.0)))
+                notifiers: rule.notifiers.map(\.0), continues: rule.continues))
         }
+        checkNotifiers(draft.operators?.notifiers ?? [])
         return RouteTable(rules: rules, defaultNotifiers: draft.defaultRoute.map(\.0))
     }
 

@@ -20,6 +20,12 @@ struct MainConfigDraft {
         var initiatives: [(String, Node)]?
         var labels: [String]?
         var notifiers: [(String, Node)]
+        var continues: Bool
+    }
+
+    struct OperatorsDraft {
+        var people: [(String, Node)]
+        var notifiers: [(String, Node)]
     }
 
     var databasePath: String?
@@ -35,6 +41,8 @@ struct MainConfigDraft {
     var notifierNames: [String] = []
     var defaultRoute: [(String, Node)] = []
     var rules: [RuleDraft] = []
+    var delivery = DeliverySettings()
+    var operators: OperatorsDraft?
 }
 
 /// Reads `cxd.yaml`. Defaults: working days mon–fri, 09:00–17:00, no holidays, `downtime_grace`
@@ -68,8 +76,34 @@ struct MainConfigParser {
             draft.notifiers = configs
         }
         if let node = reader.required("routes") { routes(node, into: &draft) }
+        if let node = reader.optional("delivery") { delivery(node, into: &draft.delivery) }
+        if let node = reader.optional("operators") { draft.operators = operators(node) }
         reader.finish()
         return draft
+    }
+
+    /// `delivery: {max_age, first_retry, longest_retry, concurrency, batch_size}`.
+    private func delivery(_ node: Node, into settings: inout DeliverySettings) {
+        guard var reader = MappingReader(node, in: file) else { return }
+        if let value = reader.optional("max_age"), let duration = file.duration(value) { settings.maximumAge = duration }
+        if let value = reader.optional("first_retry"), let duration = file.duration(value) { settings.firstRetry = duration }
+        if let value = reader.optional("longest_retry"), let duration = file.duration(value) { settings.longestRetry = duration }
+        if let value = reader.optional("concurrency"), let number = file.integer(value, atLeast: 1) { settings.concurrency = number }
+        if let value = reader.optional("batch_size"), let number = file.integer(value, atLeast: 1) { settings.batchSize = number }
+        reader.finish()
+        for (key, duration) in [("max_age", settings.maximumAge), ("first_retry", settings.firstRetry), ("longest_retry", settings.longestRetry)]
+        where duration.elapsedSeconds == nil {
+            file.error("expected minutes or hours for \(key) (like 30m or 24h), found \(duration)", at: reader.keyNode(key) ?? node)
+        }
+    }
+
+    /// `operators: {people: [...], notifiers: [...]}`.
+    private func operators(_ node: Node) -> MainConfigDraft.OperatorsDraft? {
+        guard var reader = MappingReader(node, in: file) else { return nil }
+        let people = reader.required("people").flatMap { file.stringList($0, of: "person ids") } ?? []
+        let notifiers = reader.required("notifiers").flatMap { file.stringList($0, of: "notifier names") } ?? []
+        reader.finish()
+        return MainConfigDraft.OperatorsDraft(people: people, notifiers: notifiers)
     }
 
     func timeZone(_ node: Node) -> TimeZone? {
@@ -215,8 +249,10 @@ struct MainConfigParser {
         let initiatives = reader.optional("initiatives").flatMap { file.stringList($0, of: "initiative ids") }
         let labels = reader.optional("labels").flatMap { file.stringList($0, of: "labels") }?.map(\.0)
         let notifiers = reader.required("notifiers").flatMap { file.stringList($0, of: "notifier names") }
+        let continues = reader.optional("continue").flatMap(file.bool) ?? false
         reader.finish()
         guard let notifiers else { return nil }
-        return MainConfigDraft.RuleDraft(events: events, initiatives: initiatives, labels: labels, notifiers: notifiers)
+        return MainConfigDraft.RuleDraft(
+            events: events, initiatives: initiatives, labels: labels, notifiers: notifiers, continues: continues)
     }
 }

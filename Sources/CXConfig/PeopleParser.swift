@@ -17,13 +17,15 @@ struct PeopleResult {
     var complete = false
 }
 
-/// Reads `people.yaml`: `people:` is a list of `{id, name, email?, time_zone?, manager?, locale?}`.
+/// Reads `people.yaml`: `people:` is a list of `{id, name, email?, time_zone?, manager?, locale?, notifiers?}`.
 /// `time_zone` defaults to the one in `cxd.yaml`, `locale` to `en`.
 struct PeopleParser {
     static let supportedLocales = ["en", "vi"]
 
     let file: SourceFile
     let defaultTimeZone: String
+    /// Names under `notifiers:` in cxd.yaml, for `notifiers:` preferences.
+    var notifierNames: [String] = []
 
     func parse(_ root: Node) -> PeopleResult {
         var result = PeopleResult()
@@ -84,9 +86,17 @@ struct PeopleParser {
                 file.error("unsupported locale '\(text)' (supported: \(Self.supportedLocales.joined(separator: ", ")))", at: localeNode)
             }
         }
+        var notifiers: [String] = []
+        if let node = reader.optional("notifiers"), let names = file.stringList(node, of: "notifier names") {
+            for (name, nameNode) in names where !notifierNames.contains(name) {
+                file.error(DidYouMean.unknown("notifier", name, among: notifierNames), at: nameNode)
+            }
+            notifiers = names.map(\.0)
+        }
         reader.finish()
         guard let id, let idNode, let name else { return nil }
-        let person = Person(id: id, name: name, email: email, timeZone: timeZone, manager: manager, locale: locale)
+        let person = Person(
+            id: id, name: name, email: email, timeZone: timeZone, manager: manager, locale: locale, notifiers: notifiers)
         return PersonDraft(person: person, idNode: idNode, managerNode: managerNode)
     }
 

@@ -40,7 +40,9 @@ struct NotificationComposer {
 
     private func route(_ notice: Notice) -> [String] {
         let labels = configuration.initiatives[notice.initiative]?.labels ?? []
-        return configuration.routes.notifiers(event: notice.kind.rawValue, initiative: notice.initiative, labels: labels)
+        return configuration.routes.notifiers(
+            event: notice.kind.rawValue, initiative: notice.initiative, labels: labels,
+            preferred: configuration.people[notice.recipient]?.notifiers ?? [])
     }
 
     /// Fills in subject and text with the built-in templates (notifiers with templates of their

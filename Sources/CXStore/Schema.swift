@@ -66,6 +66,15 @@ enum Schema {
             }
             try db.create(index: "outbox_due", on: "outbox", columns: ["status", "nextAttemptAt"])
         }
+        migrator.registerMigration("v2: disabled notifiers") { db in
+            // A notifier whose endpoint answered 410 Gone stops receiving messages until an
+            // operator enables it again; its messages wait in the outbox meanwhile.
+            try db.create(table: "disabledNotifier") { t in
+                t.primaryKey("name", .text)
+                t.column("disabledAt", .datetime).notNull()
+                t.column("reason", .text).notNull()
+            }
+        }
         return migrator
     }
 }

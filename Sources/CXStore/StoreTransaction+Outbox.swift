@@ -24,18 +24,28 @@ extension StoreTransaction {
         return added
     }
 
-    /// Pending messages whose next attempt is due at `now`, oldest first.
-    public func dueMessages(at now: Date, limit: Int = 100) throws -> [OutboxMessage] {
+    /// Pending messages whose next attempt is due at `now`, oldest first; messages of disabled
+    /// notifiers wait.
+    public func dueMessages(at now: Date, limit: Int = 500) throws -> [OutboxMessage] {
         try Row.fetchAll(
             db,
-            sql: "SELECT * FROM outbox WHERE status = 'pending' AND nextAttemptAt <= ? ORDER BY nextAttemptAt, id LIMIT ?",
+            sql: """
+                SELECT * FROM outbox WHERE status = 'pending' AND nextAttemptAt <= ?
+                  AND notifier NOT IN (SELECT name FROM disabledNotifier)
+                ORDER BY nextAttemptAt, id LIMIT ?
+                """,
             arguments: [now, limit]
         ).map(Self.message(from:))
     }
 
-    /// When the earliest pending message wants its next attempt.
+    /// When the earliest pending message (of an enabled notifier) wants its next attempt.
     public func nextAttemptAt() throws -> Date? {
-        try Date.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM outbox WHERE status = 'pending'")
+        try Date.fetchOne(
+            db,
+            sql: """
+                SELECT MIN(nextAttemptAt) FROM outbox WHERE status = 'pending'
+                  AND notifier NOT IN (SELECT name FROM disabledNotifier)
+                """)
     }
 
     public func messages(status: OutboxMessage.Status? = nil, limit: Int = 1000) throws -> [OutboxMessage] {

@@ -11,11 +11,14 @@ public struct Person: Codable, Sendable, Equatable {
     public var manager: PersonID?
     /// Preferred language of messages (`en`, `vi`).
     public var locale: String
+    /// Preferred notifiers: used when no route rule matches a notification to this person.
+    public var notifiers: [String]
 
     public init(
         id: PersonID, name: String, email: String? = nil, timeZone: String,
-        manager: PersonID? = nil, locale: String = "en"
+        manager: PersonID? = nil, locale: String = "en", notifiers: [String] = []
     ) {
+        self.notifiers = notifiers
         self.id = id
         self.name = name
         self.email = email
