@@ -4,14 +4,14 @@ import Testing
 
 @Suite("The cxd command line", .serialized)
 struct CLITests {
-    @Test func validateAcceptsTheShippedExample() throws {
+    @Test func validateAcceptsTheShippedExample() async throws {
         let project = try TestProject()
-        let result = try CXDProcess.run(["validate"], in: project.folder.path)
+        let result = try await CXDProcess.run(["validate"], in: project.folder.path)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("config/cxd.yaml: OK — 1 workflow(s) with 8 steps, 9 people, 3 initiative(s)"))
     }
 
-    @Test func validateReportsEveryErrorWithItsPositionAndExits65() throws {
+    @Test func validateReportsEveryErrorWithItsPositionAndExits65() async throws {
         let project = try TestProject()
         try project.folder.write("config/people.yaml", """
             people:
@@ -20,7 +20,7 @@ struct CLITests {
                 time_zone: Asia/Saigon2
                 manger: hung
             """)
-        let result = try CXDProcess.run(["validate"], in: project.folder.path)
+        let result = try await CXDProcess.run(["validate"], in: project.folder.path)
         #expect(result.status == 65)
         #expect(result.stderr.contains("config/people.yaml:4:16: unknown time zone 'Asia/Saigon2'"))
         #expect(result.stderr.contains("config/people.yaml:5:5: unknown key 'manger'; did you mean 'manager'?"))
@@ -28,21 +28,21 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: project.databasePath), "nothing may be written")
     }
 
-    @Test func usageErrorsExit2() throws {
+    @Test func usageErrorsExit2() async throws {
         let project = try TestProject()
-        let result = try CXDProcess.run(["status", "--now", "yesterday"], in: project.folder.path)
+        let result = try await CXDProcess.run(["status", "--now", "yesterday"], in: project.folder.path)
         #expect(result.status == 2)
         #expect(result.stderr.contains("--now expects an ISO 8601 instant"))
     }
 
-    @Test func onceAtAFixedInstantThenStatusCompleteAndHistory() throws {
+    @Test func onceAtAFixedInstantThenStatusCompleteAndHistory() async throws {
         let project = try TestProject()
         let dir = project.folder.path
-        let once = try CXDProcess.run(["run", "--once", "--now", "2026-11-24T02:00:00Z"], in: dir)
+        let once = try await CXDProcess.run(["run", "--once", "--now", "2026-11-24T02:00:00Z"], in: dir)
         #expect(once.status == 0, "\(once.stderr)")
         #expect(once.stdout.contains("notification(s) queued"))
 
-        let status = try CXDProcess.run(["status", "--json", "--now", "2026-12-02T02:00:00Z"], in: dir)
+        let status = try await CXDProcess.run(["status", "--json", "--now", "2026-12-02T02:00:00Z"], in: dir)
         #expect(status.status == 0)
         let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
         let initiatives = json?["initiatives"] as? [[String: Any]] ?? []
@@ -52,42 +52,42 @@ struct CLITests {
         // Opened Tuesday 24 Nov 09:00, 5bd → due Tuesday 1 Dec 17:30; at 09:00 on 2 Dec: 15.5 h late.
         #expect(pos?["overdue_by"] as? Int == 55_800)
 
-        let table = try CXDProcess.run(["status", "--now", "2026-12-02T02:00:00Z"], in: dir)
+        let table = try await CXDProcess.run(["status", "--now", "2026-12-02T02:00:00Z"], in: dir)
         #expect(table.stdout.contains("pos-checkout"))
         #expect(table.stdout.contains("OVERDUE BY"))
         #expect(!table.stdout.contains("\u{1B}["), "no colors when stdout is not a terminal")
 
-        let complete = try CXDProcess.run(
+        let complete = try await CXDProcess.run(
             ["complete", "pos-checkout", "scope", "--note", "goal agreed with the board", "--now", "2026-12-02T03:00:00Z"], in: dir)
         #expect(complete.status == 0, "\(complete.stderr)")
         #expect(complete.stdout.contains("step journey owned by Nguyễn Thị Lan"))
 
-        let refused = try CXDProcess.run(["complete", "pos-checkout", "scope", "--now", "2026-12-02T03:00:00Z"], in: dir)
+        let refused = try await CXDProcess.run(["complete", "pos-checkout", "scope", "--now", "2026-12-02T03:00:00Z"], in: dir)
         #expect(refused.status == 65)
         #expect(refused.stderr.contains("step 'scope' of initiative 'pos-checkout' is not open; the open step is 'journey'"))
 
-        let history = try CXDProcess.run(["history", "pos-checkout"], in: dir)
+        let history = try await CXDProcess.run(["history", "pos-checkout"], in: dir)
         #expect(history.stdout.contains("step.completed"))
         #expect(history.stdout.contains("note=goal agreed with the board"))
 
-        let unknown = try CXDProcess.run(["history", "nope"], in: dir)
+        let unknown = try await CXDProcess.run(["history", "nope"], in: dir)
         #expect(unknown.status == 65)
         #expect(unknown.stderr.contains("no initiative 'nope' (known: onboarding-nps, pos-checkout, support-effort)"))
     }
 
-    @Test func completingWithoutTheRequiredFieldsIsRefusedWithTheList() throws {
+    @Test func completingWithoutTheRequiredFieldsIsRefusedWithTheList() async throws {
         let project = try TestProject(keeping: ["onboarding-nps"])
         let dir = project.folder.path
-        _ = try CXDProcess.run(["run", "--once", "--now", "2026-12-07T09:00:00Z"], in: dir)
-        _ = try CXDProcess.run(["complete", "onboarding-nps", "--now", "2026-12-08T09:00:00Z"], in: dir)
-        let refused = try CXDProcess.run(["complete", "onboarding-nps", "--now", "2026-12-09T09:00:00Z"], in: dir)
+        _ = try await CXDProcess.run(["run", "--once", "--now", "2026-12-07T09:00:00Z"], in: dir)
+        _ = try await CXDProcess.run(["complete", "onboarding-nps", "--now", "2026-12-08T09:00:00Z"], in: dir)
+        let refused = try await CXDProcess.run(["complete", "onboarding-nps", "--now", "2026-12-09T09:00:00Z"], in: dir)
         #expect(refused.status == 65)
         #expect(refused.stderr.contains("cannot complete step 'journey' of initiative 'onboarding-nps': missing 'journey.stages', 'personas'"))
     }
 
-    @Test func planPrintsWhatWouldHappen() throws {
+    @Test func planPrintsWhatWouldHappen() async throws {
         let project = try TestProject(keeping: ["pos-checkout"])
-        let result = try CXDProcess.run(["plan", "--days", "10", "--now", "2026-11-23T01:30:00Z"], in: project.folder.path)
+        let result = try await CXDProcess.run(["plan", "--days", "10", "--now", "2026-11-23T01:30:00Z"], in: project.folder.path)
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
         #expect(lines.contains("2026-11-30 17:30 pos-checkout step.deadline scope 1 - Trần Văn Hùng"))
@@ -96,13 +96,13 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: project.notificationsPath))
     }
 
-    @Test func initCreatesAProjectThatValidatesAndRefusesToOverwrite() throws {
+    @Test func initCreatesAProjectThatValidatesAndRefusesToOverwrite() async throws {
         let folder = TemporaryDirectory("cxd-init")
-        let created = try CXDProcess.run(["init", "demo"], in: folder.path)
+        let created = try await CXDProcess.run(["init", "demo"], in: folder.path)
         #expect(created.status == 0, "\(created.stderr)")
-        let validate = try CXDProcess.run(["validate"], in: folder.file("demo"))
+        let validate = try await CXDProcess.run(["validate"], in: folder.file("demo"))
         #expect(validate.status == 0, "\(validate.stderr)")
-        let again = try CXDProcess.run(["init", "demo"], in: folder.path)
+        let again = try await CXDProcess.run(["init", "demo"], in: folder.path)
         #expect(again.status == 65)
         #expect(again.stderr.contains("refusing to overwrite"))
     }

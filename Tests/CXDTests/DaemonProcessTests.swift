@@ -22,58 +22,58 @@ struct DaemonProcessTests {
         (try? String(contentsOfFile: project.notificationsPath, encoding: .utf8)) ?? ""
     }
 
-    @Test func aCommandTakesEffectInTheRunningDaemonWithinTwoSeconds() throws {
+    @Test func aCommandTakesEffectInTheRunningDaemonWithinTwoSeconds() async throws {
         let project = try project()
         let dir = project.folder.path
         let daemon = try CXDProcess.start(["run"], in: dir)
-        defer { daemon.signal(SIGTERM); _ = daemon.wait() }
-        let started = CXDProcess.waitFor(timeout: 30) { notifications(project).contains("\"kind\":\"step.started\"") }
+        defer { daemon.signal(SIGTERM) }
+        let started = await CXDProcess.waitFor(timeout: 30) { notifications(project).contains("\"kind\":\"step.started\"") }
         #expect(started != nil, "the daemon did not open the first step: \(daemon.stderr)")
 
-        let complete = try CXDProcess.run(["complete", "pos-checkout", "scope", "--note", "agreed"], in: dir)
+        let complete = try await CXDProcess.run(["complete", "pos-checkout", "scope", "--note", "agreed"], in: dir)
         #expect(complete.status == 0, "\(complete.stderr)")
         // The CLI queued the notification for the next owner; the daemon, woken by SIGUSR1,
         // delivers it. Without the wake-up it would sleep until the next reminder (days).
-        let delivered = CXDProcess.waitFor(timeout: 5) { notifications(project).contains("pos-checkout/run-2/assigned-1@log") }
+        let delivered = await CXDProcess.waitFor(timeout: 5) { notifications(project).contains("pos-checkout/run-2/assigned-1@log") }
         let seconds = try #require(delivered, "not delivered within 5 s: \(daemon.stderr)")
         #expect(seconds < 2)
     }
 
-    @Test func aSecondDaemonOnTheSameDatabaseRefusesToStart() throws {
+    @Test func aSecondDaemonOnTheSameDatabaseRefusesToStart() async throws {
         let project = try project()
         let dir = project.folder.path
         let daemon = try CXDProcess.start(["run"], in: dir)
-        defer { daemon.signal(SIGTERM); _ = daemon.wait() }
-        _ = CXDProcess.waitFor(timeout: 30) { FileManager.default.fileExists(atPath: project.databasePath + ".lock") && notifications(project).contains("step.started") }
-        let second = try CXDProcess.run(["run"], in: dir, timeout: 30)
+        defer { daemon.signal(SIGTERM) }
+        _ = await CXDProcess.waitFor(timeout: 30) { FileManager.default.fileExists(atPath: project.databasePath + ".lock") && notifications(project).contains("step.started") }
+        let second = try await CXDProcess.run(["run"], in: dir, timeout: 30)
         #expect(second.status == 1)
         #expect(second.stderr.contains("another cxd daemon (process \(daemon.process.processIdentifier)) is already running on this database"))
-        let once = try CXDProcess.run(["run", "--once"], in: dir, timeout: 30)
+        let once = try await CXDProcess.run(["run", "--once"], in: dir, timeout: 30)
         #expect(once.status == 1, "--once must not deliver behind a running daemon's back")
     }
 
-    @Test func sighupReloadsAndSigtermStopsCleanly() throws {
+    @Test func sighupReloadsAndSigtermStopsCleanly() async throws {
         let project = try project()
         let dir = project.folder.path
         let daemon = try CXDProcess.start(["run"], in: dir)
-        _ = CXDProcess.waitFor(timeout: 30) { notifications(project).contains("step.started") }
+        _ = await CXDProcess.waitFor(timeout: 30) { notifications(project).contains("step.started") }
 
         // A broken file is refused and the running configuration kept.
         let file = project.folder.file("config/initiatives/pos-checkout.yaml")
         let good = try String(contentsOfFile: file, encoding: .utf8)
         try (good + "\nbogus: [\n").write(toFile: file, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
-        let refused = CXDProcess.waitFor(timeout: 10) { daemon.stderr.contains("reload refused") }
+        let refused = await CXDProcess.waitFor(timeout: 10) { daemon.stderr.contains("reload refused") }
         #expect(refused != nil, "\(daemon.stderr)")
 
         // A valid change: the sponsor changes, the open step is reassigned and the new owner told.
         try good.replacingOccurrences(of: "sponsor: hung", with: "sponsor: lan").write(toFile: file, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
-        let reassigned = CXDProcess.waitFor(timeout: 10) { notifications(project).contains("\"kind\":\"step.reassigned\"") }
+        let reassigned = await CXDProcess.waitFor(timeout: 10) { notifications(project).contains("\"kind\":\"step.reassigned\"") }
         #expect(reassigned != nil, "\(daemon.stderr)")
 
         daemon.signal(SIGTERM)
-        let result = daemon.wait(timeout: 10)
+        let result = await daemon.wait(timeout: 10)
         #expect(result.status == 0)
         #expect(result.stderr.contains("cxd stopped"))
         #expect(!daemon.process.isRunning)

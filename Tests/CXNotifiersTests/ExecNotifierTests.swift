@@ -56,10 +56,8 @@ struct ExecNotifierTests {
 
     @Test func aPluginThatRunsTooLongIsKilledAndRetried() async throws {
         let path = try script("stuck.sh", "exec sleep 30")
-        let started = Date()
         let outcome = await ExecNotifier(path: path, timeout: .milliseconds(300)).deliver(try message())
         #expect(outcome == .retry(reason: "\(path) timed out after 0.3 seconds and was killed", after: nil))
-        #expect(Date().timeIntervalSince(started) < 10)
     }
 
     @Test func aPluginThatIgnoresItsInputDoesNotHurtCXD() async throws {

@@ -27,13 +27,9 @@ public enum CXDProcess {
     }
 
     /// Runs `cxd arguments…` in `directory` and waits (at most `timeout` seconds).
-    public static func run(_ arguments: [String], in directory: String, timeout: TimeInterval = 60) throws -> Result {
+    public static func run(_ arguments: [String], in directory: String, timeout: TimeInterval = 60) async throws -> Result {
         let process = try start(arguments, in: directory)
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.process.isRunning { process.process.terminate() }
-        process.process.waitUntilExit()
-        return process.result()
+        return await process.wait(timeout: timeout)
     }
 
     /// Starts `cxd` without waiting; the caller stops it.
@@ -74,12 +70,13 @@ public enum CXDProcess {
             kill(process.processIdentifier, number)
         }
 
-        /// Waits for the process to exit (at most `timeout` seconds, then kills it).
-        public func wait(timeout: TimeInterval = 10) -> Result {
+        /// Waits for the process to exit (at most `timeout` seconds, then kills it). Polls
+        /// with `Task.sleep` so that no thread of the test runner is blocked.
+        public func wait(timeout: TimeInterval = 10) async -> Result {
             let deadline = Date().addingTimeInterval(timeout)
-            while process.isRunning && Date() < deadline { usleep(10_000) }
+            while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(10)) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
+            while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
             return result()
         }
 
@@ -95,11 +92,11 @@ public enum CXDProcess {
     }
 
     /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns how long it took.
-    public static func waitFor(timeout: TimeInterval, _ condition: () -> Bool) -> TimeInterval? {
+    public static func waitFor(timeout: TimeInterval, _ condition: () -> Bool) async -> TimeInterval? {
         let start = Date()
         while Date().timeIntervalSince(start) < timeout {
             if condition() { return Date().timeIntervalSince(start) }
-            usleep(20_000)
+            try? await Task.sleep(for: .milliseconds(20))
         }
         return nil
     }

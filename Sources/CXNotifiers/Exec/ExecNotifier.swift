@@ -81,7 +81,7 @@ public struct ExecNotifier: Notifier {
             return .retry(reason: "cannot start \(path): \(error.localizedDescription)", after: nil)
         }
         // Read stderr while the plugin runs so that a chatty plugin never blocks on a full pipe.
-        let stderrTask = Task.detached { errors.fileHandleForReading.readDataToEndOfFile() }
+        let stderrTask = Task { await Self.readToEnd(errors.fileHandleForReading) }
         var payload = message.payload
         payload.append(0x0A)
         // A plugin that exits without reading its input must not kill cxd with SIGPIPE.
@@ -107,6 +107,15 @@ public struct ExecNotifier: Notifier {
             return .failed(reason: "\(path) failed with exit status \(status)" + (stderr.isEmpty ? "" : ": \(stderr)"))
         case (_, let signal):
             return .failed(reason: "\(path) was killed by signal \(signal)" + (stderr.isEmpty ? "" : ": \(stderr)"))
+        }
+    }
+
+    /// Reads a pipe to its end on a thread of its own: a blocking read must not hold one of
+    /// the few threads Swift concurrency runs on.
+    static func readToEnd(_ handle: FileHandle) async -> Data {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: handle.readDataToEndOfFile()) }
+            thread.start()
         }
     }
 
