@@ -158,15 +158,37 @@ public struct RouteTable: Sendable, Equatable {
     /// The notifiers for one notification: every matching rule up to the first one without
     /// `continue`; when no rule matches, the recipient's preferred notifiers, else the default.
     public func notifiers(event: String, initiative: InitiativeID, labels: [String], preferred: [String] = []) -> [String] {
+        resolve(event: event, initiative: initiative, labels: labels, preferred: preferred).notifiers
+    }
+
+    /// Where a route decision came from, for `cxd routes test`.
+    public enum Source: Sendable, Equatable, CustomStringConvertible {
+        /// Rules by their position in `routes.rules` (1-based).
+        case rules([Int])
+        case preferred
+        case defaultRoute
+
+        public var description: String {
+            switch self {
+            case .rules(let numbers): return "rule" + (numbers.count == 1 ? " " : "s ") + numbers.map(String.init).joined(separator: ", ")
+            case .preferred: return "the recipient's preferred notifiers"
+            case .defaultRoute: return "the default route"
+            }
+        }
+    }
+
+    public func resolve(
+        event: String, initiative: InitiativeID, labels: [String], preferred: [String] = []
+    ) -> (notifiers: [String], source: Source) {
         var chosen: [String] = []
-        var matched = false
-        for rule in rules where rule.matches(event: event, initiative: initiative, labels: labels) {
-            matched = true
+        var matched: [Int] = []
+        for (index, rule) in rules.enumerated() where rule.matches(event: event, initiative: initiative, labels: labels) {
+            matched.append(index + 1)
             for name in rule.notifiers where !chosen.contains(name) { chosen.append(name) }
             if !rule.continues { break }
         }
-        if matched { return chosen }
-        return preferred.isEmpty ? defaultNotifiers : preferred
+        if !matched.isEmpty { return (chosen, .rules(matched)) }
+        return preferred.isEmpty ? (defaultNotifiers, .defaultRoute) : (preferred, .preferred)
     }
 }
 

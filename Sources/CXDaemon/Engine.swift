@@ -144,6 +144,10 @@ public struct Engine: Sendable {
 public enum EngineError: Error, CustomStringConvertible, Equatable {
     case unknownInitiative(InitiativeID, known: [InitiativeID])
     case notConfigured(InitiativeID)
+    case unknownMessage(Int64)
+    case alreadyDelivered(Int64)
+    case unknownNotifier(String, known: [String])
+    case unknownPerson(PersonID, known: [PersonID])
 
     public var description: String {
         switch self {
@@ -152,6 +156,14 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
             return "no initiative '\(id)' (known: \(list))"
         case .notConfigured(let id):
             return "initiative '\(id)' is archived: its file is no longer in the configuration"
+        case .unknownMessage(let id):
+            return "no outbox message \(id) (`cxd outbox` lists them)"
+        case .alreadyDelivered(let id):
+            return "outbox message \(id) was delivered already"
+        case .unknownNotifier(let name, let known):
+            return "no notifier '\(name)' (known: \(known.joined(separator: ", ")))"
+        case .unknownPerson(let id, let known):
+            return "no person '\(id)' (known: \(known.joined(separator: ", ")))"
         }
     }
 }

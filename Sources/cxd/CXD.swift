@@ -19,7 +19,7 @@ struct CXD: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Init.self, Validate.self, Run.self, Status.self, Complete.self, Reopen.self, Pause.self, Resume.self,
-            Acknowledge.self, Snooze.self, History.self, Plan.self,
+            Acknowledge.self, Snooze.self, History.self, Plan.self, Outbox.self, Notify.self, Routes.self,
         ]
     )
 

@@ -34,6 +34,8 @@ public struct OutboxHealth: Codable, Sendable {
     public var delivered: Int
     public var dead: Int
     public var oldestPendingAt: Date?
+    /// Notifiers taken out of service because their endpoint is gone.
+    public var disabledNotifiers: [DisabledNotifier]
 }
 
 /// `cxd status ID`: the status line plus the step timeline and the latest audit entries.
@@ -58,7 +60,7 @@ extension Engine {
                 at: now, initiatives: statuses,
                 outbox: OutboxHealth(
                     pending: counts[.pending] ?? 0, delivered: counts[.delivered] ?? 0, dead: counts[.dead] ?? 0,
-                    oldestPendingAt: try tx.oldestPendingAt()))
+                    oldestPendingAt: try tx.oldestPendingAt(), disabledNotifiers: try tx.disabledNotifiers()))
         }
     }
 

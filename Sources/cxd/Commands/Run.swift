@@ -54,13 +54,7 @@ struct Run: AsyncParsableCommand {
             CommandContext.printError("cxd: \(error)")
             throw ExitStatus.runtimeFailure
         }
-        let notifiers: [String: any Notifier]
-        do {
-            notifiers = try NotifierRegistry.standard.make(engine.configuration.notifiers)
-        } catch {
-            CommandContext.printError("cxd: \(error)")
-            throw ExitStatus.dataError
-        }
+        let notifiers = try CommandContext.makeNotifiers(engine.configuration.notifiers)
         let holder = EngineHolder(EngineHolder.Current(engine: engine, notifiers: notifiers))
         let schedulerWake = WakeSignal()
         let dispatcherWake = WakeSignal()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CXConfig
+import CXNotifiers
 import CXCore
 import CXDaemon
 import CXStore
@@ -18,6 +19,8 @@ struct Validate: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try CommandContext.loadConfiguration(options)
+        // Builds every notifier too: unreadable secrets and broken templates are found now.
+        _ = try CommandContext.makeNotifiers(configuration.notifiers)
         let steps = configuration.workflows.values.map(\.steps.count).reduce(0, +)
         print(
             "\(options.config): OK — \(configuration.workflows.count) workflow(s) with \(steps) steps, "

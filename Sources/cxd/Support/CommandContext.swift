@@ -26,6 +26,16 @@ enum CommandContext {
         }
     }
 
+    /// Builds notifiers; a setup problem (unreadable secret, bad template) is bad input data.
+    static func makeNotifiers(_ configs: [NotifierConfig]) throws -> [String: any Notifier] {
+        do {
+            return try NotifierRegistry.standard.make(configs)
+        } catch {
+            printError("cxd: \(error)")
+            throw ExitStatus.dataError
+        }
+    }
+
     static func openEngine(_ options: GlobalOptions) throws -> Engine {
         let configuration = try loadConfiguration(options)
         do {

@@ -32,7 +32,12 @@ enum StatusPrinter {
         if let oldest = outbox.oldestPendingAt {
             health += "; oldest pending since \(Format.time(oldest, in: zone))"
         }
-        return table.render() + "\n\n" + health + "  (times in \(zone.identifier))"
+        for disabled in outbox.disabledNotifiers {
+            health += "\nnotifier \(disabled.name) DISABLED since \(Format.time(disabled.disabledAt, in: zone)): \(disabled.reason)"
+                + " (`cxd notify enable \(disabled.name)`)"
+        }
+        if outbox.dead > 0 { health += "\n`cxd outbox --status dead` lists the dead letters" }
+        return table.render() + "\n\n" + health + "\n(times in \(zone.identifier))"
     }
 
     static func detail(_ detail: InitiativeDetail, configuration: Configuration, zone: TimeZone) -> String {

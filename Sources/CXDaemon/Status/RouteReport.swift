@@ -1,0 +1,67 @@
+import CXConfig
+import CXCore
+import CXStore
+import Foundation
+
+/// `cxd routes test`: who a notification would reach, through which notifiers, and why —
+/// computed from the configuration and the initiative's open step, without sending anything.
+public struct RouteReport: Codable, Sendable {
+    public struct Delivery: Codable, Sendable {
+        /// 0 due soon, 1 overdue, 2… escalation levels; nil for assignments.
+        public var level: Int?
+        public var recipient: PersonID
+        public var recipientName: String
+        public var email: String?
+        public var notifiers: [String]
+        public var because: String
+    }
+
+    public var event: String
+    public var initiative: InitiativeID
+    public var step: StepID
+    public var deliveries: [Delivery]
+}
+
+extension Engine {
+    /// Accepts `step.overdue` or the short `overdue`.
+    public static func eventKind(_ text: String) -> Notice.Kind? {
+        Notice.Kind(rawValue: text) ?? Notice.Kind(rawValue: "step." + text)
+    }
+
+    public func routeReport(event: Notice.Kind, initiative id: InitiativeID, at now: Date) throws -> RouteReport {
+        guard let context = configuration.context(for: id) else {
+            throw EngineError.unknownInitiative(id, known: knownIDs)
+        }
+        // The open step if the initiative runs, else the first step as it would open now.
+        let stored = try store.read { tx in try tx.initiative(id) }
+        let run: StepRun
+        if let open = stored?.state.openRun {
+            run = open
+        } else if let first = context.workflow.steps.first, let owner = context.definition.roles[first.owner] {
+            run = StepRun(number: 1, stepID: first.id, cycle: 1, owner: owner, startedAt: now, dueAt: now)
+        } else {
+            throw EngineError.notConfigured(id)
+        }
+        let policy = context.workflow.step(run.stepID)?.reminders
+        let schedule = policy.map { ReminderSchedule(run: run, policy: $0, context: context) }
+        var targets: [(Int?, PersonID)] = []
+        switch event {
+        case .stepStarted, .stepReassigned: targets = [(nil, run.owner)]
+        case .dueSoon: targets = [(0, run.owner)]
+        case .overdue: targets = [(1, run.owner)]
+        case .escalated:
+            let levels = policy.map { 2..<(2 + $0.escalations.count) } ?? 2..<2
+            targets = levels.compactMap { level in schedule?.recipient(level: level).map { (level, $0) } }
+        }
+        let labels = context.definition.labels
+        let deliveries = targets.map { level, person in
+            let profile = configuration.people[person]
+            let route = configuration.routes.resolve(
+                event: event.rawValue, initiative: id, labels: labels, preferred: profile?.notifiers ?? [])
+            return RouteReport.Delivery(
+                level: level, recipient: person, recipientName: profile?.name ?? person, email: profile?.email,
+                notifiers: route.notifiers, because: route.source.description)
+        }
+        return RouteReport(event: event.rawValue, initiative: id, step: run.stepID, deliveries: deliveries)
+    }
+}
