@@ -41,11 +41,11 @@ public final class TestProject: @unchecked Sendable {
     }
 
     /// A dispatcher with the configured notifiers, for delivering at a fixed instant.
-    public func dispatcher(for engine: Engine) throws -> Dispatcher {
+    public func dispatcher(for engine: Engine, random: @escaping @Sendable () -> Double = { 0.5 }) throws -> Dispatcher {
         let notifiers = try NotifierRegistry.standard.make(engine.configuration.notifiers)
         return Dispatcher(
             holder: EngineHolder(EngineHolder.Current(engine: engine, notifiers: notifiers)), wake: WakeSignal(),
-            logger: .init(label: "test", factory: { _ in SwallowingLogHandler() }))
+            random: random, logger: .init(label: "test", factory: { _ in SwallowingLogHandler() }))
     }
 
     /// Every notification the `file` notifier wrote so far.
@@ -54,6 +54,12 @@ public final class TestProject: @unchecked Sendable {
         return try String(decoding: Data(contentsOf: URL(fileURLWithPath: notificationsPath)), as: UTF8.self)
             .split(separator: "\n")
             .map { try NotificationPayload.decoder.decode(NotificationPayload.self, from: Data($0.utf8)) }
+    }
+
+    /// Rewrites a file of the project (`config/cxd.yaml`, say) through `transform`.
+    public func edit(_ relative: String, _ transform: (String) -> String) throws {
+        let path = folder.file(relative)
+        try transform(try String(contentsOfFile: path, encoding: .utf8)).write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     /// Edits an initiative file in place (e.g. to record what a step requires).
