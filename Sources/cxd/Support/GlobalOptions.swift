@@ -29,7 +29,7 @@ struct OutputOptions: ParsableArguments {
 
 /// Who performs a change, for the audit log.
 struct ActorOption: ParsableArguments {
-    @Option(name: .customLong("by"), help: "Who performs the change (default: $CXD_ACTOR, else $USER).")
+    @Option(name: .customLong("by"), help: ArgumentHelp("Who performs the change (default: $CXD_ACTOR, else $USER).", valueName: "name"))
     var actor: String?
 
     var name: String {
