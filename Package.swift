@@ -70,11 +70,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Survey response files (CSV, JSON lines) and journey maps (Markdown, Mermaid, SVG).
+        .target(name: "CXSurveys", dependencies: ["CXCore"], swiftSettings: swiftSettings),
         // The engine (config + store + core) and the long-running services.
         .target(
             name: "CXDaemon",
             dependencies: [
-                "CXCore", "CXConfig", "CXStore", "CXNotifiers",
+                "CXCore", "CXConfig", "CXStore", "CXNotifiers", "CXSurveys",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -84,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "cxd",
             dependencies: [
-                "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXNotifiers",
+                "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXNotifiers", "CXSurveys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -120,6 +122,11 @@ let package = Package(
         .testTarget(
             name: "CXNotifiersTests",
             dependencies: ["CXNotifiers", "CXCore", "CXConfig", "CXStore", "CXTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CXSurveysTests",
+            dependencies: ["CXSurveys", "CXCore", "CXTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -285,6 +285,7 @@ steps:
     owner: analyst
     duration: 2w
     requires: [insights]
+    survey: open                # a survey round opens when the step starts
 
   - id: prioritize
     title:
@@ -308,6 +309,7 @@ steps:
       vi: Theo dõi khách hàng và tối ưu kết quả
     owner: analyst
     duration: 4w
+    survey: cadence             # rounds on the initiative's cadence while the step runs
     reminders:
       before: [3d]              # replaces the default offsets for this step only
 
@@ -317,6 +319,8 @@ steps:
       vi: Khảo sát lại và đánh giá
     owner: analyst
     duration: 2w
+    survey: open                # the re-survey round
+    evaluate: true              # completing it evaluates the round against baseline and goal
     next: insight               # "go back to step 4": cycle n+1 starts here
 """## + "\n"),
     ]

@@ -74,9 +74,17 @@ struct WorkflowParser {
         if let nextNode, let target = file.string(nextNode, "a step id or 'end'") {
             next = target == "end" ? .end : .step(target)
         }
+        var survey: Step.SurveyDuty?
+        if let node = reader.optional("survey"), let text = file.string(node, "open or cadence") {
+            survey = Step.SurveyDuty(rawValue: text)
+            if survey == nil { file.error("expected open or cadence, found '\(text)'", at: node) }
+        }
+        let evaluates = reader.optional("evaluate").flatMap(file.bool) ?? false
         reader.finish()
         guard let id, let idNode, let title, let owner, let duration else { return nil }
-        let step = Step(id: id, title: title, owner: owner, duration: duration, requires: requires, reminders: policy, next: next)
+        let step = Step(
+            id: id, title: title, owner: owner, duration: duration, requires: requires, reminders: policy, next: next,
+            survey: survey, evaluates: evaluates)
         return StepDraft(step: step, node: node, idNode: idNode, nextNode: nextNode)
     }
 

@@ -56,6 +56,20 @@ public struct Step: Codable, Sendable, Equatable {
     public var requires: [String]
     public var reminders: ReminderPolicy
     public var next: Next
+    /// What the step does with customer surveys (`survey:` in YAML).
+    public var survey: SurveyDuty?
+    /// `evaluate: true`: completing the step evaluates the latest survey round against the
+    /// baseline and the goal (the re-survey step).
+    public var evaluates: Bool
+
+    /// A step's part in the survey loop.
+    public enum SurveyDuty: String, Codable, Sendable, Equatable {
+        /// `survey: open`: a round opens when the step starts (insight, re-survey).
+        case open
+        /// `survey: cadence`: rounds open on the initiative's cadence while the step runs
+        /// (monitor), and early when the metric drops below its threshold.
+        case cadence
+    }
 
     public enum Next: Codable, Sendable, Equatable {
         /// The step after this one in the list (the last step needs an explicit `next:`).
@@ -67,8 +81,11 @@ public struct Step: Codable, Sendable, Equatable {
 
     public init(
         id: StepID, title: LocalizedText, owner: RoleID, duration: WorkDuration,
-        requires: [String] = [], reminders: ReminderPolicy, next: Next = .following
+        requires: [String] = [], reminders: ReminderPolicy, next: Next = .following, survey: SurveyDuty? = nil,
+        evaluates: Bool = false
     ) {
+        self.survey = survey
+        self.evaluates = evaluates
         self.id = id
         self.title = title
         self.owner = owner
