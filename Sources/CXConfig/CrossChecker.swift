@@ -19,6 +19,9 @@ struct CrossChecker {
             for binding in draft.bindings where !knownPeople.contains(binding.person) {
                 file.error(DidYouMean.unknown("person", binding.person, among: knownPeople.sorted()), at: binding.valueNode)
             }
+            for (owner, node) in draft.touchpointOwners where !knownPeople.contains(owner) {
+                file.error(DidYouMean.unknown("person", owner, among: knownPeople.sorted()), at: node)
+            }
         }
         guard let workflow = workflows[draft.definition.workflow]?.workflow else {
             if let knownWorkflows, !knownWorkflows.contains(draft.definition.workflow) {
@@ -28,9 +31,18 @@ struct CrossChecker {
             }
             return
         }
-        let used = workflow.roles
+        let followUpRole = draft.definition.survey?.followUpOwnerRole
+        let used = workflow.roles + (followUpRole.map { [$0] } ?? [])
         let bound = draft.bindings.map(\.role)
-        for role in used where !bound.contains(role) {
+        if let followUpRole, let node = draft.followUpRoleNode, !bound.contains(followUpRole) {
+            file.error(DidYouMean.unknown("role", followUpRole, among: bound), at: node)
+        }
+        if draft.definition.survey == nil, let step = workflow.steps.first(where: { $0.survey != nil || $0.evaluates }) {
+            file.error(
+                "workflow '\(workflow.id)' surveys customers (step '\(step.id)'); give goal.metric or a survey: section",
+                at: draft.workflowNode)
+        }
+        for role in workflow.roles where !bound.contains(role) {
             file.error("role '\(role)' of workflow '\(workflow.id)' is not bound to a person", at: draft.rolesNode)
         }
         let unbound = used.filter { !bound.contains($0) }

@@ -91,6 +91,25 @@ scope: >-
 
 journey:
   stages: [Nhận biết, Tìm hiểu, Trải nghiệm tại Salon, Mua hàng, Chăm sóc sau bán, Mua lại/Giới thiệu]
+  # The lanes of the experience map (seeds/002), by stage.
+  actions:
+    Nhận biết: Thấy quảng cáo tóc giả trên Facebook
+    Tìm hiểu: Đọc đánh giá, nhắn tin hỏi giá
+    Trải nghiệm tại Salon: Đến salon, thử tóc với tư vấn viên
+    Mua hàng: Chọn mẫu, thanh toán tại quầy
+    Chăm sóc sau bán: Nhận tin nhắn hướng dẫn chăm sóc tóc
+    Mua lại/Giới thiệu: Giới thiệu cho bạn bè
+  emotions:
+    Nhận biết: neutral
+    Tìm hiểu: neutral
+    Trải nghiệm tại Salon: positive
+    Mua hàng: negative
+    Chăm sóc sau bán: positive
+  pain_points:
+    Mua hàng: [Xếp hàng chờ thanh toán, Máy quẹt thẻ hay lỗi]
+    Tìm hiểu: [Giá không rõ ràng]
+  solutions:
+    Mua hàng: [Thêm máy POS di động, Thanh toán ngay tại ghế thử tóc]
 
 personas:
   - name: Chị Mai, 45 tuổi
@@ -104,11 +123,13 @@ touchpoints:
     stage: Trải nghiệm tại Salon
     channel: store
     controlled: true
+    owner: thao
   - id: checkout
     name: Thanh toán tại quầy
     stage: Mua hàng
     channel: store
     controlled: true
+    owner: thao
   - id: aftercare-sms
     name: Tin nhắn chăm sóc sau bán
     stage: Chăm sóc sau bán
@@ -119,6 +140,22 @@ touchpoints:
     stage: Tìm hiểu
     channel: social
     controlled: false
+
+# Khảo sát khách hàng (bước 4, 7 và 8 của chu trình).
+survey:
+  metric: CSAT
+  touchpoints: [salon-reception, checkout, aftercare-sms]
+  questions:
+    - Chị/anh hài lòng thế nào với trải nghiệm tại salon? (1–5)
+    - Điều gì khiến chị/anh chưa hài lòng?
+  min_sample: 30
+  window: 2w
+  quota: 150
+  cadence: 2w
+  drop_below: 75
+  min_gap: 7d
+  respondent_cap: {max: 2, per: 90d}
+  followup: {due: 48h, owner: researcher}
 """## + "\n"),
         ("config/initiatives/support-effort.yaml", ##"""
 # Support-desk initiative, measured with the Customer Effort Score (1–7).

@@ -14,11 +14,21 @@ public struct InitiativeDefinition: Codable, Sendable, Equatable {
     public var document: Document
     /// Where the definition came from, for messages.
     public var sourcePath: String
+    public var goal: Goal?
+    public var stages: [String]
+    public var touchpoints: [Touchpoint]
+    /// Nil when the initiative does not survey customers.
+    public var survey: SurveySettings?
 
     public init(
         id: InitiativeID, title: String, workflow: WorkflowID, roles: [RoleID: PersonID],
-        start: LocalDate, labels: [String] = [], document: Document, sourcePath: String
+        start: LocalDate, labels: [String] = [], document: Document, sourcePath: String, goal: Goal? = nil,
+        stages: [String] = [], touchpoints: [Touchpoint] = [], survey: SurveySettings? = nil
     ) {
+        self.goal = goal
+        self.stages = stages
+        self.touchpoints = touchpoints
+        self.survey = survey
         self.id = id
         self.title = title
         self.workflow = workflow
