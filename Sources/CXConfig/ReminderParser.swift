@@ -9,8 +9,7 @@ struct ReminderParser {
     /// The policy used when neither the workflow's defaults nor the step say anything:
     /// remind the owner 1 day before the due time (`before: [1d]`), then daily once overdue,
     /// at most 5 times (`overdue: {every: 1d, max: 5}`), and never escalate (`escalate: []`).
-    static let builtinPolicy = ReminderPolicy(
-        before: [.days(1)], overdue: .init(every: .days(1), max: 5), escalations: [])
+    static let builtinPolicy = ReminderPolicy.builtIn
 
     /// The keys of a `reminders:` mapping that were given (and valid).
     struct Partial {

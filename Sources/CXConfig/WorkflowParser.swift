@@ -45,7 +45,9 @@ struct WorkflowParser {
         reader.finish()
         if stepsComplete { checkGraph(steps) }
         guard let id, let idNode, let title, stepsComplete else { return nil }
-        return WorkflowDraft(workflow: Workflow(id: id, title: title, steps: steps.map(\.step)), idNode: idNode, file: file)
+        return WorkflowDraft(
+            workflow: Workflow(id: id, title: title, steps: steps.map(\.step), defaultReminders: defaults), idNode: idNode,
+            file: file)
     }
 
     private func step(_ node: Node, defaults: ReminderPolicy) -> StepDraft? {

@@ -75,6 +75,38 @@ enum Schema {
                 t.column("reason", .text).notNull()
             }
         }
+        migrator.registerMigration("v3: survey rounds, responses, follow-ups") { db in
+            try db.create(table: "surveyRound") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("initiative", .text).notNull().references("initiative", onDelete: .restrict)
+                t.column("number", .integer).notNull()
+                t.column("round", .jsonText).notNull()
+                t.column("status", .text).notNull()
+                t.uniqueKey(["initiative", "number"])
+            }
+            try db.create(table: "surveyResponse") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("round", .integer).notNull().references("surveyRound", onDelete: .restrict)
+                t.column("respondent", .text).notNull()
+                t.column("answeredAt", .datetime).notNull()
+                t.column("score", .integer)
+                t.column("touchpoint", .text)
+                t.column("comment", .text)
+                t.column("emotion", .text)
+                t.column("importedAt", .datetime).notNull()
+                // Re-importing a file is harmless: one answer per respondent and round.
+                t.uniqueKey(["round", "respondent"])
+            }
+            try db.create(index: "surveyResponse_touchpoint", on: "surveyResponse", columns: ["round", "touchpoint"])
+            try db.create(table: "followUp") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("initiative", .text).notNull().references("initiative", onDelete: .restrict)
+                t.column("response", .integer).notNull().unique().references("surveyResponse", onDelete: .restrict)
+                t.column("touchpoint", .text)
+                t.column("state", .jsonText).notNull()
+                t.column("open", .boolean).notNull()
+            }
+        }
         return migrator
     }
 }

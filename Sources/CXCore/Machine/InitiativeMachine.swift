@@ -105,40 +105,10 @@ public struct InitiativeMachine: Sendable, Equatable {
 
     private mutating func sendDueReminders(at now: Date, in context: InitiativeContext, effects: inout [Effect]) throws(TransitionError) {
         guard var run = state.openRun, let step = context.workflow.step(run.stepID) else { return }
-        let schedule = ReminderSchedule(run: run, policy: step.reminders, context: context)
-
-        // Due soon: of the offsets that came due, only the latest is worth sending.
-        var latest: ReminderSchedule.Upcoming?
-        while let next = schedule.nextDueSoon(fromOffset: run.reminders.beforeHandled), next.deliverAt <= now {
-            latest = next
-            run.reminders.beforeHandled = next.offsetIndex + 1
-        }
-        if now >= run.dueAt { run.reminders.beforeHandled = step.reminders.before.count }
-        if let latest, latest.deliverAt < run.dueAt, now < run.dueAt {
-            effects.append(.notify(notice(for: latest, kind: .dueSoon, run: run, series: "due-soon")))
-        }
-
-        // Overdue and escalation levels: at most one each per evaluation, so that a late
-        // evaluation never replays a burst.
-        for level in 1...(1 + step.reminders.escalations.count) {
-            guard let next = schedule.nextRepeat(level: level), next.deliverAt <= now else { continue }
-            run.reminders.recordSent(level: level, at: now)
-            let kind: Notice.Kind = level == 1 ? .overdue : .escalated
-            let series = level == 1 ? "overdue" : "escalation-\(level)"
-            effects.append(.notify(notice(for: next, kind: kind, run: run, series: series)))
-            effects.append(.record(AuditEntry(
-                kind: level == 1 ? "reminder.overdue" : "reminder.escalated", at: now, step: run.stepID,
-                cycle: run.cycle, run: run.number,
-                details: ["to": next.recipient, "level": String(level), "sequence": String(next.sequence)])))
-        }
+        effects += ReminderLadder.send(
+            &run, policy: step.reminders, context: context, at: now, initiative: state.id,
+            keyPrefix: "\(state.id)/run-\(run.number)")
         state.openRun = run
-    }
-
-    private func notice(for upcoming: ReminderSchedule.Upcoming, kind: Notice.Kind, run: StepRun, series: String) -> Notice {
-        Notice(
-            key: "\(state.id)/run-\(run.number)/\(series)-\(upcoming.sequence)", kind: kind, initiative: state.id,
-            step: run.stepID, cycle: run.cycle, run: run.number, recipient: upcoming.recipient, owner: run.owner,
-            level: upcoming.level, sequence: upcoming.sequence, dueAt: run.dueAt, scheduledAt: upcoming.deliverAt)
     }
 
     private mutating func complete(

@@ -3,11 +3,14 @@ public struct Workflow: Codable, Sendable, Equatable {
     public var id: WorkflowID
     public var title: LocalizedText
     public var steps: [Step]
+    /// `defaults.reminders`: what steps start from, and what follow-up tasks use.
+    public var defaultReminders: ReminderPolicy
 
-    public init(id: WorkflowID, title: LocalizedText, steps: [Step]) {
+    public init(id: WorkflowID, title: LocalizedText, steps: [Step], defaultReminders: ReminderPolicy = .builtIn) {
         self.id = id
         self.title = title
         self.steps = steps
+        self.defaultReminders = defaultReminders
     }
 
     public func step(_ id: StepID) -> Step? { steps.first { $0.id == id } }
@@ -129,6 +132,10 @@ public struct ReminderPolicy: Codable, Sendable, Equatable {
             self.max = max
         }
     }
+
+    /// The policy when a workflow says nothing: one reminder a day before, then daily overdue
+    /// reminders to the owner, five at most, and no escalation.
+    public static let builtIn = ReminderPolicy(before: [.days(1)], overdue: Repeat(every: .days(1), max: 5), escalations: [])
 
     public init(before: [WorkDuration], overdue: Repeat, escalations: [Escalation]) {
         self.before = before
