@@ -67,6 +67,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -121,7 +122,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CXNotifiersTests",
-            dependencies: ["CXNotifiers", "CXCore", "CXConfig", "CXStore", "CXTestSupport"],
+            dependencies: [
+                "CXNotifiers", "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

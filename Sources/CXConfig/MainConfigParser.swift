@@ -93,7 +93,7 @@ struct MainConfigParser {
         reader.finish()
         for (key, duration) in [("max_age", settings.maximumAge), ("first_retry", settings.firstRetry), ("longest_retry", settings.longestRetry)]
         where duration.elapsedSeconds == nil {
-            file.error("expected minutes or hours for \(key) (like 30m or 24h), found \(duration)", at: reader.keyNode(key) ?? node)
+            file.error("expected seconds, minutes or hours for \(key) (like 30s, 30m or 24h), found \(duration)", at: reader.keyNode(key) ?? node)
         }
     }
 

@@ -53,6 +53,7 @@ public struct NotifierRegistry: Sendable {
             try FileNotifier(config: config)
         }
         ExecNotifier.register(in: &registry)
+        WebhookNotifier.register(in: &registry)
         return registry
     }
 

@@ -40,7 +40,7 @@ public struct WorkCalendar: Codable, Sendable, Equatable {
         case .days: day = nextWorkingDay(onOrAfter: startDate.adding(days: duration.amount))
         case .weeks: day = nextWorkingDay(onOrAfter: startDate.adding(days: 7 * duration.amount))
         case .businessDays: day = workingDay(duration.amount, from: startDate, direction: 1)
-        case .minutes, .hours: preconditionFailure("elapsed units are handled above")
+        case .seconds, .minutes, .hours: preconditionFailure("elapsed units are handled above")
         }
         return instant(on: day, at: dayEnd, in: zone)
     }
@@ -58,7 +58,7 @@ public struct WorkCalendar: Codable, Sendable, Equatable {
         case .weeks: target = date.adding(days: sign * 7 * duration.amount)
         case .businessDays:
             target = workingDay(duration.amount, from: date, direction: sign)
-        case .minutes, .hours: preconditionFailure("elapsed units are handled above")
+        case .seconds, .minutes, .hours: preconditionFailure("elapsed units are handled above")
         }
         let moved = self.instant(on: target, atMinutes: minutes, in: zone)
         // A DST gap can push a local time past the original instant; never go the wrong way.

@@ -1,10 +1,11 @@
-/// A length of time as users write it: `30m`, `4h`, `3d`, `2w`, `5bd` (business days).
+/// A length of time as users write it: `30s`, `30m`, `4h`, `3d`, `2w`, `5bd` (business days).
 ///
 /// Minutes and hours are elapsed time. Days and weeks are calendar days in the owner's time zone,
 /// and business days skip weekends and holidays (`5bd` from a Friday afternoon is the next
 /// Friday, not 120 hours later).
 public struct WorkDuration: Codable, Sendable, Equatable, Hashable, CustomStringConvertible {
     public enum Unit: String, Codable, Sendable, CaseIterable {
+        case seconds = "s"
         case minutes = "m"
         case hours = "h"
         case days = "d"
@@ -26,7 +27,7 @@ public struct WorkDuration: Codable, Sendable, Equatable, Hashable, CustomString
     public static func weeks(_ n: Int) -> WorkDuration { WorkDuration(n, .weeks) }
     public static func businessDays(_ n: Int) -> WorkDuration { WorkDuration(n, .businessDays) }
 
-    /// Parses `4h`, `3d`, `2w`, `5bd`, `90m`. Returns nil for anything else, including zero
+    /// Parses `30s`, `90m`, `4h`, `3d`, `2w`, `5bd`. Returns nil for anything else, including zero
     /// and negative amounts and amounts above ten years.
     public init?(parsing text: String) {
         let trimmed = text.trimmingWhitespace
@@ -37,6 +38,7 @@ public struct WorkDuration: Codable, Sendable, Equatable, Hashable, CustomString
         else { return nil }
         let limit: Int
         switch unit {
+        case .seconds: limit = 10 * 366 * 24 * 3600
         case .minutes: limit = 10 * 366 * 24 * 60
         case .hours: limit = 10 * 366 * 24
         case .days, .businessDays: limit = 10 * 366
@@ -51,6 +53,7 @@ public struct WorkDuration: Codable, Sendable, Equatable, Hashable, CustomString
     /// Seconds for the elapsed-time units; nil for calendar units.
     public var elapsedSeconds: Int? {
         switch unit {
+        case .seconds: return amount
         case .minutes: return amount * 60
         case .hours: return amount * 3600
         case .days, .weeks, .businessDays: return nil

@@ -51,7 +51,7 @@ public struct ExecNotifier: Notifier {
         var timeout = Duration.seconds(30)
         if let text = config.options["timeout"]?.stringValue {
             guard let duration = WorkDuration(parsing: text), let seconds = duration.elapsedSeconds else {
-                throw NotifierSetupError(notifier: config.name, message: "timeout must be minutes or hours (like 30m), found \(text)")
+                throw NotifierSetupError(notifier: config.name, message: "timeout must be seconds, minutes or hours (like 30s), found \(text)")
             }
             timeout = .seconds(seconds)
         }
