@@ -117,7 +117,11 @@ let package = Package(
         ),
         .testTarget(
             name: "CXSMTPTests",
-            dependencies: ["CXSMTP", "CXTestSupport"],
+            dependencies: [
+                "CXSMTP", "CXTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -126,6 +130,7 @@ let package = Package(
                 "CXNotifiers", "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["Support"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -52,6 +52,7 @@ public struct NotifierRegistry: Sendable {
         registry.register("file", schema: FileNotifier.schema) { config, _ throws(NotifierSetupError) in
             try FileNotifier(config: config)
         }
+        EmailNotifier.register(in: &registry)
         ExecNotifier.register(in: &registry)
         WebhookNotifier.register(in: &registry)
         return registry

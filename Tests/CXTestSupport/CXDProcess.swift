@@ -91,6 +91,17 @@ public enum CXDProcess {
         }
     }
 
+    /// The blocking form of `waitFor`, for teardown code that cannot be async (a `deinit`).
+    /// It holds a thread, so keep its waits short and out of the tests' main paths.
+    public static func waitForBlocking(timeout: TimeInterval, _ condition: () -> Bool) -> TimeInterval? {
+        let start = Date()
+        while Date().timeIntervalSince(start) < timeout {
+            if condition() { return Date().timeIntervalSince(start) }
+            usleep(20_000)
+        }
+        return nil
+    }
+
     /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns how long it took.
     public static func waitFor(timeout: TimeInterval, _ condition: () -> Bool) async -> TimeInterval? {
         let start = Date()
