@@ -21,6 +21,18 @@ public struct NPSComponents: Codable, Sendable, Equatable, Hashable {
     public var promoterPercent: Double?
     public var passivePercent: Double?
     public var detractorPercent: Double?
+
+    public init(
+        promoters: Int, passives: Int, detractors: Int,
+        promoterPercent: Double?, passivePercent: Double?, detractorPercent: Double?
+    ) {
+        self.promoters = promoters
+        self.passives = passives
+        self.detractors = detractors
+        self.promoterPercent = promoterPercent
+        self.passivePercent = passivePercent
+        self.detractorPercent = detractorPercent
+    }
 }
 
 /// CSAT breakdown: how many answers fell in the top two boxes (max − 1 and max).
@@ -28,6 +40,11 @@ public struct CSATComponents: Codable, Sendable, Equatable, Hashable {
     public var topTwoBox: Int
     /// The lowest score counted as satisfied (max − 1).
     public var threshold: Int
+
+    public init(topTwoBox: Int, threshold: Int) {
+        self.topTwoBox = topTwoBox
+        self.threshold = threshold
+    }
 }
 
 /// Breakdown of a mean metric (CES and custom scales).
@@ -44,6 +61,18 @@ public struct MeanComponents: Codable, Sendable, Equatable, Hashable {
     public var goodPercent: Double?
     /// The Wilson 95 % interval for `goodPercent`, in percent; nil when n = 0.
     public var goodInterval: ConfidenceInterval?
+
+    public init(
+        mean: Double?, standardDeviation: Double?, goodThreshold: Int, good: Int,
+        goodPercent: Double?, goodInterval: ConfidenceInterval?
+    ) {
+        self.mean = mean
+        self.standardDeviation = standardDeviation
+        self.goodThreshold = goodThreshold
+        self.good = good
+        self.goodPercent = goodPercent
+        self.goodInterval = goodInterval
+    }
 }
 
 /// The parts a metric was computed from, by metric.

@@ -36,7 +36,7 @@ extension SurveyScale {
         guard score.rounded() == score else {
             return .invalid(reason: "score \(score) is not a whole number")
         }
-        guard score >= Double(Int.min), score <= Double(Int.max) else {
+        guard score >= -9e18, score <= 9e18 else {
             return .invalid(reason: "score \(score) is outside the \(name) (allowed \(min)–\(max))")
         }
         return validate(Int(score))

@@ -71,13 +71,13 @@ public enum SurveyScale: Codable, Sendable, Equatable, Hashable {
         }
     }
 
-    /// A short human name for messages ("NPS 0–10", "scale 1–10").
+    /// A short human name for messages ("NPS scale", "custom scale").
     public var name: String {
         switch self {
-        case .nps: "NPS scale 0–10"
-        case .csat: "CSAT scale 1–5"
-        case .ces: "CES scale 1–7"
-        case .custom(let min, let max, _): "scale \(min)–\(max)"
+        case .nps: "NPS scale"
+        case .csat: "CSAT scale"
+        case .ces: "CES scale"
+        case .custom: "custom scale"
         }
     }
 
