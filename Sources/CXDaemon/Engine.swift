@@ -79,6 +79,7 @@ public struct Engine: Sendable {
         try store.write { tx in
             var report = Report()
             var notices: [Notice] = []
+            let surveys = SurveyCoordinator(configuration: configuration, tx: tx, now: now)
             for record in try tx.initiatives() {
                 guard let context = configuration.context(for: record.state.id) else { continue }
                 var machine = InitiativeMachine(state: record.state)
@@ -90,7 +91,9 @@ public struct Engine: Sendable {
                         report.transitions += 1
                     }
                 }
-                if let wake = machine.nextWake(in: context) {
+                let survey = try surveys.advance(machine.state, context: context)
+                notices += survey.notices
+                for wake in [machine.nextWake(in: context), survey.nextWake].compactMap({ $0 }) {
                     report.nextWake = min(report.nextWake ?? wake, wake)
                 }
             }
@@ -112,9 +115,18 @@ public struct Engine: Sendable {
             if let wake = machine.nextWake(in: context), wake <= now {
                 effects += try machine.handle(.advance, at: now, in: context)
             }
+            let surveys = SurveyCoordinator(configuration: configuration, tx: tx, now: now)
+            var notices: [Notice] = []
+            // Step 8: completing a step that evaluates judges its survey round first.
+            if case .complete(let requested, _, _) = event, let run = machine.state.openRun,
+               requested == nil || requested == run.stepID, context.workflow.step(run.stepID)?.evaluates == true,
+               context.definition.document.missing(context.workflow.step(run.stepID)?.requires ?? []).isEmpty {
+                notices += try surveys.evaluate(machine.state, context: context)
+            }
             effects += try machine.handle(event, at: now, in: context)
             try tx.save(machine.state, title: record.title, workflow: record.workflow, effects: effects, at: now)
-            try tx.enqueue(NotificationComposer(configuration: configuration).messages(for: effects.notices, at: now))
+            notices = effects.notices + notices + (try surveys.advance(machine.state, context: context).notices)
+            try tx.enqueue(NotificationComposer(configuration: configuration).messages(for: notices, at: now))
             return effects
         }
     }

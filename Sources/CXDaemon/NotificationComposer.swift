@@ -23,7 +23,8 @@ struct NotificationComposer {
                 }
                 let payload = NotificationPayload(
                     id: notice.key + "@" + notifier, kind: notice.kind.rawValue, createdAt: now,
-                    recipient: party(notice.recipient), subject: "", text: "", reminder: reminder, items: nil)
+                    recipient: party(notice.recipient), subject: "", text: "", reminder: reminder, items: nil,
+                    survey: notice.survey)
                 messages.append(message(payload, initiative: notice.initiative, notifier: notifier, at: now))
             }
         }
@@ -66,10 +67,19 @@ struct NotificationComposer {
         return NotificationPayload.Reminder(
             key: notice.key, kind: notice.kind.rawValue, initiative: notice.initiative,
             initiativeTitle: definition?.title ?? notice.initiative, step: notice.step,
-            stepTitle: workflow?.step(notice.step)?.title.text(for: locale) ?? notice.step, cycle: notice.cycle,
+            stepTitle: stepTitle(notice.step, definition: definition, workflow: workflow, locale: locale), cycle: notice.cycle,
             run: notice.run, owner: party(notice.owner),
             ownerManager: configuration.people[notice.owner]?.manager.map(party), level: notice.level, sequence: notice.sequence,
             dueAt: notice.dueAt, scheduledAt: notice.scheduledAt)
+    }
+
+    /// A workflow step's title, or for a follow-up "Follow-up: <touchpoint name>".
+    private func stepTitle(_ step: StepID, definition: InitiativeDefinition?, workflow: Workflow?, locale: String) -> String {
+        if let title = workflow?.step(step)?.title.text(for: locale) { return title }
+        guard step.hasPrefix("followup:") else { return step }
+        let id = String(step.dropFirst("followup:".count))
+        let name = definition?.touchpoints.first { $0.id == id }?.name ?? id
+        return (locale == "vi" ? "Liên hệ lại khách hàng: " : "Follow-up: ") + name
     }
 
     private func party(_ id: PersonID) -> NotificationPayload.Party {

@@ -19,11 +19,15 @@ public struct NotificationPayload: Codable, Sendable, Equatable {
     public var reminder: Reminder?
     /// For `reminder.digest`: the reminders found late, one entry each.
     public var items: [Reminder]?
+    /// For `survey.requested`, `survey.closed`, `cycle.evaluated` and `followup.opened`: the
+    /// round, what to ask, the metrics, the verdict, or the answer followed up.
+    public var survey: SurveyNotice?
 
     public init(
         id: String, kind: String, createdAt: Date, recipient: Party, subject: String, text: String,
-        reminder: Reminder?, items: [Reminder]?
+        reminder: Reminder?, items: [Reminder]?, survey: SurveyNotice? = nil
     ) {
+        self.survey = survey
         self.id = id
         self.kind = kind
         self.createdAt = createdAt

@@ -54,6 +54,10 @@ struct EndToEndTests {
         try await sim.run(until: hanoi("2027-03-25T10:00"))
 
         // Every notification, its recipient and its time (Hanoi, working hours 08:30–17:30).
+        // Survey rounds open with insight, on the 2-week cadence during monitor, and with the
+        // re-survey; no answers are imported here, so each evaluation is "insufficient data"
+        // (the survey end-to-end test imports answers). In cycle 2 the fatigue guard (7 days)
+        // delays the re-survey round, which the completed step then blocks.
         #expect(try project.notifications().map(\.line) == [
             "2026-11-23 08:30 step.started hung scope c1",
             "2026-11-30 08:30 step.due_soon hung scope c1 L0#1",
@@ -75,12 +79,23 @@ struct EndToEndTests {
             "2026-12-28 08:30 step.escalated hung touchpoints c1 L2#3",
             "2026-12-28 08:30 step.escalated hung touchpoints c1 L3#2",
             "2026-12-28 16:00 step.started minh insight c1",
+            "2026-12-28 16:00 survey.requested minh insight c1",
             "2027-01-06 09:05 step.started hung prioritize c1",
             "2027-01-08 15:00 step.started thao design c1",
+            "2027-01-11 16:00 survey.closed thao design c1",
             "2027-01-22 10:00 step.started minh monitor c1",
+            "2027-01-22 10:00 survey.requested minh monitor c1",
+            "2027-02-05 10:00 survey.closed minh monitor c1",
+            "2027-02-05 10:00 survey.requested minh monitor c1",
             "2027-02-12 10:00 step.started minh resurvey c1",
+            "2027-02-12 10:00 survey.closed minh resurvey c1",
+            "2027-02-12 10:00 survey.requested minh resurvey c1",
             "2027-02-19 10:00 step.started minh insight c2",
+            "2027-02-19 10:00 survey.closed minh resurvey c1",
+            "2027-02-19 10:00 cycle.evaluated minh resurvey c1",
+            "2027-02-19 10:00 survey.requested minh insight c2",
             "2027-03-04 08:30 step.due_soon minh insight c2 L0#1",
+            "2027-03-05 10:00 survey.closed minh insight c2",
             "2027-03-05 13:30 step.due_soon minh insight c2 L0#2",
             "2027-03-08 08:30 step.overdue minh insight c2 L1#1",
             "2027-03-10 08:30 step.escalated lan insight c2 L2#1",
@@ -88,8 +103,11 @@ struct EndToEndTests {
             "2027-03-12 10:00 step.started hung prioritize c2",
             "2027-03-15 10:00 step.started thao design c2",
             "2027-03-19 10:00 step.started minh monitor c2",
+            "2027-03-19 10:00 survey.requested minh monitor c2",
             "2027-03-23 10:00 step.started minh resurvey c2",
+            "2027-03-23 10:00 survey.closed minh resurvey c2",
             "2027-03-24 10:00 step.started minh insight c3",
+            "2027-03-24 10:00 cycle.evaluated minh resurvey c2",
         ])
         let detail = try sim.engine.detail(of: "pos-checkout", at: sim.now)
         #expect(detail.status.cycle == 3)
@@ -119,17 +137,28 @@ struct EndToEndTests {
             "reminder.escalated touchpoints c1",
             "step.completed touchpoints c1",
             "step.started insight c1",
+            "survey.requested insight c1",
             "step.completed insight c1",
             "step.started prioritize c1",
             "step.completed prioritize c1",
             "step.started design c1",
+            "survey.closed design c1",
             "step.completed design c1",
             "step.started monitor c1",
+            "survey.requested monitor c1",
+            "survey.closed monitor c1",
+            "survey.requested monitor c1",
             "step.completed monitor c1",
             "step.started resurvey c1",
+            "survey.closed resurvey c1",
+            "survey.requested resurvey c1",
+            "survey.closed resurvey c1",
+            "cycle.evaluated resurvey c1",
             "step.completed resurvey c1",
             "cycle.started insight c2",
             "step.started insight c2",
+            "survey.requested insight c2",
+            "survey.closed insight c2",
             "reminder.overdue insight c2",
             "reminder.acknowledged insight c2",
             "reminder.escalated insight c2",
@@ -140,11 +169,17 @@ struct EndToEndTests {
             "step.started design c2",
             "step.completed design c2",
             "step.started monitor c2",
+            "survey.requested monitor c2",
             "step.completed monitor c2",
             "step.started resurvey c2",
+            "survey.closed resurvey c2",
+            "survey.delayed resurvey c2",
+            "survey.blocked resurvey c2",
+            "cycle.evaluated resurvey c2",
             "step.completed resurvey c2",
             "cycle.started insight c3",
             "step.started insight c3",
+            "survey.delayed insight c3",
         ])
         let first = try #require(try project.notifications().first)
         #expect(first.subject == "Bước mới cho bạn: Xác định mục tiêu và phạm vi — Tăng mức độ hài lòng của khách hàng tại điểm bán")

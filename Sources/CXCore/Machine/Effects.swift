@@ -57,6 +57,14 @@ public struct Notice: Codable, Sendable, Equatable {
         case dueSoon = "step.due_soon"
         case overdue = "step.overdue"
         case escalated = "step.escalated"
+        /// A survey round opened: a survey platform (webhook, exec plugin) or a person sends it out.
+        case surveyRequested = "survey.requested"
+        /// A survey round closed, with its metrics.
+        case surveyClosed = "survey.closed"
+        /// The re-survey was evaluated against the baseline and the goal.
+        case cycleEvaluated = "cycle.evaluated"
+        /// A detractor's answer opened a follow-up task.
+        case followUpOpened = "followup.opened"
     }
 
     public var key: String
@@ -74,11 +82,15 @@ public struct Notice: Codable, Sendable, Equatable {
     public var dueAt: Date
     /// When the notice was meant to go out (inside the recipient's working hours).
     public var scheduledAt: Date
+    /// For survey, evaluation and follow-up notices: what they are about.
+    public var survey: SurveyNotice?
 
     public init(
         key: String, kind: Kind, initiative: InitiativeID, step: StepID, cycle: Int, run: Int,
-        recipient: PersonID, owner: PersonID, level: Int?, sequence: Int, dueAt: Date, scheduledAt: Date
+        recipient: PersonID, owner: PersonID, level: Int?, sequence: Int, dueAt: Date, scheduledAt: Date,
+        survey: SurveyNotice? = nil
     ) {
+        self.survey = survey
         self.key = key
         self.kind = kind
         self.initiative = initiative
@@ -91,5 +103,60 @@ public struct Notice: Codable, Sendable, Equatable {
         self.sequence = sequence
         self.dueAt = dueAt
         self.scheduledAt = scheduledAt
+    }
+}
+
+/// What survey notices carry: the round, what to ask, and (when closed or evaluated) the numbers.
+public struct SurveyNotice: Codable, Sendable, Equatable {
+    public var round: Int
+    public var trigger: String
+    public var touchpoints: [String]
+    public var questions: [String]
+    public var opensAt: Date
+    public var closesAt: Date?
+    public var quota: Int?
+    public var minimumSample: Int
+    /// Respondents asked too often lately (`respondent_cap`): leave them out of this round.
+    public var excludeRespondents: [String]
+    public var metrics: MetricResult?
+    public var evaluation: Evaluation?
+    public var followUp: FollowUpNotice?
+
+    public init(
+        round: Int, trigger: String, touchpoints: [String], questions: [String], opensAt: Date, closesAt: Date?,
+        quota: Int?, minimumSample: Int, excludeRespondents: [String] = [], metrics: MetricResult? = nil,
+        evaluation: Evaluation? = nil, followUp: FollowUpNotice? = nil
+    ) {
+        self.round = round
+        self.trigger = trigger
+        self.touchpoints = touchpoints
+        self.questions = questions
+        self.opensAt = opensAt
+        self.closesAt = closesAt
+        self.quota = quota
+        self.minimumSample = minimumSample
+        self.excludeRespondents = excludeRespondents
+        self.metrics = metrics
+        self.evaluation = evaluation
+        self.followUp = followUp
+    }
+}
+
+/// The answer a follow-up is about.
+public struct FollowUpNotice: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var touchpoint: String?
+    public var respondent: String
+    public var score: Int?
+    public var comment: String?
+    public var emotion: Emotion?
+
+    public init(id: Int64, touchpoint: String?, respondent: String, score: Int?, comment: String?, emotion: Emotion?) {
+        self.id = id
+        self.touchpoint = touchpoint
+        self.respondent = respondent
+        self.score = score
+        self.comment = comment
+        self.emotion = emotion
     }
 }

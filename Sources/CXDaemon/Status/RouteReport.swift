@@ -46,7 +46,8 @@ extension Engine {
         let schedule = policy.map { ReminderSchedule(run: run, policy: $0, context: context) }
         var targets: [(Int?, PersonID)] = []
         switch event {
-        case .stepStarted, .stepReassigned: targets = [(nil, run.owner)]
+        case .stepStarted, .stepReassigned, .surveyRequested, .surveyClosed, .cycleEvaluated, .followUpOpened:
+            targets = [(nil, run.owner)]
         case .dueSoon: targets = [(0, run.owner)]
         case .overdue: targets = [(1, run.owner)]
         case .escalated:

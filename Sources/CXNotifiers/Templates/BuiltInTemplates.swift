@@ -4,7 +4,7 @@ enum BuiltInTemplates {
     /// Every kind of notification a template can be written for.
     static let kinds = [
         "step.started", "step.reassigned", "step.due_soon", "step.overdue", "step.escalated", "reminder.digest",
-        "notifier.disabled", "notifier.test",
+        "survey.requested", "survey.closed", "cycle.evaluated", "followup.opened", "notifier.disabled", "notifier.test",
     ]
 
     static var sources: [(MessageTemplates.Key, String)] {
@@ -42,6 +42,28 @@ enum BuiltInTemplates {
         add("reminder.digest", "vi", subject: "Trong lúc cxd tạm dừng: {{count}} lời nhắc",
             text: "cxd đã không chạy khi các lời nhắc sau đến hạn; đây là bản tóm tắt:\n"
                 + "{{#items}}- {{step_title}} — {{initiative_title}} (hạn {{due}}{{#is_escalation}}, cấp {{level}}{{/is_escalation}})\n{{/items}}")
+        add("survey.requested", "en", subject: "Survey round {{round}} is open: {{initiative_title}}",
+            text: "Please send out survey round {{round}} of '{{initiative_title}}' ({{trigger}}) until {{closes}}.\n"
+                + "Touchpoints: {{touchpoints}}\n{{#questions}}- {{.}}\n{{/questions}}"
+                + "At least {{minimum_sample}} answers are needed{{#quota}}; the round closes at {{quota}}{{/quota}}.\n"
+                + "{{#excluded}}Leave out {{excluded}} respondent(s) asked too often lately (see the payload).\n{{/excluded}}")
+        add("survey.requested", "vi", subject: "Đợt khảo sát {{round}} đã mở: {{initiative_title}}",
+            text: "Vui lòng gửi đợt khảo sát {{round}} của '{{initiative_title}}' ({{trigger}}) đến hết {{closes}}.\n"
+                + "Điểm chạm: {{touchpoints}}\n{{#questions}}- {{.}}\n{{/questions}}"
+                + "Cần ít nhất {{minimum_sample}} câu trả lời{{#quota}}; đợt khảo sát đóng khi đủ {{quota}}{{/quota}}.\n"
+                + "{{#excluded}}Không gửi cho {{excluded}} khách hàng đã được hỏi quá nhiều gần đây (xem payload).\n{{/excluded}}")
+        add("survey.closed", "en", subject: "Survey round {{round}} closed: {{initiative_title}}",
+            text: "Round {{round}} of '{{initiative_title}}' closed with {{n}} answer(s): {{metric}} {{value}} (95% CI {{interval}}).\n")
+        add("survey.closed", "vi", subject: "Đợt khảo sát {{round}} đã đóng: {{initiative_title}}",
+            text: "Đợt {{round}} của '{{initiative_title}}' đóng với {{n}} câu trả lời: {{metric}} {{value}} (khoảng tin cậy 95% {{interval}}).\n")
+        add("cycle.evaluated", "en", subject: "Cycle {{cycle}} evaluated ({{outcome}}): {{initiative_title}}",
+            text: "{{summary}}\n")
+        add("cycle.evaluated", "vi", subject: "Đánh giá chu kỳ {{cycle}} ({{outcome}}): {{initiative_title}}",
+            text: "{{summary}}\n")
+        add("followup.opened", "en", subject: "Follow up an unhappy customer: {{step_title}} — {{initiative_title}}",
+            text: "Respondent {{respondent}} answered {{score}}{{#comment}}: \"{{comment}}\"{{/comment}}. Please get back to them by {{due}}.\n")
+        add("followup.opened", "vi", subject: "Liên hệ lại khách hàng chưa hài lòng: {{step_title}} — {{initiative_title}}",
+            text: "Khách hàng {{respondent}} chấm {{score}}{{#comment}}: \"{{comment}}\"{{/comment}}. Vui lòng liên hệ lại trước {{due}}.\n")
         for locale in ["en", "vi"] {
             add("notifier.disabled", locale, subject: "{{payload_subject}}", text: "{{payload_text}}\n")
             add("notifier.test", locale, subject: "{{payload_subject}}", text: "{{payload_text}}\n")

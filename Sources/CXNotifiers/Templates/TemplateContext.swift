@@ -21,6 +21,9 @@ enum TemplateContext {
         if let reminder = payload.reminder {
             context.merge(values(of: reminder, zone: zone)) { _, new in new }
         }
+        if let survey = payload.survey {
+            context.merge(values(of: survey, zone: zone)) { _, new in new }
+        }
         if let items = payload.items {
             context["items"] = items.map { values(of: $0, zone: zone) }
             context["count"] = items.count
@@ -45,6 +48,36 @@ enum TemplateContext {
             "due_iso": Timestamp.iso(reminder.dueAt),
             "is_escalation": (reminder.level ?? 0) >= 2,
         ]
+    }
+
+    static func values(of survey: SurveyNotice, zone: TimeZone) -> [String: Any] {
+        var values: [String: Any] = [
+            "round": survey.round,
+            "trigger": survey.trigger,
+            "touchpoints": survey.touchpoints.joined(separator: ", "),
+            "questions": survey.questions,
+            "closes": survey.closesAt.map { format($0, in: zone) } ?? "-",
+            "minimum_sample": survey.minimumSample,
+            "excluded": survey.excludeRespondents.isEmpty ? false : survey.excludeRespondents.count as Any,
+        ]
+        if let quota = survey.quota { values["quota"] = quota }
+        let metrics = survey.evaluation?.current ?? survey.metrics
+        if let metrics {
+            values["n"] = metrics.n
+            values["metric"] = metrics.kind.rawValue.uppercased()
+            values["value"] = metrics.value.map { String(format: "%.1f", $0) } ?? "n/a"
+            values["interval"] = metrics.interval.map { String(format: "%.1f–%.1f", $0.lower, $0.upper) } ?? "n/a"
+        }
+        if let evaluation = survey.evaluation {
+            values["outcome"] = evaluation.outcome.rawValue
+            values["summary"] = evaluation.summary
+        }
+        if let answer = survey.followUp {
+            values["respondent"] = answer.respondent
+            values["score"] = answer.score.map(String.init) ?? "-"
+            if let comment = answer.comment { values["comment"] = comment }
+        }
+        return values
     }
 
     /// `2026-12-07 17:30 GMT+7`, in the recipient's time zone.

@@ -1,0 +1,150 @@
+import CXCore
+import Foundation
+import GRDB
+
+/// A stored survey answer.
+public struct StoredResponse: Sendable, Equatable {
+    public var id: Int64
+    public var round: Int
+    public var respondent: String
+    public var answeredAt: Date
+    public var score: Int?
+    public var touchpoint: String?
+    public var comment: String?
+    public var emotion: Emotion?
+
+    public var response: SurveyResponse {
+        SurveyResponse(respondent: respondent, score: score, touchpoint: touchpoint, emotion: emotion)
+    }
+}
+
+/// A survey answer to store.
+public struct NewResponse: Sendable, Equatable {
+    public var respondent: String
+    public var answeredAt: Date
+    public var score: Int?
+    public var touchpoint: String?
+    public var comment: String?
+    public var emotion: Emotion?
+
+    public init(respondent: String, answeredAt: Date, score: Int?, touchpoint: String?, comment: String?, emotion: Emotion?) {
+        self.respondent = respondent
+        self.answeredAt = answeredAt
+        self.score = score
+        self.touchpoint = touchpoint
+        self.comment = comment
+        self.emotion = emotion
+    }
+}
+
+extension StoreTransaction {
+    // MARK: - Rounds
+
+    /// Every round of an initiative, by number.
+    public func rounds(of initiative: InitiativeID) throws -> [SurveyRound] {
+        try String.fetchAll(
+            db, sql: "SELECT round FROM surveyRound WHERE initiative = ? ORDER BY number", arguments: [initiative]
+        ).map { try Self.decoder.decode(SurveyRound.self, from: Data($0.utf8)) }
+    }
+
+    /// Inserts or updates a round (by initiative and number).
+    public func save(_ round: SurveyRound) throws {
+        let json = String(decoding: try Self.encoder.encode(round), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT INTO surveyRound (initiative, number, round, status) VALUES (?, ?, ?, ?)
+                ON CONFLICT(initiative, number) DO UPDATE SET round = excluded.round, status = excluded.status
+                """,
+            arguments: [round.initiative, round.number, json, round.status.rawValue])
+    }
+
+    private func roundID(_ initiative: InitiativeID, _ number: Int) throws -> Int64? {
+        try Int64.fetchOne(
+            db, sql: "SELECT id FROM surveyRound WHERE initiative = ? AND number = ?", arguments: [initiative, number])
+    }
+
+    // MARK: - Responses
+
+    /// Stores answers; an answer from a respondent already in the round is skipped, so importing
+    /// a file twice changes nothing. Returns the stored answers that are new.
+    public func insert(_ responses: [NewResponse], round: Int, of initiative: InitiativeID, at now: Date) throws -> [StoredResponse] {
+        guard let roundID = try roundID(initiative, round) else { return [] }
+        var added: [StoredResponse] = []
+        for response in responses {
+            try db.execute(
+                sql: """
+                    INSERT INTO surveyResponse (round, respondent, answeredAt, score, touchpoint, comment, emotion, importedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(round, respondent) DO NOTHING
+                    """,
+                arguments: [roundID, response.respondent, response.answeredAt, response.score, response.touchpoint,
+                            response.comment, response.emotion?.rawValue, now])
+            if db.changesCount > 0 {
+                added.append(StoredResponse(
+                    id: db.lastInsertedRowID, round: round, respondent: response.respondent, answeredAt: response.answeredAt,
+                    score: response.score, touchpoint: response.touchpoint, comment: response.comment,
+                    emotion: response.emotion))
+            }
+        }
+        return added
+    }
+
+    /// The answers of one round, in the order they were stored.
+    public func responses(round: Int, of initiative: InitiativeID) throws -> [StoredResponse] {
+        guard let roundID = try roundID(initiative, round) else { return [] }
+        return try Row.fetchAll(db, sql: "SELECT * FROM surveyResponse WHERE round = ? ORDER BY id", arguments: [roundID])
+            .map { row in
+                StoredResponse(
+                    id: row["id"], round: round, respondent: row["respondent"], answeredAt: row["answeredAt"],
+                    score: row["score"], touchpoint: row["touchpoint"], comment: row["comment"],
+                    emotion: (row["emotion"] as String?).flatMap(Emotion.init(rawValue:)))
+            }
+    }
+
+    /// Respondents who answered at least `rounds` rounds of the initiative since `since`.
+    public func frequentRespondents(of initiative: InitiativeID, since: Date, rounds: Int) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql: """
+                SELECT r.respondent FROM surveyResponse r JOIN surveyRound s ON s.id = r.round
+                WHERE s.initiative = ? AND r.answeredAt >= ?
+                GROUP BY r.respondent HAVING COUNT(DISTINCT r.round) >= ? ORDER BY r.respondent
+                """,
+            arguments: [initiative, since, rounds])
+    }
+
+    // MARK: - Follow-ups
+
+    public func save(_ followUp: FollowUp) throws {
+        let json = String(decoding: try Self.encoder.encode(followUp), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT INTO followUp (id, initiative, response, touchpoint, state, open) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET state = excluded.state, open = excluded.open
+                """,
+            arguments: [followUp.id, followUp.initiative, followUp.id, followUp.answer.touchpoint, json, followUp.isOpen])
+    }
+
+    /// Follow-ups, optionally of one initiative and only the open ones, oldest first.
+    public func followUps(of initiative: InitiativeID? = nil, openOnly: Bool = false) throws -> [FollowUp] {
+        var sql = "SELECT state FROM followUp WHERE 1 = 1"
+        var arguments: StatementArguments = []
+        if let initiative {
+            sql += " AND initiative = ?"
+            arguments += [initiative]
+        }
+        if openOnly { sql += " AND open = 1" }
+        sql += " ORDER BY id"
+        return try String.fetchAll(db, sql: sql, arguments: arguments)
+            .map { try Self.decoder.decode(FollowUp.self, from: Data($0.utf8)) }
+    }
+
+    public func followUp(_ id: Int64) throws -> FollowUp? {
+        try String.fetchOne(db, sql: "SELECT state FROM followUp WHERE id = ?", arguments: [id])
+            .map { try Self.decoder.decode(FollowUp.self, from: Data($0.utf8)) }
+    }
+
+    /// Audit entries of survey activity go to the same append-only log as the steps'.
+    public func record(_ entry: AuditEntry, initiative: InitiativeID) throws {
+        try append(entry, initiative: initiative)
+    }
+}
