@@ -160,6 +160,8 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
     case alreadyDelivered(Int64)
     case unknownNotifier(String, known: [String])
     case unknownPerson(PersonID, known: [PersonID])
+    case unknownFollowUp(Int64)
+    case followUpClosed(Int64)
 
     public var description: String {
         switch self {
@@ -174,6 +176,10 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
             return "outbox message \(id) was delivered already"
         case .unknownNotifier(let name, let known):
             return "no notifier '\(name)' (known: \(known.joined(separator: ", ")))"
+        case .unknownFollowUp(let id):
+            return "no follow-up \(id) (`cxd followups` lists them)"
+        case .followUpClosed(let id):
+            return "follow-up \(id) is closed already"
         case .unknownPerson(let id, let known):
             return "no person '\(id)' (known: \(known.joined(separator: ", ")))"
         }

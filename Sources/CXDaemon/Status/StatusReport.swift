@@ -43,6 +43,8 @@ public struct InitiativeDetail: Codable, Sendable {
     public var status: InitiativeStatus
     public var runs: [StepRunRecord]
     public var recentEvents: [EventRecord]
+    /// The survey metric across rounds and the last verdict; nil without a survey.
+    public var surveys: SurveyTrend?
 }
 
 extension Engine {
@@ -68,13 +70,13 @@ extension Engine {
         try store.read { tx in
             guard let record = try tx.initiative(id) else {
                 if configuration.initiatives[id] != nil {
-                    return InitiativeDetail(status: unregistered(id), runs: [], recentEvents: [])
+                    return InitiativeDetail(status: unregistered(id), runs: [], recentEvents: [], surveys: nil)
                 }
                 throw EngineError.unknownInitiative(id, known: knownIDs)
             }
             return InitiativeDetail(
                 status: status(of: record, at: now), runs: try tx.stepRuns(of: id),
-                recentEvents: Array(try tx.events(of: id).suffix(20)))
+                recentEvents: Array(try tx.events(of: id).suffix(20)), surveys: try surveyTrend(id, tx: tx))
         }
     }
 

@@ -71,6 +71,19 @@ enum StatusPrinter {
             }
             lines.append(Table(headers: ["RUN", "CYCLE", "STEP", "OWNER", "STARTED", "DUE", "CLOSED", "NOTE"], rows: rows).render())
         }
+        if let trend = detail.surveys {
+            lines.append("")
+            var steps = ["baseline " + (trend.baseline.map { String(format: "%.1f", $0) } ?? "-")]
+            for point in trend.rounds {
+                let value = point.value.map { String(format: "%.1f", $0) } ?? "n/a"
+                steps.append("round \(point.round) (c\(point.cycle)) \(value) n=\(point.n)" + (point.status == "closed" ? "" : " [\(point.status)]"))
+            }
+            steps.append("target " + (trend.target.map { String(format: "%.1f", $0) } ?? "-"))
+            lines.append("  \(trend.metric) trend:  " + steps.joined(separator: " → "))
+            if let verdict = trend.lastVerdict {
+                lines.append("  last verdict:   \(verdict)" + (trend.lastSummary.map { " — \($0)" } ?? ""))
+            }
+        }
         lines.append("")
         lines.append("(times in \(zone.identifier); `cxd history \(status.id)` shows the full audit log)")
         return lines.joined(separator: "\n")

@@ -1,0 +1,181 @@
+import CXConfig
+import CXCore
+import CXStore
+import CXSurveys
+import Foundation
+
+/// What `cxd survey import` did.
+public struct ImportReport: Codable, Sendable {
+    public var round: Int
+    public var imported: Int
+    /// Already in the round (a re-import) or twice in the file.
+    public var duplicates: Int
+    /// Rows refused (only with `--skip-invalid`; otherwise nothing is written).
+    public var skipped: [String]
+    public var followUpsOpened: Int
+    public var roundClosed: Bool
+    public var earlyRound: Int?
+}
+
+/// The rows of a file that cannot be imported, with their lines.
+public struct ImportError: Error, CustomStringConvertible {
+    public var file: String
+    public var errors: [RowError]
+
+    public var description: String {
+        errors.map { "\(file):\($0.line): \($0.message)" }.joined(separator: "\n")
+            + "\n\(errors.count) bad row(s); nothing was imported (use --skip-invalid to import the good ones)"
+    }
+}
+
+public enum SurveyError: Error, CustomStringConvertible, Equatable {
+    case noSurvey(InitiativeID)
+    case unknownRound(InitiativeID, Int)
+
+    public var description: String {
+        switch self {
+        case .noSurvey(let id): return "initiative '\(id)' has no survey (give goal.metric or a survey: section)"
+        case .unknownRound(let id, let number): return "initiative '\(id)' has no survey round \(number)"
+        }
+    }
+}
+
+extension Engine {
+    /// Imports survey answers. With no `round`: into the open round, else the latest one, else
+    /// a new ad-hoc round (baseline data). All or nothing unless `skipInvalid`; a respondent
+    /// already in the round is ignored, so importing a file twice changes nothing.
+    public func importResponses(
+        _ text: String, file: String, initiative id: InitiativeID, round requested: Int? = nil, skipInvalid: Bool = false,
+        at now: Date, progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> ImportReport {
+        guard let context = configuration.context(for: id) else { throw EngineError.unknownInitiative(id, known: knownIDs) }
+        guard let settings = context.definition.survey else { throw SurveyError.noSurvey(id) }
+        let scale = settings.scale
+        let parsed = ResponseFile.parse(
+            text, format: ResponseFile.Format(path: file), validateScore: { scale.validate($0).reason },
+            touchpoints: Set(context.definition.touchpoints.map(\.id)))
+        if !parsed.errors.isEmpty && !skipInvalid { throw ImportError(file: file, errors: parsed.errors) }
+        return try store.write { tx in
+            guard let record = try tx.initiative(id) else { throw EngineError.unknownInitiative(id, known: knownIDs) }
+            let state = record.state
+            let rounds = try tx.rounds(of: id)
+            var round: SurveyRound
+            if let requested {
+                guard let chosen = rounds.first(where: { $0.number == requested }) else { throw SurveyError.unknownRound(id, requested) }
+                round = chosen
+            } else if let open = rounds.last(where: { $0.status == .open }) ?? rounds.last {
+                round = open
+            } else {
+                let first = parsed.rows.map(\.answeredAt).min() ?? now
+                round = SurveyRound(
+                    number: 1, initiative: id, cycle: state.cycle, trigger: .imported, status: .closed, requestedAt: now,
+                    opensAt: first, closesAt: now)
+                round.closedAt = now
+                round.closeReason = "imported"
+                try tx.save(round)
+                try tx.record(
+                    AuditEntry(kind: "survey.imported_round", at: now, cycle: state.cycle, details: ["round": "1"]),
+                    initiative: id)
+            }
+            var added: [StoredResponse] = []
+            let batch = 500
+            for start in stride(from: 0, to: parsed.rows.count, by: batch) {
+                let rows = parsed.rows[start..<min(start + batch, parsed.rows.count)].map { row in
+                    NewResponse(
+                        respondent: row.respondent, answeredAt: row.answeredAt, score: row.score, touchpoint: row.touchpoint,
+                        comment: row.comment, emotion: row.emotion.flatMap(Emotion.init(rawValue:)))
+                }
+                added += try tx.insert(rows, round: round.number, of: id, at: now)
+                progress(min(start + batch, parsed.rows.count), parsed.rows.count)
+            }
+            let surveys = SurveyCoordinator(configuration: configuration, tx: tx, now: now)
+            var notices: [Notice] = []
+            var report = ImportReport(
+                round: round.number, imported: added.count, duplicates: parsed.rows.count - added.count + parsed.duplicates,
+                skipped: parsed.errors.map(\.description), followUpsOpened: 0, roundClosed: false)
+            // Follow up every detractor answer on a touchpoint.
+            for response in added where scale.isDetractor(response.response) && response.touchpoint != nil {
+                guard let owner = followUpOwner(for: response.touchpoint, context: context, state: state) else { continue }
+                let answer = FollowUpNotice(
+                    id: response.id, touchpoint: response.touchpoint, respondent: response.respondent, score: response.score,
+                    comment: response.comment, emotion: response.emotion)
+                let (followUp, notice) = FollowUp.open(
+                    id: response.id, initiative: id, round: round.number, cycle: state.cycle, answer: answer, owner: owner,
+                    due: settings.followUpDue, at: now, context: context)
+                try tx.save(followUp)
+                try tx.record(
+                    AuditEntry(
+                        kind: "followup.opened", at: now, step: followUp.run.stepID, cycle: state.cycle,
+                        details: ["id": String(response.id), "owner": owner, "respondent": response.respondent]),
+                    initiative: id)
+                notices.append(notice)
+                report.followUpsOpened += 1
+            }
+            try tx.record(
+                AuditEntry(
+                    kind: "survey.responses_imported", at: now, cycle: state.cycle,
+                    details: ["round": String(round.number), "imported": String(report.imported),
+                              "duplicates": String(report.duplicates), "skipped": String(report.skipped.count),
+                              "file": (file as NSString).lastPathComponent]),
+                initiative: id)
+            // A quota reached closes the round.
+            let total = try tx.responses(round: round.number, of: id).count
+            if round.status == .open, let quota = settings.quota, total >= quota {
+                notices += try surveys.close(round, reason: "quota", settings: settings, state: state, context: context)
+                report.roundClosed = true
+            }
+            // A metric below the threshold opens the next cadence round early.
+            if let threshold = settings.dropBelow {
+                let metric = SurveyMetrics.measure(try tx.responses(round: round.number, of: id).map(\.response), on: scale)
+                if let value = metric.value, value < threshold {
+                    let planner = SurveyPlanner(settings: settings, context: context, state: state, rounds: try tx.rounds(of: id))
+                    if let early = planner.earlyRound(at: now) {
+                        try tx.save(early)
+                        try tx.record(
+                            AuditEntry(
+                                kind: "survey.threshold", at: now, cycle: state.cycle,
+                                details: ["round": String(round.number), "value": String(format: "%.1f", value),
+                                          "threshold": String(threshold), "next": String(early.number),
+                                          "status": early.status.rawValue]),
+                            initiative: id)
+                        report.earlyRound = early.number
+                        notices += try surveys.advance(state, context: context).notices
+                    }
+                }
+            }
+            try tx.enqueue(NotificationComposer(configuration: configuration).messages(for: notices, at: now))
+            return report
+        }
+    }
+
+    /// The touchpoint's owner, else the person bound to `survey.followup.owner`, else the
+    /// owner of the open step.
+    func followUpOwner(for touchpoint: String?, context: InitiativeContext, state: InitiativeState) -> PersonID? {
+        if let owner = context.definition.touchpoints.first(where: { $0.id == touchpoint })?.owner { return owner }
+        if let role = context.definition.survey?.followUpOwnerRole, let person = context.definition.roles[role] { return person }
+        return state.openRun?.owner
+    }
+
+    /// Closes a follow-up with a note.
+    public func closeFollowUp(_ id: Int64, by actor: String, note: String?, at now: Date) throws -> FollowUp {
+        try store.write { tx in
+            guard var followUp = try tx.followUp(id) else { throw EngineError.unknownFollowUp(id) }
+            guard followUp.isOpen else { throw EngineError.followUpClosed(id) }
+            followUp.closedAt = now
+            followUp.closedBy = actor
+            followUp.note = note
+            try tx.save(followUp)
+            var details = ["id": String(id)]
+            if let note { details["note"] = note }
+            try tx.record(
+                AuditEntry(kind: "followup.closed", at: now, actor: actor, step: followUp.run.stepID, cycle: followUp.run.cycle,
+                           details: details),
+                initiative: followUp.initiative)
+            return followUp
+        }
+    }
+
+    public func followUps(of initiative: InitiativeID?, openOnly: Bool) throws -> [FollowUp] {
+        try store.read { tx in try tx.followUps(of: initiative, openOnly: openOnly) }
+    }
+}
