@@ -145,7 +145,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CXDaemonTests",
-            dependencies: ["CXDaemon", "CXCore", "CXConfig", "CXStore", "CXNotifiers", "CXTestSupport"],
+            dependencies: ["CXDaemon", "CXCore", "CXConfig", "CXStore", "CXNotifiers", "CXSurveys", "CXTestSupport"],
             swiftSettings: swiftSettings
         ),
         // Runs the real `cxd` binary: exit codes, output, signals.

@@ -93,13 +93,14 @@ extension Engine {
             var report = ImportReport(
                 round: round.number, imported: added.count, duplicates: parsed.rows.count - added.count + parsed.duplicates,
                 skipped: parsed.errors.map(\.description), followUpsOpened: 0, roundClosed: false)
-            // Follow up every detractor answer on a touchpoint.
+            // Follow up every detractor answer on a touchpoint; each owner is told once.
+            var opened: [PersonID: [FollowUp]] = [:]
             for response in added where scale.isDetractor(response.response) && response.touchpoint != nil {
                 guard let owner = followUpOwner(for: response.touchpoint, context: context, state: state) else { continue }
                 let answer = FollowUpNotice(
                     id: response.id, touchpoint: response.touchpoint, respondent: response.respondent, score: response.score,
                     comment: response.comment, emotion: response.emotion)
-                let (followUp, notice) = FollowUp.open(
+                let followUp = FollowUp.open(
                     id: response.id, initiative: id, round: round.number, cycle: state.cycle, answer: answer, owner: owner,
                     due: settings.followUpDue, at: now, context: context)
                 try tx.save(followUp)
@@ -108,8 +109,11 @@ extension Engine {
                         kind: "followup.opened", at: now, step: followUp.run.stepID, cycle: state.cycle,
                         details: ["id": String(response.id), "owner": owner, "respondent": response.respondent]),
                     initiative: id)
-                notices.append(notice)
+                opened[owner, default: []].append(followUp)
                 report.followUpsOpened += 1
+            }
+            for (owner, items) in opened.sorted(by: { $0.key < $1.key }) {
+                if let notice = FollowUp.openedNotice(items, owner: owner, at: now) { notices.append(notice) }
             }
             try tx.record(
                 AuditEntry(

@@ -14,11 +14,17 @@ struct NotificationComposer {
         let grace = TimeInterval(configuration.downtimeGrace.elapsedSeconds ?? 900)
         var messages: [OutboxMessage] = []
         var late: [String: [NotificationPayload.Reminder]] = [:]  // "recipient\nnotifier"
+        // Follow-up reminders due together go to their owner as one message, not one each.
+        var followUps: [String: [NotificationPayload.Reminder]] = [:]  // "recipient\nnotifier"
         for notice in notices {
             let reminder = self.reminder(for: notice)
             for notifier in route(notice) {
                 if notice.level != nil, now.timeIntervalSince(notice.scheduledAt) > grace {
                     late[notice.recipient + "\n" + notifier, default: []].append(reminder)
+                    continue
+                }
+                if notice.level != nil, notice.step.hasPrefix("followup:") {
+                    followUps[notice.recipient + "\n" + notifier, default: []].append(reminder)
                     continue
                 }
                 let payload = NotificationPayload(
@@ -27,6 +33,13 @@ struct NotificationComposer {
                     survey: notice.survey)
                 messages.append(message(payload, initiative: notice.initiative, notifier: notifier, at: now))
             }
+        }
+        for (group, items) in followUps.sorted(by: { $0.key < $1.key }) {
+            let parts = group.split(separator: "\n", maxSplits: 1).map(String.init)
+            let payload = NotificationPayload(
+                id: "followups/\(parts[0])/\(Timestamp.iso(now))@\(parts[1])", kind: "followup.reminders", createdAt: now,
+                recipient: party(parts[0]), subject: "", text: "", reminder: nil, items: items)
+            messages.append(message(payload, initiative: items.first?.initiative, notifier: parts[1], at: now))
         }
         for (group, items) in late.sorted(by: { $0.key < $1.key }) {
             let parts = group.split(separator: "\n", maxSplits: 1).map(String.init)

@@ -120,12 +120,13 @@ public struct SurveyNotice: Codable, Sendable, Equatable {
     public var excludeRespondents: [String]
     public var metrics: MetricResult?
     public var evaluation: Evaluation?
-    public var followUp: FollowUpNotice?
+    /// For `followup.opened`: the answers to follow up (one notice per owner and import).
+    public var followUps: [FollowUpNotice]
 
     public init(
         round: Int, trigger: String, touchpoints: [String], questions: [String], opensAt: Date, closesAt: Date?,
         quota: Int?, minimumSample: Int, excludeRespondents: [String] = [], metrics: MetricResult? = nil,
-        evaluation: Evaluation? = nil, followUp: FollowUpNotice? = nil
+        evaluation: Evaluation? = nil, followUps: [FollowUpNotice] = []
     ) {
         self.round = round
         self.trigger = trigger
@@ -138,7 +139,7 @@ public struct SurveyNotice: Codable, Sendable, Equatable {
         self.excludeRespondents = excludeRespondents
         self.metrics = metrics
         self.evaluation = evaluation
-        self.followUp = followUp
+        self.followUps = followUps
     }
 }
 

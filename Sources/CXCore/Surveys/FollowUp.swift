@@ -28,37 +28,50 @@ public struct FollowUp: Codable, Sendable, Equatable {
     /// Keys of its notices: `<initiative>/followup-<id>/…`.
     public var keyPrefix: String { "\(initiative)/followup-\(id)" }
 
-    /// Opens a follow-up for `answer`, owned by `owner`, due `due` after `now`.
+    /// Opens a follow-up for `answer`, owned by `owner`, due `due` after `now`. The owner is
+    /// told once per import (see `openedNotice`), not once per answer.
     public static func open(
         id: Int64, initiative: InitiativeID, round: Int, cycle: Int, answer: FollowUpNotice, owner: PersonID,
         due: WorkDuration, at now: Date, context: InitiativeContext
-    ) -> (FollowUp, Notice) {
+    ) -> FollowUp {
         let zone = context.people[owner]?.zone ?? context.defaultTimeZone
         let dueAt = context.calendar.deadline(from: now, lasting: due, in: zone)
         let run = StepRun(
             number: Int(id), stepID: "followup:\(answer.touchpoint ?? "general")", cycle: cycle, owner: owner,
             startedAt: now, dueAt: dueAt)
-        let followUp = FollowUp(id: id, initiative: initiative, round: round, answer: answer, run: run)
-        let notice = Notice(
-            key: "\(followUp.keyPrefix)/opened", kind: .followUpOpened, initiative: initiative, step: run.stepID,
-            cycle: cycle, run: run.number, recipient: owner, owner: owner, level: nil, sequence: 1, dueAt: dueAt,
-            scheduledAt: now,
+        return FollowUp(id: id, initiative: initiative, round: round, answer: answer, run: run)
+    }
+
+    /// One notice telling `owner` about the follow-ups just opened for them.
+    public static func openedNotice(_ followUps: [FollowUp], owner: PersonID, at now: Date) -> Notice? {
+        guard let first = followUps.first else { return nil }
+        return Notice(
+            key: "\(first.initiative)/followups-\(first.id)/opened-\(owner)", kind: .followUpOpened,
+            initiative: first.initiative, step: first.run.stepID, cycle: first.run.cycle, run: first.run.number,
+            recipient: owner, owner: owner, level: nil, sequence: followUps.count,
+            dueAt: followUps.map(\.run.dueAt).min() ?? now, scheduledAt: now,
             survey: SurveyNotice(
-                round: round, trigger: "follow-up", touchpoints: answer.touchpoint.map { [$0] } ?? [], questions: [],
-                opensAt: now, closesAt: nil, quota: nil, minimumSample: 0, followUp: answer))
-        return (followUp, notice)
+                round: first.round, trigger: "follow-up", touchpoints: Array(Set(followUps.compactMap(\.answer.touchpoint))).sorted(),
+                questions: [], opensAt: now, closesAt: nil, quota: nil, minimumSample: 0, followUps: followUps.map(\.answer)))
+    }
+
+    /// Follow-ups use the workflow's default ladder without "due soon" reminders: the opening
+    /// notice already says when they are due.
+    static func policy(_ context: InitiativeContext) -> ReminderPolicy {
+        var policy = context.workflow.defaultReminders
+        policy.before = []
+        return policy
     }
 
     /// Sends the reminders that are due (the workflow's default policy).
     public mutating func advance(at now: Date, context: InitiativeContext) -> [Effect] {
         guard isOpen else { return [] }
         return ReminderLadder.send(
-            &run, policy: context.workflow.defaultReminders, context: context, at: now, initiative: initiative,
-            keyPrefix: keyPrefix)
+            &run, policy: Self.policy(context), context: context, at: now, initiative: initiative, keyPrefix: keyPrefix)
     }
 
     public func nextWake(context: InitiativeContext) -> Date? {
         guard isOpen else { return nil }
-        return ReminderSchedule(run: run, policy: context.workflow.defaultReminders, context: context).upcoming.first?.deliverAt
+        return ReminderSchedule(run: run, policy: Self.policy(context), context: context).upcoming.first?.deliverAt
     }
 }

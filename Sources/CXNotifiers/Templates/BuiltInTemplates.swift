@@ -4,7 +4,8 @@ enum BuiltInTemplates {
     /// Every kind of notification a template can be written for.
     static let kinds = [
         "step.started", "step.reassigned", "step.due_soon", "step.overdue", "step.escalated", "reminder.digest",
-        "survey.requested", "survey.closed", "cycle.evaluated", "followup.opened", "notifier.disabled", "notifier.test",
+        "survey.requested", "survey.closed", "cycle.evaluated", "followup.opened", "followup.reminders", "notifier.disabled",
+        "notifier.test",
     ]
 
     static var sources: [(MessageTemplates.Key, String)] {
@@ -60,10 +61,20 @@ enum BuiltInTemplates {
             text: "{{summary}}\n")
         add("cycle.evaluated", "vi", subject: "Đánh giá chu kỳ {{cycle}} ({{outcome}}): {{initiative_title}}",
             text: "{{summary}}\n")
-        add("followup.opened", "en", subject: "Follow up an unhappy customer: {{step_title}} — {{initiative_title}}",
-            text: "Respondent {{respondent}} answered {{score}}{{#comment}}: \"{{comment}}\"{{/comment}}. Please get back to them by {{due}}.\n")
-        add("followup.opened", "vi", subject: "Liên hệ lại khách hàng chưa hài lòng: {{step_title}} — {{initiative_title}}",
-            text: "Khách hàng {{respondent}} chấm {{score}}{{#comment}}: \"{{comment}}\"{{/comment}}. Vui lòng liên hệ lại trước {{due}}.\n")
+        add("followup.opened", "en", subject: "{{count}} unhappy customer(s) to get back to: {{initiative_title}}",
+            text: "Please get back to these customers by {{due}}:\n"
+                + "{{#answers}}- {{respondent}} ({{touchpoint}}, score {{score}}){{#comment}}: \"{{comment}}\"{{/comment}}\n{{/answers}}"
+                + "`cxd followups close ID` when done.\n")
+        add("followup.opened", "vi", subject: "{{count}} khách hàng chưa hài lòng cần liên hệ lại: {{initiative_title}}",
+            text: "Vui lòng liên hệ lại các khách hàng sau trước {{due}}:\n"
+                + "{{#answers}}- {{respondent}} ({{touchpoint}}, điểm {{score}}){{#comment}}: \"{{comment}}\"{{/comment}}\n{{/answers}}"
+                + "Chạy `cxd followups close ID` khi đã xong.\n")
+        add("followup.reminders", "en", subject: "{{count}} follow-up(s) with unhappy customers need you",
+            text: "{{#items}}- {{step_title}} — {{initiative_title}}: due {{due}}{{#is_escalation}} (escalated to you, owner {{owner_name}}){{/is_escalation}}\n{{/items}}"
+                + "`cxd followups` lists them.\n")
+        add("followup.reminders", "vi", subject: "{{count}} việc liên hệ lại khách hàng đang chờ bạn",
+            text: "{{#items}}- {{step_title}} — {{initiative_title}}: hạn {{due}}{{#is_escalation}} (báo cáo vượt cấp, người phụ trách {{owner_name}}){{/is_escalation}}\n{{/items}}"
+                + "Chạy `cxd followups` để xem danh sách.\n")
         for locale in ["en", "vi"] {
             add("notifier.disabled", locale, subject: "{{payload_subject}}", text: "{{payload_text}}\n")
             add("notifier.test", locale, subject: "{{payload_subject}}", text: "{{payload_text}}\n")

@@ -72,10 +72,16 @@ enum TemplateContext {
             values["outcome"] = evaluation.outcome.rawValue
             values["summary"] = evaluation.summary
         }
-        if let answer = survey.followUp {
-            values["respondent"] = answer.respondent
-            values["score"] = answer.score.map(String.init) ?? "-"
-            if let comment = answer.comment { values["comment"] = comment }
+        if !survey.followUps.isEmpty {
+            values["count"] = survey.followUps.count
+            values["answers"] = survey.followUps.map { answer -> [String: Any] in
+                var item: [String: Any] = [
+                    "respondent": answer.respondent, "score": answer.score.map(String.init) ?? "-",
+                    "touchpoint": answer.touchpoint ?? "-",
+                ]
+                if let comment = answer.comment { item["comment"] = comment }
+                return item
+            }
         }
         return values
     }
