@@ -145,7 +145,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CXDaemonTests",
-            dependencies: ["CXDaemon", "CXCore", "CXConfig", "CXStore", "CXNotifiers", "CXSurveys", "CXTestSupport"],
+            dependencies: [
+                "CXDaemon", "CXCore", "CXConfig", "CXStore", "CXNotifiers", "CXSurveys", "CXTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Runs the real `cxd` binary: exit codes, output, signals.
