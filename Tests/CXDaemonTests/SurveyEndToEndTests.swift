@@ -159,3 +159,44 @@ struct SurveyEndToEndTests {
         #expect(map.stages.first { $0.name == "Mua hàng" }?.emotionSource == "survey")
     }
 }
+
+@Suite("What the engine sends matches docs/notification.schema.json")
+struct PayloadSchemaTests {
+    @Test func everyNotificationOfTheSurveyLoopIsValid() async throws {
+        try PythonTools.requireEnvironment()
+        let project = try TestProject(keeping: ["pos-checkout"])
+        var sim = try Simulation(project: project, start: hanoi("2026-11-23T08:30"))
+        try await sim.act(.complete(step: "scope", by: "hung", note: nil), at: hanoi("2026-11-24T10:00"))
+        try await sim.act(.complete(step: "journey", by: "lan", note: nil), at: hanoi("2026-11-25T10:00"))
+        try await sim.act(.complete(step: "touchpoints", by: "lan", note: nil), at: hanoi("2026-11-26T10:00"))
+        _ = try sim.engine.importResponses(
+            csatAnswers(prefix: "b", total: 40, good: 20, on: "2026-11-27"), file: "b.csv", initiative: "pos-checkout",
+            at: hanoi("2026-11-27T10:00"))
+        try await sim.run(until: hanoi("2026-12-20T10:00"))
+        // A digest too: nothing ran for a while.
+        try await sim.evaluateOnce(at: hanoi("2027-01-20T10:00"))
+        let lines = try String(contentsOfFile: project.notificationsPath, encoding: .utf8).split(separator: "\n")
+        let kinds = Set(try project.notifications().map(\.kind))
+        #expect(kinds.isSuperset(of: ["step.started", "survey.requested", "survey.closed", "followup.opened", "followup.reminders", "reminder.digest"]))
+        var files: [String] = []
+        for (index, line) in lines.enumerated() {
+            let path = project.folder.file("payload-\(index).json")
+            try Data(line.utf8).write(to: URL(fileURLWithPath: path))
+            files.append(path)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: PythonTools.python)
+        process.arguments = [repositoryRoot().appendingPathComponent("Tests/Support/webhook_schema_check.py").path,
+                             repositoryRoot().appendingPathComponent("docs/notification.schema.json").path] + files
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let results = try JSONSerialization.jsonObject(with: data) as? [String: [String]] ?? [:]
+        #expect(results.count == files.count)
+        for (file, errors) in results where !errors.isEmpty {
+            Issue.record("\(file): \(errors)")
+        }
+    }
+}
