@@ -8,8 +8,6 @@ import Yams
 /// one `ConfigurationError` carries them all, sorted by file, line and column. Diagnostic paths
 /// follow the rule documented on `Paths`.
 public enum ConfigurationLoader {
-    /// The notifier types built into cxd, for tests and tools that load the examples.
-    public static let builtinNotifierTypes: [String: NotifierOptionSchema] = ["file": .init(required: ["path": .path])]
 
     /// Loads `configFile` (e.g. `config/cxd.yaml`) and every file it names.
     ///

@@ -91,7 +91,7 @@ struct Project {
     func diagnostics() -> String {
         do {
             _ = try ConfigurationLoader.load(
-                from: root.appending(path: "cxd.yaml").path, notifierTypes: ConfigurationLoader.builtinNotifierTypes)
+                from: root.appending(path: "cxd.yaml").path, notifierTypes: testNotifierTypes)
             return ""
         } catch {
             let prefix = root.path + "/"

@@ -11,7 +11,7 @@ import Testing
     @Test func theShippedExamplesLoadWithEveryValueInPlace() throws {
         let root = Self.repositoryRoot
         let config = try ConfigurationLoader.load(
-            from: root.appending(path: "config/cxd.yaml").path, notifierTypes: ConfigurationLoader.builtinNotifierTypes)
+            from: root.appending(path: "config/cxd.yaml").path, notifierTypes: testNotifierTypes)
 
         let workflow = try #require(config.workflows["cx-eight-step"])
         #expect(workflow.steps.count == 8)

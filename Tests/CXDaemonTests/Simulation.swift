@@ -47,6 +47,13 @@ struct Simulation {
         try await dispatcher.drain(at: instant)
     }
 
+    /// Closes every open follow-up of an initiative, as its owners would.
+    func closeFollowUps(of id: InitiativeID = "pos-checkout", note: String? = nil, at instant: Date) throws {
+        for item in try engine.followUps(of: id, openOnly: true) {
+            _ = try engine.closeFollowUp(item.id, by: item.run.owner, note: note, at: instant)
+        }
+    }
+
     /// Re-reads the YAML, as SIGHUP does.
     mutating func reload() async throws {
         engine = try project.engine()

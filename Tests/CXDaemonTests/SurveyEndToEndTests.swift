@@ -56,9 +56,7 @@ struct SurveyEndToEndTests {
         #expect(again.imported == 0 && again.duplicates == 60 && again.followUpsOpened == 0)
         // Follow-ups are reminded like steps: closed by their owner two days later.
         try await sim.run(until: hanoi("2026-12-03T09:00"))
-        for item in try sim.engine.followUps(of: "pos-checkout", openOnly: true) {
-            _ = try sim.engine.closeFollowUp(item.id, by: "thao", note: "called back", at: hanoi("2026-12-03T09:00"))
-        }
+        try sim.closeFollowUps(note: "called back", at: hanoi("2026-12-03T09:00"))
         try await sim.act(.complete(step: "insight", by: "minh", note: nil), at: hanoi("2026-12-03T10:00"))
         try await sim.act(.complete(step: "prioritize", by: "hung", note: nil), at: hanoi("2026-12-04T10:00"))
         try await sim.act(.complete(step: "design", by: "thao", note: nil), at: hanoi("2026-12-07T10:00"))
@@ -68,9 +66,7 @@ struct SurveyEndToEndTests {
             csatAnswers(prefix: "r1", total: 60, good: 45, on: "2026-12-22"), file: "resurvey1.csv", initiative: "pos-checkout",
             at: hanoi("2026-12-22T10:00"))
         #expect(first.followUpsOpened == 7)
-        for item in try sim.engine.followUps(of: "pos-checkout", openOnly: true) {
-            _ = try sim.engine.closeFollowUp(item.id, by: "thao", note: nil, at: hanoi("2026-12-22T11:00"))
-        }
+        try sim.closeFollowUps(at: hanoi("2026-12-22T11:00"))
         try await sim.act(.complete(step: "resurvey", by: "minh", note: nil), at: hanoi("2026-12-28T10:00"))
         #expect(try sim.engine.detail(of: "pos-checkout", at: sim.now).status.cycle == 2)
         // Cycle 2.
@@ -82,9 +78,7 @@ struct SurveyEndToEndTests {
             csatAnswers(prefix: "r2", total: 60, good: 54, on: "2027-01-27"), file: "resurvey2.csv", initiative: "pos-checkout",
             at: hanoi("2027-01-27T10:00"))
         #expect(second.imported == 60)
-        for item in try sim.engine.followUps(of: "pos-checkout", openOnly: true) {
-            _ = try sim.engine.closeFollowUp(item.id, by: "thao", note: nil, at: hanoi("2027-01-27T11:00"))
-        }
+        try sim.closeFollowUps(at: hanoi("2027-01-27T11:00"))
         try await sim.act(.complete(step: "resurvey", by: "minh", note: nil), at: hanoi("2027-01-28T10:00"))
 
         let history = try sim.engine.history(of: "pos-checkout")
