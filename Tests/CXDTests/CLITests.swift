@@ -107,3 +107,34 @@ struct CLITests {
         #expect(again.stderr.contains("refusing to overwrite"))
     }
 }
+
+@Suite("cxd survey, followups and journey", .serialized)
+struct SurveyCLITests {
+    @Test func importReportsBadRowsWithLinesAndExits65ThenImportsAndShows() async throws {
+        let project = try TestProject(keeping: ["pos-checkout"])
+        let dir = project.folder.path
+        _ = try await CXDProcess.run(["run", "--once", "--now", "2026-11-24T02:00:00Z"], in: dir)
+        try project.folder.write("bad.csv", "respondent,timestamp,score,touchpoint\nx,2026-11-25,7,checkout\ny,bad,3,checkout\n")
+        let refused = try await CXDProcess.run(["survey", "import", "bad.csv", "--initiative", "pos-checkout", "--now", "2026-11-25T03:00:00Z"], in: dir)
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("bad.csv:2: score 7 is outside the CSAT scale (allowed 1–5)"))
+        #expect(refused.stderr.contains("bad.csv:3: timestamp 'bad' is not an ISO 8601 instant"))
+        let skipped = try await CXDProcess.run(
+            ["survey", "import", "bad.csv", "--initiative", "pos-checkout", "--skip-invalid", "--now", "2026-11-25T03:00:00Z"], in: dir)
+        #expect(skipped.status == 0, "\(skipped.stderr)")
+        #expect(skipped.stdout.contains("round 1: 0 answer(s) imported, 0 already there, 2 bad row(s) skipped"))
+        try project.folder.write("good.csv", "respondent,timestamp,score,touchpoint,comment,emotion\na,2026-11-25,5,checkout,Rất tốt,positive\nb,2026-11-25,1,checkout,\"Chờ lâu, bực\",negative\n")
+        let imported = try await CXDProcess.run(["survey", "import", "good.csv", "--initiative", "pos-checkout", "--now", "2026-11-25T03:00:00Z"], in: dir)
+        #expect(imported.stdout.contains("round 1: 2 answer(s) imported, 0 already there, 1 follow-up(s) opened"))
+        let show = try await CXDProcess.run(["survey", "show", "pos-checkout", "--json"], in: dir)
+        let json = try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any]
+        let overall = (json?["report"] as? [String: Any])?["overall"] as? [String: Any]
+        #expect(overall?["value"] as? Double == 50)
+        #expect(overall?["n"] as? Int == 2)
+        let followups = try await CXDProcess.run(["followups", "--now", "2026-11-25T03:00:00Z"], in: dir)
+        #expect(followups.stdout.contains("Chờ lâu, bực"))
+        let svg = try await CXDProcess.run(["journey", "pos-checkout", "--format", "svg", "-o", "map.svg"], in: dir)
+        #expect(svg.status == 0)
+        #expect(try project.folder.read("map.svg").hasPrefix("<?xml"))
+    }
+}

@@ -58,6 +58,12 @@ enum CommandContext {
         } catch let error as EngineError {
             printError("cxd: \(error)")
             throw ExitStatus.dataError
+        } catch let error as ImportError {
+            printError(error.description)
+            throw ExitStatus.dataError
+        } catch let error as SurveyError {
+            printError("cxd: \(error)")
+            throw ExitStatus.dataError
         } catch {
             printError("cxd: \(error)")
             throw ExitStatus.runtimeFailure
