@@ -61,30 +61,35 @@ public struct Dispatcher: Service {
             let due = try store.read { tx in try tx.dueMessages(at: now) }
             if due.isEmpty { break }
             let groups = Dictionary(grouping: due, by: \.notifier)
-            await withTaskGroup(of: Void.self) { group in
+            let recorded = await withTaskGroup(of: Bool.self) { group in
                 for (name, messages) in groups {
                     group.addTask { await deliver(messages, via: name, current: current, at: now) }
                 }
+                return await group.reduce(true) { $0 && $1 }
             }
+            // Outcomes that could not be written would leave delivered messages pending: stop
+            // here rather than send them again at once; the run loop retries in a few seconds.
+            guard recorded else { throw DispatcherError.cannotRecordOutcomes }
         }
         return try store.read { tx in try tx.nextAttemptAt() }
     }
 
-    /// Sends one notifier's messages in batches, a bounded number at a time.
-    private func deliver(_ messages: [OutboxMessage], via name: String, current: EngineHolder.Current, at now: Date) async {
+    /// Sends one notifier's messages in batches, a bounded number at a time. Returns false
+    /// when an outcome could not be recorded.
+    private func deliver(_ messages: [OutboxMessage], via name: String, current: EngineHolder.Current, at now: Date) async -> Bool {
         let settings = current.engine.configuration.delivery
         guard let notifier = current.notifiers[name] else {
-            record(messages.map { ($0, .failed(reason: "notifier '\(name)' is not configured")) }, current: current, at: now)
-            return
+            return record(messages.map { ($0, .failed(reason: "notifier '\(name)' is not configured")) }, current: current, at: now)
         }
         let batches = stride(from: 0, to: messages.count, by: settings.batchSize).map {
             Array(messages[$0..<min($0 + settings.batchSize, messages.count)])
         }
-        await withTaskGroup(of: Void.self) { group in
+        return await withTaskGroup(of: Bool.self) { group in
             var inFlight = 0
+            var recorded = true
             for batch in batches {
                 if inFlight == settings.concurrency {
-                    await group.next()
+                    recorded = await group.next() == true && recorded
                     inFlight -= 1
                 }
                 group.addTask {
@@ -92,15 +97,17 @@ public struct Dispatcher: Service {
                     let paired = batch.enumerated().map { index, message in
                         (message, index < outcomes.count ? outcomes[index] : .retry(reason: "the notifier gave no outcome", after: nil))
                     }
-                    record(paired, current: current, at: now)
+                    return record(paired, current: current, at: now)
                 }
                 inFlight += 1
             }
+            for await result in group { recorded = result && recorded }
+            return recorded
         }
     }
 
-    /// Writes the outcomes of one batch in one transaction.
-    private func record(_ results: [(OutboxMessage, DeliveryOutcome)], current: EngineHolder.Current, at now: Date) {
+    /// Writes the outcomes of one batch in one transaction; false when that failed.
+    private func record(_ results: [(OutboxMessage, DeliveryOutcome)], current: EngineHolder.Current, at now: Date) -> Bool {
         let configuration = current.engine.configuration
         let retry = RetryPolicy(configuration.delivery)
         do {
@@ -136,8 +143,16 @@ public struct Dispatcher: Service {
                     }
                 }
             }
+            return true
         } catch {
             logger.error("outbox: cannot record delivery outcomes: \(error)")
+            return false
         }
     }
+}
+
+enum DispatcherError: Error, CustomStringConvertible {
+    case cannotRecordOutcomes
+
+    var description: String { "delivery outcomes could not be recorded; retrying shortly" }
 }

@@ -79,6 +79,9 @@ struct Run: AsyncParsableCommand {
             return
         }
 
+        // Bring the store in line with the YAML before the services start, so that a change the
+        // store cannot follow is reported plainly (exit 65) instead of stopping the services.
+        _ = try await CommandContext.reporting { try engine.reconcile(at: Date()) }
         let scheduler = Scheduler(
             holder: holder, wake: schedulerWake, dispatcherWake: dispatcherWake,
             reload: {
