@@ -10,21 +10,31 @@ import Foundation
 struct NotificationComposer {
     let configuration: Configuration
 
+    /// Reminders sent together as one message: one recipient, one notifier.
+    private struct Group: Hashable, Comparable {
+        var recipient: PersonID
+        var notifier: String
+
+        static func < (lhs: Group, rhs: Group) -> Bool { (lhs.recipient, lhs.notifier) < (rhs.recipient, rhs.notifier) }
+    }
+
     func messages(for notices: [Notice], at now: Date) -> [OutboxMessage] {
         let grace = TimeInterval(configuration.downtimeGrace.elapsedSeconds ?? 900)
         var messages: [OutboxMessage] = []
-        var late: [String: [NotificationPayload.Reminder]] = [:]  // "recipient\nnotifier"
-        // Follow-up reminders due together go to their owner as one message, not one each.
-        var followUps: [String: [NotificationPayload.Reminder]] = [:]  // "recipient\nnotifier"
+        // Reminders found late (cxd was down) become one digest per recipient and notifier…
+        var late: [Group: [NotificationPayload.Reminder]] = [:]
+        // …and follow-up reminders due together one message, not one per unhappy customer.
+        var followUps: [Group: [NotificationPayload.Reminder]] = [:]
         for notice in notices {
             let reminder = self.reminder(for: notice)
             for notifier in route(notice) {
+                let group = Group(recipient: notice.recipient, notifier: notifier)
                 if notice.level != nil, now.timeIntervalSince(notice.scheduledAt) > grace {
-                    late[notice.recipient + "\n" + notifier, default: []].append(reminder)
+                    late[group, default: []].append(reminder)
                     continue
                 }
                 if notice.level != nil, notice.step.hasPrefix("followup:") {
-                    followUps[notice.recipient + "\n" + notifier, default: []].append(reminder)
+                    followUps[group, default: []].append(reminder)
                     continue
                 }
                 let payload = NotificationPayload(
@@ -34,22 +44,22 @@ struct NotificationComposer {
                 messages.append(message(payload, initiative: notice.initiative, notifier: notifier, at: now))
             }
         }
-        for (group, items) in followUps.sorted(by: { $0.key < $1.key }) {
-            let parts = group.split(separator: "\n", maxSplits: 1).map(String.init)
-            let payload = NotificationPayload(
-                id: "followups/\(parts[0])/\(Timestamp.iso(now))@\(parts[1])", kind: "followup.reminders", createdAt: now,
-                recipient: party(parts[0]), subject: "", text: "", reminder: nil, items: items)
-            messages.append(message(payload, initiative: items.first?.initiative, notifier: parts[1], at: now))
-        }
-        for (group, items) in late.sorted(by: { $0.key < $1.key }) {
-            let parts = group.split(separator: "\n", maxSplits: 1).map(String.init)
-            let recipient = party(parts[0])
-            let payload = NotificationPayload(
-                id: "digest/\(recipient.id)/\(Timestamp.iso(now))@\(parts[1])", kind: "reminder.digest", createdAt: now,
-                recipient: recipient, subject: "", text: "", reminder: nil, items: items)
-            messages.append(message(payload, initiative: nil, notifier: parts[1], at: now))
-        }
+        messages += grouped(followUps, kind: "followup.reminders", keyPrefix: "followups", at: now)
+        messages += grouped(late, kind: "reminder.digest", keyPrefix: "digest", at: now)
         return messages
+    }
+
+    /// One message per group, carrying its reminders as `items`.
+    private func grouped(
+        _ groups: [Group: [NotificationPayload.Reminder]], kind: String, keyPrefix: String, at now: Date
+    ) -> [OutboxMessage] {
+        groups.sorted { $0.key < $1.key }.map { group, items in
+            let payload = NotificationPayload(
+                id: "\(keyPrefix)/\(group.recipient)/\(Timestamp.iso(now))@\(group.notifier)", kind: kind, createdAt: now,
+                recipient: party(group.recipient), subject: "", text: "", reminder: nil, items: items)
+            let initiatives = Set(items.map(\.initiative))
+            return message(payload, initiative: initiatives.count == 1 ? initiatives.first : nil, notifier: group.notifier, at: now)
+        }
     }
 
     private func route(_ notice: Notice) -> [String] {
