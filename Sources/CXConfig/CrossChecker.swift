@@ -37,6 +37,11 @@ struct CrossChecker {
         if let followUpRole, let node = draft.followUpRoleNode, !bound.contains(followUpRole) {
             file.error(DidYouMean.unknown("role", followUpRole, among: bound), at: node)
         }
+        if draft.definition.goal?.target == nil, let step = workflow.steps.first(where: \.evaluates) {
+            file.error(
+                "workflow '\(workflow.id)' evaluates re-surveys against the goal (step '\(step.id)'); give goal.target",
+                at: draft.workflowNode)
+        }
         if draft.definition.survey == nil, let step = workflow.steps.first(where: { $0.survey != nil || $0.evaluates }) {
             file.error(
                 "workflow '\(workflow.id)' surveys customers (step '\(step.id)'); give goal.metric or a survey: section",

@@ -77,6 +77,17 @@ extension Engine {
                     AuditEntry(kind: "survey.imported_round", at: now, cycle: state.cycle, details: ["round": "1"]),
                     initiative: id)
             }
+            if round.status == .delayed {
+                // Answers arrived for a round the fatigue guard was holding back: it took place
+                // after all, so it counts as open from now.
+                round.status = .open
+                round.openedAt = now
+                round.closesAt = context.calendar.moving(now, by: settings.window, in: context.defaultTimeZone)
+                try tx.save(round)
+                try tx.record(
+                    AuditEntry(kind: "survey.opened_by_import", at: now, cycle: round.cycle, details: ["round": String(round.number)]),
+                    initiative: id)
+            }
             var added: [StoredResponse] = []
             let batch = 500
             for start in stride(from: 0, to: parsed.rows.count, by: batch) {
@@ -128,10 +139,14 @@ extension Engine {
                 notices += try surveys.close(round, reason: "quota", settings: settings, state: state, context: context)
                 report.roundClosed = true
             }
-            // A metric below the threshold opens the next cadence round early.
-            if let threshold = settings.dropBelow {
+            // While a cadence step monitors, an open round whose metric falls below the threshold
+            // closes and the next round is requested early.
+            let monitoring = state.openRun.flatMap { context.workflow.step($0.stepID)?.survey } == .cadence
+            if let threshold = settings.dropBelow, monitoring, round.status == .open, !report.roundClosed {
                 let metric = SurveyMetrics.measure(try tx.responses(round: round.number, of: id).map(\.response), on: scale)
-                if let value = metric.value, value < threshold {
+                if let value = metric.value, metric.n >= settings.minimumSample, value < threshold {
+                    notices += try surveys.close(
+                        round, reason: "metric below threshold", settings: settings, state: state, context: context)
                     let planner = SurveyPlanner(settings: settings, context: context, state: state, rounds: try tx.rounds(of: id))
                     if let early = planner.earlyRound(at: now) {
                         try tx.save(early)
@@ -143,7 +158,7 @@ extension Engine {
                                           "status": early.status.rawValue]),
                             initiative: id)
                         report.earlyRound = early.number
-                        notices += try surveys.advance(state, context: context).notices
+                        notices += try surveys.announce(early, settings: settings, state: state, context: context)
                     }
                 }
             }

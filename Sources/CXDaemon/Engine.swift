@@ -117,11 +117,20 @@ public struct Engine: Sendable {
             }
             let surveys = SurveyCoordinator(configuration: configuration, tx: tx, now: now)
             var notices: [Notice] = []
-            // Step 8: completing a step that evaluates judges its survey round first.
-            if case .complete(let requested, _, _) = event, let run = machine.state.openRun,
-               requested == nil || requested == run.stepID, context.workflow.step(run.stepID)?.evaluates == true,
-               context.definition.document.missing(context.workflow.step(run.stepID)?.requires ?? []).isEmpty {
-                notices += try surveys.evaluate(machine.state, context: context)
+            // A step that closes ends its survey round; step 8 (evaluate) also judges the round.
+            if let run = machine.state.openRun, let step = context.workflow.step(run.stepID) {
+                switch event {
+                case .complete(let requested, _, _) where requested == nil || requested == step.id:
+                    if step.evaluates, context.definition.document.missing(step.requires).isEmpty {
+                        notices += try surveys.evaluate(machine.state, context: context)
+                    } else {
+                        notices += try surveys.finishRound(of: run, state: machine.state, context: context)
+                    }
+                case .reopen:
+                    notices += try surveys.finishRound(of: run, state: machine.state, context: context)
+                default:
+                    break
+                }
             }
             effects += try machine.handle(event, at: now, in: context)
             try tx.save(machine.state, title: record.title, workflow: record.workflow, effects: effects, at: now)

@@ -18,7 +18,7 @@ struct NotificationComposer {
         static func < (lhs: Group, rhs: Group) -> Bool { (lhs.recipient, lhs.notifier) < (rhs.recipient, rhs.notifier) }
     }
 
-    func messages(for notices: [Notice], at now: Date) -> [OutboxMessage] {
+    func messages(for notices: [Notice], at now: Date) throws -> [OutboxMessage] {
         let grace = TimeInterval(configuration.downtimeGrace.elapsedSeconds ?? 900)
         var messages: [OutboxMessage] = []
         // Reminders found late (cxd was down) become one digest per recipient and notifier…
@@ -41,25 +41,39 @@ struct NotificationComposer {
                     id: notice.key + "@" + notifier, kind: notice.kind.rawValue, createdAt: now,
                     recipient: party(notice.recipient), subject: "", text: "", reminder: reminder, items: nil,
                     survey: notice.survey)
-                messages.append(message(payload, initiative: notice.initiative, notifier: notifier, at: now))
+                messages.append(try message(payload, initiative: notice.initiative, notifier: notifier, at: now))
             }
         }
-        messages += grouped(followUps, kind: "followup.reminders", keyPrefix: "followups", at: now)
-        messages += grouped(late, kind: "reminder.digest", keyPrefix: "digest", at: now)
+        messages += try grouped(followUps, kind: "followup.reminders", keyPrefix: "followups", at: now)
+        messages += try grouped(late, kind: "reminder.digest", keyPrefix: "digest", at: now)
         return messages
     }
 
     /// One message per group, carrying its reminders as `items`.
     private func grouped(
         _ groups: [Group: [NotificationPayload.Reminder]], kind: String, keyPrefix: String, at now: Date
-    ) -> [OutboxMessage] {
-        groups.sorted { $0.key < $1.key }.map { group, items in
+    ) throws -> [OutboxMessage] {
+        try groups.sorted { $0.key < $1.key }.map { group, items in
+            // The key names what the message holds, so that two groups made in the same second
+            // never collide, and the same group is never queued twice.
             let payload = NotificationPayload(
-                id: "\(keyPrefix)/\(group.recipient)/\(Timestamp.iso(now))@\(group.notifier)", kind: kind, createdAt: now,
+                id: "\(keyPrefix)/\(group.recipient)/\(Self.digest(of: items.map(\.key)))@\(group.notifier)", kind: kind,
+                createdAt: now,
                 recipient: party(group.recipient), subject: "", text: "", reminder: nil, items: items)
             let initiatives = Set(items.map(\.initiative))
-            return message(payload, initiative: initiatives.count == 1 ? initiatives.first : nil, notifier: group.notifier, at: now)
+            return try message(payload, initiative: initiatives.count == 1 ? initiatives.first : nil, notifier: group.notifier, at: now)
         }
+    }
+
+    /// FNV-1a (64 bits) of the sorted keys, in hex: stable across runs and platforms.
+    static func digest(of keys: [String]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in keys.sorted().joined(separator: "\n").utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     private func route(_ notice: Notice) -> [String] {
@@ -71,13 +85,12 @@ struct NotificationComposer {
 
     /// Fills in subject and text with the built-in templates (notifiers with templates of their
     /// own render again at delivery) and encodes the payload.
-    private func message(_ draft: NotificationPayload, initiative: InitiativeID?, notifier: String, at now: Date) -> OutboxMessage {
+    private func message(_ draft: NotificationPayload, initiative: InitiativeID?, notifier: String, at now: Date) throws -> OutboxMessage {
         var payload = draft
         let rendered = MessageTemplates.builtIn.render(payload, zone: zone(payload.recipient.id))
         payload.subject = rendered.subject
         payload.text = rendered.text
-        // Encoding a value made of strings, numbers and dates cannot fail.
-        let data = (try? NotificationPayload.encoder.encode(payload)) ?? Data()
+        let data = try NotificationPayload.encoder.encode(payload)
         return OutboxMessage(
             key: payload.id, initiative: initiative, kind: payload.kind, notifier: notifier,
             recipient: payload.recipient.id, payload: data, createdAt: now)

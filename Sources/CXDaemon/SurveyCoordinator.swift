@@ -50,7 +50,7 @@ struct SurveyCoordinator {
     }
 
     /// Records a requested, delayed or opened round; an open one is announced.
-    private func announce(_ round: SurveyRound, settings: SurveySettings, state: InitiativeState, context: InitiativeContext) throws -> [Notice] {
+    func announce(_ round: SurveyRound, settings: SurveySettings, state: InitiativeState, context: InitiativeContext) throws -> [Notice] {
         var details = ["round": String(round.number), "trigger": round.trigger.description]
         if round.status == .delayed {
             details["opens"] = Timestamp.iso(round.opensAt)
@@ -86,6 +86,17 @@ struct SurveyCoordinator {
         var closed = round
         closed.status = .closed
         closed.closedAt = now
+        if round.status == .delayed {
+            // Held back by the fatigue guard and overtaken: it never opened. Recorded, not dropped.
+            closed.closeReason = "blocked: \(reason) before min_gap allowed the round to open"
+            try tx.save(closed)
+            try tx.record(
+                AuditEntry(
+                    kind: "survey.blocked", at: now, step: state.openRun?.stepID, cycle: round.cycle,
+                    details: ["round": String(round.number), "reason": closed.closeReason ?? ""]),
+                initiative: state.id)
+            return []
+        }
         closed.closeReason = reason
         let responses = try tx.responses(round: round.number, of: state.id).map(\.response)
         let metrics = SurveyMetrics.measure(responses, on: settings.scale)
@@ -114,20 +125,8 @@ struct SurveyCoordinator {
         var notices: [Notice] = []
         var rounds = try tx.rounds(of: state.id)
         let mine = rounds.last { $0.trigger == .step(run.stepID, run: run.number) } ?? rounds.last { $0.status != .closed }
-        if let mine, mine.status == .open {
+        if let mine, mine.status != .closed {
             notices += try close(mine, reason: "step completed", settings: settings, state: state, context: context)
-            rounds = try tx.rounds(of: state.id)
-        } else if var blocked = mine, blocked.status == .delayed {
-            // The fatigue guard held the round back and the step ended first: it never opened.
-            blocked.status = .closed
-            blocked.closedAt = now
-            blocked.closeReason = "blocked: the step completed before min_gap allowed the round to open"
-            try tx.save(blocked)
-            try tx.record(
-                AuditEntry(
-                    kind: "survey.blocked", at: now, step: run.stepID, cycle: blocked.cycle, run: run.number,
-                    details: ["round": String(blocked.number), "reason": blocked.closeReason ?? ""]),
-                initiative: state.id)
             rounds = try tx.rounds(of: state.id)
         }
         let current = try mine.map { try tx.responses(round: $0.number, of: state.id).map(\.response) } ?? []
@@ -162,6 +161,16 @@ struct SurveyCoordinator {
         notices += notice(.cycleEvaluated, key: "\(state.id)/run-\(run.number)/evaluated", state: state, context: context,
                           dueAt: now, info: info)
         return notices
+    }
+
+    /// Closes the round a run opened (or records it blocked, if the fatigue guard still held it)
+    /// when its step completes or is reopened.
+    func finishRound(of run: StepRun, state: InitiativeState, context: InitiativeContext) throws -> [Notice] {
+        guard let settings = context.definition.survey,
+              let mine = try tx.rounds(of: state.id).last(where: { $0.trigger == .step(run.stepID, run: run.number) }),
+              mine.status != .closed
+        else { return [] }
+        return try close(mine, reason: "step completed", settings: settings, state: state, context: context)
     }
 
     /// One notice to the open step's owner (or the first bound person), routed by kind.

@@ -105,6 +105,10 @@ public struct NotificationPayload: Codable, Sendable, Equatable {
         encoder.dateEncodingStrategy = .iso8601
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Statistics can be infinite or undefined (a t statistic with no spread): JSON has no
+        // such numbers, so they are written as strings rather than failing the encoding.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return encoder
     }()
 

@@ -67,6 +67,20 @@ struct ExecNotifierTests {
         #expect(await ExecNotifier(path: path).deliver(big) == .delivered)
     }
 
+    @Test func aPluginThatNeverReadsABigPayloadStillTimesOut() async throws {
+        let path = try script("busy.sh", "exec sleep 30")
+        var big = try message(subject: String(repeating: "x", count: 500_000))
+        big.key = "big"
+        let outcome = await ExecNotifier(path: path, timeout: .milliseconds(300)).deliver(big)
+        #expect(outcome == .retry(reason: "\(path) timed out after 0.3 seconds and was killed", after: nil))
+    }
+
+    @Test func aBackgroundChildLeftBehindDoesNotHoldDeliveryUp() async throws {
+        // The child keeps stderr open after the plugin exits 0; it is ended with the plugin's group.
+        let path = try script("orphan.sh", "cat > /dev/null; sleep 30 & echo started >&2; exit 0")
+        #expect(await ExecNotifier(path: path).deliver(try message()) == .delivered)
+    }
+
     @Test func setupRefusesAMissingExecutable() throws {
         var registry = NotifierRegistry.standard
         let config = NotifierConfig(name: "plugin", type: "exec", options: ["path": .string(folder.file("missing"))])

@@ -35,9 +35,9 @@ public struct SurveyPlanner: Sendable {
         context.calendar.moving(instant, by: duration, in: zone)
     }
 
-    /// When the last round that actually opened did so.
+    /// When the last round that actually opened did so (a blocked round never did).
     private var lastOpened: Date? {
-        rounds.filter { $0.status != .delayed }.map(\.opensAt).max()
+        rounds.compactMap(\.openedAt).max()
     }
 
     /// What should happen at `now`, in order.
@@ -48,9 +48,11 @@ public struct SurveyPlanner: Sendable {
             if let closes = round.closesAt, closes <= now { decisions.append(.close(round, reason: "window")) }
         }
         for round in rounds where round.status == .delayed && round.opensAt <= now {
+            // After downtime the round opens now, with its whole window ahead of it.
             var opened = round
             opened.status = .open
-            opened.closesAt = adding(settings.window, to: round.opensAt)
+            opened.openedAt = now
+            opened.closesAt = adding(settings.window, to: now)
             decisions.append(.open(opened))
         }
         guard state.phase == .active, let run = state.openRun, let step = context.workflow.step(run.stepID) else {
@@ -61,8 +63,9 @@ public struct SurveyPlanner: Sendable {
         case .open:
             let trigger = SurveyRound.Trigger.step(step.id, run: run.number)
             if !rounds.contains(where: { $0.trigger == trigger }) {
-                // The step's own round replaces a cadence round still open.
-                for round in rounds where round.status == .open && !decisions.contains(.close(round, reason: "window")) {
+                // The step's own round replaces a round still open or waiting, so that customers
+                // are never asked twice at once.
+                for round in rounds where round.status != .closed && !decisions.contains(.close(round, reason: "window")) {
                     decisions.append(.close(round, reason: "superseded by the round of step \(step.id)"))
                 }
                 decisions.append(.request(request(trigger, number: nextNumber, at: now)))

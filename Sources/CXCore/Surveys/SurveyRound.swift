@@ -38,6 +38,8 @@ public struct SurveyRound: Codable, Sendable, Equatable {
     public var requestedAt: Date
     /// `requestedAt`, or later when the fatigue guard delayed the round.
     public var opensAt: Date
+    /// When the round actually opened; nil for a round that never did (delayed, then blocked).
+    public var openedAt: Date?
     public var closesAt: Date?
     public var closedAt: Date?
     /// `window`, `quota`, `step completed`, `superseded`.
@@ -57,5 +59,6 @@ public struct SurveyRound: Codable, Sendable, Equatable {
         self.requestedAt = requestedAt
         self.opensAt = opensAt
         self.closesAt = closesAt
+        openedAt = status == .delayed ? nil : opensAt
     }
 }

@@ -80,42 +80,46 @@ public struct ExecNotifier: Notifier {
         } catch {
             return .retry(reason: "cannot start \(path): \(error.localizedDescription)", after: nil)
         }
-        // Read stderr while the plugin runs so that a chatty plugin never blocks on a full pipe.
-        let stderrTask = Task { await Self.readToEnd(errors.fileHandleForReading) }
-        var payload = message.payload
-        payload.append(0x0A)
+        // The plugin runs in a process group of its own (Foundation's Process sets it up), so
+        // that killing it also kills whatever it started (a `curl` in a shell script, say).
+        let group = process.processIdentifier
+        // Stderr is read, and stdin written, on threads of their own: a chatty plugin never
+        // blocks on a full pipe, and one that does not read its input never blocks cxd, so the
+        // timeout always runs.
+        let stderr = PipeReader(errors.fileHandleForReading)
+        let payload = message.payload + Data([0x0A])
         // A plugin that exits without reading its input must not kill cxd with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
-        try? input.fileHandleForWriting.write(contentsOf: payload)
-        try? input.fileHandleForWriting.close()
+        let writer = Thread {
+            try? input.fileHandleForWriting.write(contentsOf: payload)
+            try? input.fileHandleForWriting.close()
+        }
+        writer.start()
 
         let finished = await exited.wait(timeout: timeout)
         if !finished {
-            process.terminate()
-            if await !exited.wait(timeout: .seconds(2)) { kill(process.processIdentifier, SIGKILL) }
+            kill(-group, SIGTERM)
+            if await !exited.wait(timeout: .seconds(2)) { kill(-group, SIGKILL) }
             _ = await exited.wait(timeout: .seconds(5))
-            _ = await stderrTask.value
+            _ = await stderr.text(within: .seconds(2))
             return .retry(reason: "\(path) timed out after \(timeout) and was killed", after: nil)
         }
-        let stderr = Self.tail(of: await stderrTask.value)
+        // A background child left behind may hold stderr open: give it a moment, then end it.
+        var text = await stderr.text(within: .seconds(2))
+        if text == nil {
+            kill(-group, SIGKILL)
+            text = await stderr.text(within: .seconds(2))
+        }
+        let stderrTail = text ?? ""
         switch (process.terminationReason, process.terminationStatus) {
         case (.exit, 0):
             return .delivered
         case (.exit, 75):
-            return .retry(reason: "\(path) asked to retry (exit 75)" + (stderr.isEmpty ? "" : ": \(stderr)"), after: nil)
+            return .retry(reason: "\(path) asked to retry (exit 75)" + (stderrTail.isEmpty ? "" : ": \(stderrTail)"), after: nil)
         case (.exit, let status):
-            return .failed(reason: "\(path) failed with exit status \(status)" + (stderr.isEmpty ? "" : ": \(stderr)"))
+            return .failed(reason: "\(path) failed with exit status \(status)" + (stderrTail.isEmpty ? "" : ": \(stderrTail)"))
         case (_, let signal):
-            return .failed(reason: "\(path) was killed by signal \(signal)" + (stderr.isEmpty ? "" : ": \(stderr)"))
-        }
-    }
-
-    /// Reads a pipe to its end on a thread of its own: a blocking read must not hold one of
-    /// the few threads Swift concurrency runs on.
-    static func readToEnd(_ handle: FileHandle) async -> Data {
-        await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: handle.readDataToEndOfFile()) }
-            thread.start()
+            return .failed(reason: "\(path) was killed by signal \(signal)" + (stderrTail.isEmpty ? "" : ": \(stderrTail)"))
         }
     }
 
@@ -124,6 +128,27 @@ public struct ExecNotifier: Notifier {
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         let line = text.split(whereSeparator: \.isNewline).joined(separator: " | ")
         return line.count > 500 ? "…" + String(line.suffix(500)) : line
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own; the text can be awaited with a time limit.
+final class PipeReader: Sendable {
+    private let done = ExitSignal()
+    private let data = Mutex(Data())
+
+    init(_ handle: FileHandle) {
+        let thread = Thread { [self] in
+            let bytes = handle.readDataToEndOfFile()
+            data.withLock { $0 = bytes }
+            done.fire()
+        }
+        thread.start()
+    }
+
+    /// The last 500 characters, on one line; nil when the pipe is still open after `limit`.
+    func text(within limit: Duration) async -> String? {
+        guard await done.wait(timeout: limit) else { return nil }
+        return ExecNotifier.tail(of: data.withLock { $0 })
     }
 }
 

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
 import CXConfig
 import CXCore
@@ -47,6 +52,10 @@ struct Run: AsyncParsableCommand {
         let logger = Logger(label: "cxd")
         let options = self.options
         let engine = try CommandContext.openEngine(options)
+        // The lock file publishes our pid at once, and CLI commands signal it (SIGUSR1) to wake
+        // the daemon: until the scheduler traps these signals they must not end the process.
+        signal(SIGUSR1, SIG_IGN)
+        signal(SIGHUP, SIG_IGN)
         let lock: DaemonLock
         do {
             lock = try DaemonLock(database: engine.configuration.databasePath)
@@ -87,9 +96,10 @@ struct Run: AsyncParsableCommand {
             reload: {
                 let fresh = try ConfigurationLoader.load(
                     from: options.config, notifierTypes: NotifierRegistry.standard.schemas)
-                let store = fresh.databasePath == engine.store.path ? engine.store : try Store(path: fresh.databasePath)
+                // The daemon lock belongs to the database it started on: switching needs a restart.
+                guard fresh.databasePath == engine.store.path else { throw ReloadError.databaseChanged(from: engine.store.path, to: fresh.databasePath) }
                 return EngineHolder.Current(
-                    engine: Engine(configuration: fresh, store: store),
+                    engine: Engine(configuration: fresh, store: engine.store),
                     notifiers: try NotifierRegistry.standard.make(fresh.notifiers))
             },
             logger: logger)
@@ -104,3 +114,13 @@ struct Run: AsyncParsableCommand {
     }
 }
 
+enum ReloadError: Error, CustomStringConvertible {
+    case databaseChanged(from: String, to: String)
+
+    var description: String {
+        switch self {
+        case .databaseChanged(let from, let to):
+            return "database: changed from \(from) to \(to); restart cxd to switch databases"
+        }
+    }
+}
