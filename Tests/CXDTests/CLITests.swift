@@ -138,3 +138,15 @@ struct SurveyCLITests {
         #expect(try project.folder.read("map.svg").hasPrefix("<?xml"))
     }
 }
+
+@Suite("Configuration rules for surveys")
+struct SurveyConfigurationCLITests {
+    @Test func aWorkflowThatEvaluatesNeedsAGoalTarget() async throws {
+        let project = try TestProject(keeping: ["pos-checkout"])
+        try project.edit("config/initiatives/pos-checkout.yaml") { $0.replacingOccurrences(of: "  target: 85\n", with: "") }
+        let result = try await CXDProcess.run(["validate"], in: project.folder.path)
+        #expect(result.status == 65)
+        #expect(result.stderr.contains(
+            "config/initiatives/pos-checkout.yaml:4:11: workflow 'cx-eight-step' evaluates re-surveys against the goal (step 'resurvey'); give goal.target"))
+    }
+}
