@@ -134,7 +134,8 @@ extension Engine {
                               "file": (file as NSString).lastPathComponent]),
                 initiative: id)
             // A quota reached closes the round.
-            let total = try tx.responses(round: round.number, of: id).count
+            let answers = try tx.responses(round: round.number, of: id).map(\.response)
+            let total = answers.count
             if round.status == .open, let quota = settings.quota, total >= quota {
                 notices += try surveys.close(round, reason: "quota", settings: settings, state: state, context: context)
                 report.roundClosed = true
@@ -143,7 +144,7 @@ extension Engine {
             // closes and the next round is requested early.
             let monitoring = state.openRun.flatMap { context.workflow.step($0.stepID)?.survey } == .cadence
             if let threshold = settings.dropBelow, monitoring, round.status == .open, !report.roundClosed {
-                let metric = SurveyMetrics.measure(try tx.responses(round: round.number, of: id).map(\.response), on: scale)
+                let metric = SurveyMetrics.measure(answers, on: scale)
                 if let value = metric.value, metric.n >= settings.minimumSample, value < threshold {
                     notices += try surveys.close(
                         round, reason: "metric below threshold", settings: settings, state: state, context: context)

@@ -109,12 +109,13 @@ struct Snooze: AsyncParsableCommand {
 
     func run() async throws {
         // Days and business days are counted in the owner's time zone and calendar.
-        let reader = try CommandContext.openEngine(options)
-        let configuration = reader.configuration
-        let owner = try await CommandContext.reporting { try reader.detail(of: initiative, at: options.instant).status.owner }
+        let opened = try CommandContext.openEngine(options)
+        let configuration = opened.configuration
+        let owner = try await CommandContext.reporting { try opened.detail(of: initiative, at: options.instant).status.owner }
         let zone = owner.flatMap { configuration.people[$0]?.zone } ?? configuration.defaultTimeZone
         let until = configuration.calendar.moving(options.instant, by: duration, in: zone)
-        let engine = try await CommandContext.apply(.snooze(until: until, by: actor.name), to: initiative, options: options)
+        let engine = try await CommandContext.apply(
+            .snooze(until: until, by: actor.name), to: initiative, options: options, engine: opened)
         try StatusPrinter.printSummaryLine(of: initiative, engine: engine, now: options.instant)
     }
 }

@@ -71,8 +71,10 @@ enum CommandContext {
     }
 
     /// Applies a person's action, then wakes the daemon so it takes effect at once.
-    static func apply(_ event: InitiativeEvent, to id: InitiativeID, options: GlobalOptions) async throws -> Engine {
-        let engine = try openEngine(options)
+    static func apply(
+        _ event: InitiativeEvent, to id: InitiativeID, options: GlobalOptions, engine opened: Engine? = nil
+    ) async throws -> Engine {
+        let engine = try opened ?? openEngine(options)
         try await reporting {
             try engine.reconcile(at: options.instant)
             try engine.apply(event, to: id, at: options.instant)
