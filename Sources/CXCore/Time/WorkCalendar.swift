@@ -2,12 +2,26 @@ import Foundation
 
 /// Working days, working hours and holidays: the rules deadlines and reminder delivery follow.
 /// Every function takes the time zone of the person concerned; nothing reads a clock.
+///
+/// Working days are found by arithmetic on a `WorkingDayIndex` built whenever the working days
+/// or the holidays change, so a deadline costs the same whether it is one or 3,000 working days
+/// away and however many holidays there are.
 public struct WorkCalendar: Codable, Sendable, Equatable {
     /// ISO weekdays that are working days (1 = Monday … 7 = Sunday).
-    public var workingDays: Set<Int>
+    public var workingDays: Set<Int> {
+        didSet { index = WorkingDayIndex(workingDays: workingDays, holidays: holidays) }
+    }
     public var dayStart: TimeOfDay
     public var dayEnd: TimeOfDay
-    public var holidays: Set<LocalDate>
+    public var holidays: Set<LocalDate> {
+        didSet { index = WorkingDayIndex(workingDays: workingDays, holidays: holidays) }
+    }
+    /// Derived from `workingDays` and `holidays`; neither encoded nor compared.
+    private var index: WorkingDayIndex
+
+    /// How far the search for a working day goes: a calendar whose every day is a holiday for ten
+    /// years (or that has no working weekday) gives the day this far away.
+    static let searchLimit = 3700
 
     public init(
         workingDays: Set<Int> = [1, 2, 3, 4, 5],
@@ -19,6 +33,25 @@ public struct WorkCalendar: Codable, Sendable, Equatable {
         self.dayStart = dayStart
         self.dayEnd = dayEnd
         self.holidays = holidays
+        index = WorkingDayIndex(workingDays: workingDays, holidays: holidays)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case workingDays, dayStart, dayEnd, holidays
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            workingDays: try container.decode(Set<Int>.self, forKey: .workingDays),
+            dayStart: try container.decode(TimeOfDay.self, forKey: .dayStart),
+            dayEnd: try container.decode(TimeOfDay.self, forKey: .dayEnd),
+            holidays: try container.decode(Set<LocalDate>.self, forKey: .holidays))
+    }
+
+    public static func == (lhs: WorkCalendar, rhs: WorkCalendar) -> Bool {
+        lhs.workingDays == rhs.workingDays && lhs.dayStart == rhs.dayStart && lhs.dayEnd == rhs.dayEnd
+            && lhs.holidays == rhs.holidays
     }
 
     public func isWorkingDay(_ date: LocalDate) -> Bool {
@@ -105,32 +138,51 @@ public struct WorkCalendar: Codable, Sendable, Equatable {
             ?? midnight.addingTimeInterval(TimeInterval(minutes * 60))
     }
 
-    /// Working days are validated to be non-empty at load time; the bound only guards a
-    /// calendar whose every day is a holiday for ten years.
-    func nextWorkingDay(onOrAfter date: LocalDate) -> LocalDate {
-        var day = date
-        for _ in 0..<3700 where !isWorkingDay(day) {
-            day = day.adding(days: 1)
-        }
-        return day
-    }
-
-    /// The `count`-th working day after `date` (`direction` 1) or before it (`direction` -1).
-    func workingDay(_ count: Int, from date: LocalDate, direction: Int) -> LocalDate {
-        var day = date
-        var remaining = count
-        var steps = 0
-        while remaining > 0 && steps < 3700 + count * 7 {
-            day = day.adding(days: direction)
-            if isWorkingDay(day) { remaining -= 1 }
-            steps += 1
-        }
-        return day
-    }
-
     static func calendar(_ zone: TimeZone) -> Calendar {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         return calendar
+    }
+
+    // MARK: - Working days
+
+    /// The first working day on or after `date`.
+    func nextWorkingDay(onOrAfter date: LocalDate) -> LocalDate {
+        let day = date.dayNumber
+        guard let next = index.workingDay(number: index.count(before: day)), next - day < Self.searchLimit else {
+            return date.adding(days: Self.searchLimit)
+        }
+        return LocalDate(dayNumber: next)
+    }
+
+    /// The `count`-th working day after `date` (`direction` 1) or before it (`direction` -1).
+    /// The search gives up `searchLimit + 7 * count` days away and returns that day.
+    func workingDay(_ count: Int, from date: LocalDate, direction: Int) -> LocalDate {
+        guard count > 0 else { return date }
+        let limit = Self.searchLimit + count * 7
+        let day = date.dayNumber
+        let found: Int?
+        switch direction {
+        case 1: found = index.workingDay(number: index.count(before: day + 1) + count - 1)
+        case -1: found = index.workingDay(number: index.count(before: day) - count)
+        case 0: return date.adding(days: 0)
+        default: return steppingWorkingDay(count, from: date, by: direction, limit: limit)
+        }
+        guard let found, abs(found - day) <= limit else { return date.adding(days: direction * limit) }
+        return LocalDate(dayNumber: found)
+    }
+
+    /// `workingDay` for strides longer than a day (no caller uses them): a walk that looks at
+    /// every `stride`-th day.
+    private func steppingWorkingDay(_ count: Int, from date: LocalDate, by stride: Int, limit: Int) -> LocalDate {
+        var day = date
+        var remaining = count
+        var steps = 0
+        while remaining > 0 && steps < limit {
+            day = day.adding(days: stride)
+            if isWorkingDay(day) { remaining -= 1 }
+            steps += 1
+        }
+        return day
     }
 }
