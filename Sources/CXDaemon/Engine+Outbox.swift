@@ -5,29 +5,29 @@ import CXStore
 import Foundation
 
 extension Engine {
-    public func outbox(status: OutboxMessage.Status?, limit: Int) throws -> [OutboxMessage] {
-        try store.read { tx in try tx.messages(status: status, limit: limit) }
+    public func outbox(status: OutboxMessage.Status?, limit: Int) async throws -> [OutboxMessage] {
+        try await store.read { tx in try tx.messages(status: status, limit: limit) }
     }
 
     /// Queues an undelivered message again now. Throws when it does not exist or was delivered.
-    public func retryMessage(_ id: Int64, at now: Date) throws {
-        try store.write { tx in
+    public func retryMessage(_ id: Int64, at now: Date) async throws {
+        try await store.write { tx in
             guard try tx.message(id) != nil else { throw EngineError.unknownMessage(id) }
             guard try tx.retry(id, at: now) else { throw EngineError.alreadyDelivered(id) }
         }
     }
 
     /// Queues every dead message again; returns how many.
-    public func retryDeadMessages(at now: Date) throws -> Int {
-        try store.write { tx in try tx.retryDead(at: now) }
+    public func retryDeadMessages(at now: Date) async throws -> Int {
+        try await store.write { tx in try tx.retryDead(at: now) }
     }
 
     /// Puts a notifier disabled by a 410 Gone back in service. Returns whether it was disabled.
-    public func enableNotifier(_ name: String) throws -> Bool {
+    public func enableNotifier(_ name: String) async throws -> Bool {
         guard configuration.notifiers.contains(where: { $0.name == name }) else {
             throw EngineError.unknownNotifier(name, known: configuration.notifiers.map(\.name))
         }
-        return try store.write { tx in try tx.enableNotifier(name) }
+        return try await store.write { tx in try tx.enableNotifier(name) }
     }
 
     /// A message for `cxd notify test`: not stored, handed straight to one notifier.

@@ -46,8 +46,8 @@ extension Engine {
     /// already in the round is ignored, so importing a file twice changes nothing.
     public func importResponses(
         _ text: String, file: String, initiative id: InitiativeID, round requested: Int? = nil, skipInvalid: Bool = false,
-        at now: Date, progress: (Int, Int) -> Void = { _, _ in }
-    ) throws -> ImportReport {
+        at now: Date, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> ImportReport {
         guard let context = configuration.context(for: id) else { throw EngineError.unknownInitiative(id, known: knownIDs) }
         guard let settings = context.definition.survey else { throw SurveyError.noSurvey(id) }
         let scale = settings.scale
@@ -55,7 +55,45 @@ extension Engine {
             text, format: ResponseFile.Format(path: file), validateScore: { scale.validate($0).reason },
             touchpoints: Set(context.definition.touchpoints.map(\.id)))
         if !parsed.errors.isEmpty && !skipInvalid { throw ImportError(file: file, errors: parsed.errors) }
-        return try store.write { tx in
+        let knownIDs = knownIDs
+        // Stage the rows in short transactions first; the import itself is then one short
+        // transaction, so the daemon and other commands are never held back for long.
+        let batch = UUID().uuidString
+        let rows = parsed.rows.map { row in
+            NewResponse(
+                respondent: row.respondent, answeredAt: row.answeredAt, score: row.score, touchpoint: row.touchpoint,
+                comment: row.comment, emotion: row.emotion.flatMap(Emotion.init(rawValue:)))
+        }
+        let stageSize = 5000
+        do {
+            for start in stride(from: 0, to: rows.count, by: stageSize) {
+                let chunk = Array(rows[start..<min(start + stageSize, rows.count)])
+                try await store.write { tx in try tx.stage(chunk, batch: batch, from: start) }
+                progress(start + chunk.count, rows.count)
+            }
+        } catch {
+            try? await store.write { tx in try tx.dropStaged(batch: batch) }
+            throw error
+        }
+        let total = rows.count
+        do {
+            return try await importStaged(
+                batch: batch, total: total, parsed: parsed, file: file, initiative: id, round: requested,
+                context: context, settings: settings, knownIDs: knownIDs, at: now)
+        } catch {
+            try? await store.write { tx in try tx.dropStaged(batch: batch) }
+            throw error
+        }
+    }
+
+    /// The short transaction of an import: picks the round, moves the staged answers in, opens
+    /// follow-ups and closes the round on quota or threshold.
+    private func importStaged(
+        batch: String, total: Int, parsed: ResponseFile.Result, file: String, initiative id: InitiativeID, round requested: Int?,
+        context: InitiativeContext, settings: SurveySettings, knownIDs: [InitiativeID], at now: Date
+    ) async throws -> ImportReport {
+        let scale = settings.scale
+        return try await store.write { [self] tx in
             guard let record = try tx.initiative(id) else { throw EngineError.unknownInitiative(id, known: knownIDs) }
             let state = record.state
             let rounds = try tx.rounds(of: id)
@@ -88,21 +126,11 @@ extension Engine {
                     AuditEntry(kind: "survey.opened_by_import", at: now, cycle: round.cycle, details: ["round": String(round.number)]),
                     initiative: id)
             }
-            var added: [StoredResponse] = []
-            let batch = 500
-            for start in stride(from: 0, to: parsed.rows.count, by: batch) {
-                let rows = parsed.rows[start..<min(start + batch, parsed.rows.count)].map { row in
-                    NewResponse(
-                        respondent: row.respondent, answeredAt: row.answeredAt, score: row.score, touchpoint: row.touchpoint,
-                        comment: row.comment, emotion: row.emotion.flatMap(Emotion.init(rawValue:)))
-                }
-                added += try tx.insert(rows, round: round.number, of: id, at: now)
-                progress(min(start + batch, parsed.rows.count), parsed.rows.count)
-            }
+            let added = try tx.insertStaged(batch: batch, round: round.number, of: id, at: now)
             let surveys = SurveyCoordinator(configuration: configuration, tx: tx, now: now)
             var notices: [Notice] = []
             var report = ImportReport(
-                round: round.number, imported: added.count, duplicates: parsed.rows.count - added.count + parsed.duplicates,
+                round: round.number, imported: added.count, duplicates: total - added.count + parsed.duplicates,
                 skipped: parsed.errors.map(\.description), followUpsOpened: 0, roundClosed: false)
             // Follow up every detractor answer on a touchpoint; each owner is told once.
             var opened: [PersonID: [FollowUp]] = [:]
@@ -163,7 +191,9 @@ extension Engine {
                     }
                 }
             }
-            try tx.enqueue(NotificationComposer(configuration: configuration).messages(for: notices, at: now))
+            try tx.enqueue(NotificationComposer(configuration: configuration, installation: try tx.installationID()).messages(for: notices, at: now))
+            // The survey loop may act on these answers (quota, threshold): evaluate it next.
+            try tx.touch(id, at: now)
             return report
         }
     }
@@ -177,8 +207,8 @@ extension Engine {
     }
 
     /// Closes a follow-up with a note.
-    public func closeFollowUp(_ id: Int64, by actor: String, note: String?, at now: Date) throws -> FollowUp {
-        try store.write { tx in
+    public func closeFollowUp(_ id: Int64, by actor: String, note: String?, at now: Date) async throws -> FollowUp {
+        try await store.write { tx in
             guard var followUp = try tx.followUp(id) else { throw EngineError.unknownFollowUp(id) }
             guard followUp.isOpen else { throw EngineError.followUpClosed(id) }
             followUp.closedAt = now
@@ -191,11 +221,12 @@ extension Engine {
                 AuditEntry(kind: "followup.closed", at: now, actor: actor, step: followUp.run.stepID, cycle: followUp.run.cycle,
                            details: details),
                 initiative: followUp.initiative)
+            try tx.touch(followUp.initiative, at: now)
             return followUp
         }
     }
 
-    public func followUps(of initiative: InitiativeID?, openOnly: Bool) throws -> [FollowUp] {
-        try store.read { tx in try tx.followUps(of: initiative, openOnly: openOnly) }
+    public func followUps(of initiative: InitiativeID?, openOnly: Bool) async throws -> [FollowUp] {
+        try await store.read { tx in try tx.followUps(of: initiative, openOnly: openOnly) }
     }
 }

@@ -20,48 +20,112 @@ public struct Engine: Sendable {
         public var transitions = 0
         public var queued = 0
         public var nextWake: Date?
+        /// Initiatives whose evaluation failed this time (each recorded on the initiative).
+        public var failures = 0
     }
+
+    /// How many initiatives one write transaction handles: the write lock is never held for
+    /// long, so CLI commands and the dispatcher's outcome writes get their turn between chunks.
+    public static let chunkSize = 200
+
+    /// How long a failing initiative waits before it is evaluated again (a configuration
+    /// change or a command on it makes it due at once).
+    public static let failedRetryDelay: TimeInterval = 600
 
     /// Brings the store in line with the YAML: new initiatives are registered, changed ones
     /// reconciled (a new role binding reassigns the open step), removed ones archived. All or
-    /// nothing: if one initiative cannot follow the change, nothing is written.
+    /// nothing: every change is computed first on a snapshot, and if one initiative cannot
+    /// follow, nothing is written. The changes are then written in short chunks.
     @discardableResult
-    public func reconcile(at now: Date) throws -> Report {
-        try store.write { tx in
-            var report = Report()
-            var notices: [Notice] = []
-            let stored = Dictionary(uniqueKeysWithValues: try tx.initiatives().map { ($0.state.id, $0) })
-            for id in configuration.initiatives.keys.sorted() {
-                guard let context = configuration.context(for: id) else { continue }
-                var effects: [Effect]
-                var machine: InitiativeMachine
-                if let record = stored[id] {
-                    machine = InitiativeMachine(state: record.state)
-                    effects = try machine.handle(.definitionChanged, at: now, in: context)
-                    let unchanged = record.title == context.definition.title && record.workflow == context.workflow.id
-                    if effects.isEmpty && unchanged { continue }
-                } else {
-                    machine = InitiativeMachine(state: InitiativeState(id: id))
-                    effects = [.record(AuditEntry(
-                        kind: "initiative.registered", at: now, cycle: 1,
-                        details: ["workflow": context.workflow.id, "file": context.definition.sourcePath]))]
+    public func reconcile(at now: Date) async throws -> Report {
+        let configuration = configuration
+        let changes: [Change] = try await store.read { tx in
+            var changes: [Change] = []
+            var stored: [InitiativeID: InitiativeRecord] = [:]
+            var unreadable: Set<InitiativeID> = []
+            for (id, result) in try tx.initiativesEach() {
+                switch result {
+                case .success(let record): stored[id] = record
+                // Left alone here; the evaluation records why and alerts the operators.
+                case .failure: unreadable.insert(id)
                 }
-                try tx.save(machine.state, title: context.definition.title, workflow: context.workflow.id, effects: effects, at: now)
-                notices += effects.notices
-                report.transitions += 1
             }
-            for (id, record) in stored where configuration.initiatives[id] == nil && record.state.phase != .archived {
+            for id in configuration.initiatives.keys.sorted() where !unreadable.contains(id) {
+                guard let context = configuration.context(for: id) else { continue }
+                if let change = try Self.reconciliation(of: stored[id], id: id, context: context, at: now) {
+                    changes.append(change)
+                }
+            }
+            for (id, record) in stored.sorted(by: { $0.key < $1.key })
+            where configuration.initiatives[id] == nil && record.state.phase != .archived {
                 var machine = InitiativeMachine(state: record.state)
-                let effects = try archive(&machine, at: now)
-                try tx.save(machine.state, title: record.title, workflow: record.workflow, effects: effects, at: now)
-                report.transitions += 1
+                let effects = try Self.archive(&machine, configuration: configuration, at: now)
+                changes.append(Change(
+                    state: machine.state, title: record.title, workflow: record.workflow, effects: effects,
+                    basedOn: record.updatedAt))
             }
-            report.queued = try tx.enqueue(NotificationComposer(configuration: configuration).messages(for: notices, at: now))
-            return report
+            return changes
         }
+        var report = Report()
+        for start in stride(from: 0, to: changes.count, by: Self.chunkSize) {
+            let chunk = Array(changes[start..<min(start + Self.chunkSize, changes.count)])
+            let queued = try await store.write { tx in
+                var notices: [Notice] = []
+                for planned in chunk {
+                    var change = planned
+                    // A command may have moved this initiative since the snapshot: compute again
+                    // from what is stored now rather than overwrite it.
+                    let current = try tx.initiative(change.state.id)
+                    if current?.updatedAt != change.basedOn {
+                        guard let context = configuration.context(for: change.state.id) else { continue }
+                        guard let fresh = try Self.reconciliation(of: current, id: change.state.id, context: context, at: now)
+                        else { continue }
+                        change = fresh
+                    }
+                    try tx.save(change.state, title: change.title, workflow: change.workflow, effects: change.effects, at: now)
+                    notices += change.effects.notices
+                }
+                return try tx.enqueue(NotificationComposer(configuration: configuration, installation: try tx.installationID()).messages(for: notices, at: now))
+            }
+            report.transitions += chunk.count
+            report.queued += queued
+        }
+        return report
     }
 
-    private func archive(_ machine: inout InitiativeMachine, at now: Date) throws -> [Effect] {
+    /// A state change computed ahead of its write.
+    struct Change: Sendable {
+        var state: InitiativeState
+        var title: String
+        var workflow: WorkflowID
+        var effects: [Effect]
+        /// `updatedAt` of the stored row it was computed from (nil: a new initiative).
+        var basedOn: Date?
+    }
+
+    /// What the YAML asks of one initiative, or nil when the store already agrees.
+    static func reconciliation(
+        of record: InitiativeRecord?, id: InitiativeID, context: InitiativeContext, at now: Date
+    ) throws -> Change? {
+        guard let record else {
+            let machine = InitiativeMachine(state: InitiativeState(id: id))
+            let effects: [Effect] = [.record(AuditEntry(
+                kind: "initiative.registered", at: now, cycle: 1,
+                details: ["workflow": context.workflow.id, "file": context.definition.sourcePath]))]
+            return Change(
+                state: machine.state, title: context.definition.title, workflow: context.workflow.id, effects: effects,
+                basedOn: nil)
+        }
+        var machine = InitiativeMachine(state: record.state)
+        let effects = try machine.handle(.definitionChanged, at: now, in: context)
+        let unchanged = record.title == context.definition.title && record.workflow == context.workflow.id
+        if effects.isEmpty && unchanged { return nil }
+        return Change(
+            state: machine.state, title: context.definition.title, workflow: context.workflow.id, effects: effects,
+            basedOn: record.updatedAt)
+    }
+
+    private static func archive(_ machine: inout InitiativeMachine, configuration: Configuration, at now: Date) throws -> [Effect] {
         // Archiving needs no definition; any context works, so build a minimal one.
         let context = InitiativeContext(
             definition: InitiativeDefinition(
@@ -72,40 +136,103 @@ public struct Engine: Sendable {
         return try machine.handle(.archive, at: now, in: context)
     }
 
-    /// Advances every initiative to `now`: starts those whose date came, sends the reminders
-    /// and escalations that fell due. Returns when anything will next be due.
+    /// Makes every initiative due for evaluation: after a configuration change that may move
+    /// their wakes (calendar, workflows, people), and when the daemon starts.
+    public func scheduleEveryone(at now: Date) async throws {
+        try await store.write { tx in try tx.touchAll(at: now) }
+    }
+
+    /// Advances the initiatives that are due at `now` (found through the next-wake index, in
+    /// chunks of `chunkSize` per transaction): starts those whose date came, sends the
+    /// reminders and escalations that fell due, runs their survey loop. An initiative whose
+    /// evaluation fails is set aside (its error recorded and shown by `cxd status`, the
+    /// operators told once) and the others go on. Returns when anything will next be due.
     @discardableResult
-    public func evaluate(at now: Date) throws -> Report {
-        try store.write { tx in
-            var report = Report()
-            var notices: [Notice] = []
-            let surveys = SurveyCoordinator(configuration: configuration, tx: tx, now: now)
-            for record in try tx.initiatives() {
-                guard let context = configuration.context(for: record.state.id) else { continue }
-                var machine = InitiativeMachine(state: record.state)
-                if let wake = machine.nextWake(in: context), wake <= now {
-                    let effects = try machine.handle(.advance, at: now, in: context)
-                    if !effects.isEmpty {
-                        try tx.save(machine.state, title: record.title, workflow: record.workflow, effects: effects, at: now)
-                        notices += effects.notices
-                        report.transitions += 1
-                    }
-                }
-                let survey = try surveys.advance(machine.state, context: context)
-                notices += survey.notices
-                for wake in [machine.nextWake(in: context), survey.nextWake].compactMap({ $0 }) {
-                    report.nextWake = min(report.nextWake ?? wake, wake)
+    public func evaluate(at now: Date) async throws -> Report {
+        var report = Report()
+        while true {
+            let chunk = try await store.write { tx in try evaluateDue(tx, at: now) }
+            report.transitions += chunk.transitions
+            report.queued += chunk.queued
+            report.failures += chunk.failures
+            if chunk.handled < Self.chunkSize { break }
+        }
+        report.nextWake = try await store.read { tx in try tx.nextInitiativeWake() }
+        return report
+    }
+
+    private struct ChunkResult: Sendable {
+        var handled = 0
+        var transitions = 0
+        var queued = 0
+        var failures = 0
+    }
+
+    /// One chunk of `evaluate`, inside one write transaction.
+    private func evaluateDue(_ tx: StoreTransaction, at now: Date) throws -> ChunkResult {
+        var result = ChunkResult()
+        var notices: [Notice] = []
+        var alerts: [OutboxMessage] = []
+        let ids = try tx.dueInitiatives(at: now, limit: Self.chunkSize)
+        result.handled = ids.count
+        for id in ids {
+            do {
+                let outcome = try tx.isolating { try evaluateOne(id, tx: tx, at: now) }
+                notices += outcome.notices
+                if outcome.changed { result.transitions += 1 }
+            } catch {
+                result.failures += 1
+                let reason = String(describing: error)
+                let retry = now.addingTimeInterval(Self.failedRetryDelay)
+                if try tx.recordEvaluationFailure(id, error: reason, at: now, retryAt: retry) {
+                    try tx.record(
+                        AuditEntry(kind: "evaluation.failed", at: now, cycle: 0, details: ["error": reason]), initiative: id)
+                    alerts += OperatorAlert.evaluationFailed(id, reason: reason, configuration: configuration, at: now)
                 }
             }
-            report.queued = try tx.enqueue(NotificationComposer(configuration: configuration).messages(for: notices, at: now))
-            return report
         }
+        result.queued = try tx.enqueue(NotificationComposer(configuration: configuration, installation: try tx.installationID()).messages(for: notices, at: now))
+        result.queued += try tx.enqueue(alerts)
+        return result
+    }
+
+    /// Evaluates one initiative and stores its next wake. Throws on any failure; the caller
+    /// rolls back what it wrote.
+    private func evaluateOne(_ id: InitiativeID, tx: StoreTransaction, at now: Date) throws -> (changed: Bool, notices: [Notice]) {
+        guard let record = try tx.initiative(id) else { return (false, []) }
+        guard let context = configuration.context(for: id) else {
+            // Removed from the YAML: reconcile archives it; nothing to wake for meanwhile.
+            try tx.setNextWake(id, at: nil)
+            return (false, [])
+        }
+        var machine = InitiativeMachine(state: record.state)
+        var notices: [Notice] = []
+        var changed = false
+        if let wake = machine.nextWake(in: context), wake <= now {
+            let effects = try machine.handle(.advance, at: now, in: context)
+            if !effects.isEmpty {
+                try tx.save(machine.state, title: record.title, workflow: record.workflow, effects: effects, at: now)
+                notices += effects.notices
+                changed = true
+            }
+        }
+        let survey = try SurveyCoordinator(configuration: configuration, tx: tx, now: now).advance(machine.state, context: context)
+        notices += survey.notices
+        // Anything due now was done above; a wake at or before now would only spin.
+        let wake = [machine.nextWake(in: context), survey.nextWake].compactMap { $0 }.min().map { max($0, now.addingTimeInterval(1)) }
+        try tx.setNextWake(id, at: wake)
+        if let since = try tx.clearEvaluationFailure(id) {
+            try tx.record(
+                AuditEntry(kind: "evaluation.recovered", at: now, cycle: machine.state.cycle, details: ["since": Timestamp.iso(since)]),
+                initiative: id)
+        }
+        return (changed, notices)
     }
 
     /// Applies a person's action (complete, reopen, pause, …) to one initiative.
     @discardableResult
-    public func apply(_ event: InitiativeEvent, to id: InitiativeID, at now: Date) throws -> [Effect] {
-        try store.write { tx in
+    public func apply(_ event: InitiativeEvent, to id: InitiativeID, at now: Date) async throws -> [Effect] {
+        try await store.write { [self] tx in
             guard let record = try tx.initiative(id) else { throw EngineError.unknownInitiative(id, known: knownIDs) }
             guard let context = configuration.context(for: id) else { throw EngineError.notConfigured(id) }
             var machine = InitiativeMachine(state: record.state)
@@ -135,14 +262,14 @@ public struct Engine: Sendable {
             effects += try machine.handle(event, at: now, in: context)
             try tx.save(machine.state, title: record.title, workflow: record.workflow, effects: effects, at: now)
             notices = effects.notices + notices + (try surveys.advance(machine.state, context: context).notices)
-            try tx.enqueue(NotificationComposer(configuration: configuration).messages(for: notices, at: now))
+            try tx.enqueue(NotificationComposer(configuration: configuration, installation: try tx.installationID()).messages(for: notices, at: now))
             return effects
         }
     }
 
     /// What would happen from `start` until `end` if nobody acted.
-    public func plan(from start: Date, until end: Date) throws -> [PlanEntry] {
-        let records = try store.read { tx in try tx.initiatives() }
+    public func plan(from start: Date, until end: Date) async throws -> [PlanEntry] {
+        let records = try await store.read { tx in try tx.initiatives() }
         var items: [(machine: InitiativeMachine, context: InitiativeContext)] = []
         var known = Set<InitiativeID>()
         for record in records {

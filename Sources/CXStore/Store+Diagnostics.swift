@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension Store {
@@ -19,4 +20,25 @@ extension Store {
             throw StoreError(path: path, underlying: error)
         }
     }
+
+    /// Counts the write transactions committed from now on; for tests that check that long
+    /// work is written in short transactions. Not used by cxd itself.
+    public func countCommitsForTesting() -> CommitCounter {
+        let counter = CommitCounter()
+        pool.add(transactionObserver: counter, extent: .databaseLifetime)
+        return counter
+    }
+}
+
+/// See `Store.countCommitsForTesting()`.
+public final class CommitCounter: TransactionObserver, @unchecked Sendable {
+    private let lock = NSLock()
+    private var commits = 0
+
+    public var count: Int { lock.withLock { commits } }
+
+    public func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
+    public func databaseDidChange(with event: DatabaseEvent) {}
+    public func databaseDidCommit(_ db: Database) { lock.withLock { commits += 1 } }
+    public func databaseDidRollback(_ db: Database) {}
 }

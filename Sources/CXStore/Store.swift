@@ -1,33 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CXCore
 import Foundation
 import GRDB
 
 /// Where cxd keeps progress: one SQLite file (WAL mode, busy timeout), shared by the daemon and
 /// the CLI. SQL stays inside this module; callers see domain values.
+///
+/// Access is async (`read`/`write` run on GRDB's own queues, never blocking a Swift
+/// concurrency thread); the synchronous forms remain for the pure-CLI paths that run outside
+/// the cooperative pool. Every transaction first checks that the file at `path` is still the
+/// database opened (same device and inode): a database deleted or replaced under a running
+/// process is reported, never silently recreated.
 public final class Store: Sendable {
+    /// What opening a store may do when the file does not exist.
+    public enum Creation: Sendable {
+        /// Create the file (and its folder): `cxd init` and the daemon's first start.
+        case createIfMissing
+        /// Refuse: every other command works on an existing database.
+        case mustExist
+    }
+
     public let path: String
     let pool: DatabasePool
+    /// Device and inode of the database file when it was opened.
+    private let identity: FileIdentity
 
-    /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
-    public init(path: String) throws(StoreError) {
+    /// How long a write waits for another process's write transaction (the daemon writes in
+    /// short chunks, so this is far longer than any chunk).
+    public static let defaultBusyTimeout: TimeInterval = 60
+
+    /// Opens the database at `path` and migrates it to the current schema.
+    public init(
+        path: String, creation: Creation = .createIfMissing, busyTimeout: TimeInterval = Store.defaultBusyTimeout
+    ) throws(StoreError) {
         self.path = path
         do {
+            if creation == .mustExist, !FileManager.default.fileExists(atPath: path) {
+                throw StoreProblem.missing
+            }
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             var configuration = Configuration()
-            configuration.busyMode = .timeout(10)
+            configuration.busyMode = .timeout(busyTimeout)
             configuration.foreignKeysEnabled = true
             configuration.label = "cxd"
             pool = try DatabasePool(path: path, configuration: configuration)
             try Schema.migrator.migrate(pool)
+            guard let identity = FileIdentity(path: path) else { throw StoreProblem.replaced }
+            self.identity = identity
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError(path: path, underlying: error)
         }
     }
 
-    /// Runs `body` in one write transaction: everything it writes lands together or not at all.
+    /// Throws when the file at `path` is no longer the database this store opened.
+    public func checkIdentity() throws(StoreError) {
+        guard let now = FileIdentity(path: path) else { throw StoreError(path: path, underlying: StoreProblem.removed) }
+        guard now == identity else { throw StoreError(path: path, underlying: StoreProblem.replaced) }
+    }
+
+    // MARK: - Async access (services and commands)
+
+    /// Runs `body` in one write transaction on GRDB's writer queue: everything it writes lands
+    /// together or not at all.
+    @discardableResult
+    public func write<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) throws -> T) async throws -> T {
+        try checkIdentity()
+        do {
+            return try await pool.write { db in try body(StoreTransaction(db: db)) }
+        } catch let error as DatabaseError {
+            throw StoreError(path: path, underlying: error)
+        }
+    }
+
+    /// Runs `body` on a read-only snapshot; never blocks the writer.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) throws -> T) async throws -> T {
+        try checkIdentity()
+        do {
+            return try await pool.read { db in try body(StoreTransaction(db: db)) }
+        } catch let error as DatabaseError {
+            throw StoreError(path: path, underlying: error)
+        }
+    }
+
+    // MARK: - Synchronous access (tests and code outside Swift concurrency)
+
+    /// Synchronous form of `write`, for code that runs outside Swift concurrency.
     @discardableResult
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try checkIdentity()
         do {
             return try pool.write { db in try body(StoreTransaction(db: db)) }
         } catch let error as DatabaseError {
@@ -35,8 +102,9 @@ public final class Store: Sendable {
         }
     }
 
-    /// Runs `body` on a read-only snapshot; never blocks the writer.
+    /// Synchronous form of `read`.
     public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try checkIdentity()
         do {
             return try pool.read { db in try body(StoreTransaction(db: db)) }
         } catch let error as DatabaseError {
@@ -45,10 +113,54 @@ public final class Store: Sendable {
     }
 }
 
+/// Device and inode of a file: what "the same file" means whatever the path says.
+struct FileIdentity: Equatable, Sendable {
+    var device: UInt64
+    var inode: UInt64
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+    }
+}
+
+enum StoreProblem: Error, CustomStringConvertible {
+    case missing
+    case removed
+    case replaced
+
+    var description: String {
+        switch self {
+        case .missing:
+            return "no database here yet; `cxd run` creates it on its first start (or `cxd init` for a new project)"
+        case .removed:
+            return "the database file was removed while cxd had it open; stopping rather than writing to a new, empty "
+                + "database (restore the file from a backup, or restart cxd to start afresh)"
+        case .replaced:
+            return "the database file was replaced while cxd had it open; stopping rather than writing to another database "
+                + "(restart cxd to use the new file)"
+        }
+    }
+}
+
 /// A database failure, with the file it concerns.
 public struct StoreError: Error, CustomStringConvertible {
     public var path: String
     public var underlying: any Error
+
+    /// True when the database file disappeared or was swapped under the process.
+    public var isIdentityLost: Bool {
+        guard let problem = underlying as? StoreProblem else { return false }
+        return problem == .removed || problem == .replaced
+    }
+
+    /// True when SQLite gave up waiting for another process's write (SQLITE_BUSY/LOCKED).
+    public var isBusy: Bool {
+        guard let error = underlying as? DatabaseError else { return false }
+        return error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+    }
 
     public var description: String {
         if let error = underlying as? DatabaseError {

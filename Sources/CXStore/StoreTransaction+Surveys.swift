@@ -65,27 +65,59 @@ extension StoreTransaction {
 
     // MARK: - Responses
 
-    /// Stores answers; an answer from a respondent already in the round is skipped, so importing
-    /// a file twice changes nothing. Returns the stored answers that are new.
-    public func insert(_ responses: [NewResponse], round: Int, of initiative: InitiativeID, at now: Date) throws -> [StoredResponse] {
-        guard let roundID = try roundID(initiative, round) else { return [] }
-        var added: [StoredResponse] = []
-        for response in responses {
-            try db.execute(
-                sql: """
-                    INSERT INTO surveyResponse (round, respondent, answeredAt, score, touchpoint, comment, emotion, importedAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(round, respondent) DO NOTHING
-                    """,
-                arguments: [roundID, response.respondent, response.answeredAt, response.score, response.touchpoint,
-                            response.comment, response.emotion?.rawValue, now])
-            if db.changesCount > 0 {
-                added.append(StoredResponse(
-                    id: db.lastInsertedRowID, round: round, respondent: response.respondent, answeredAt: response.answeredAt,
-                    score: response.score, touchpoint: response.touchpoint, comment: response.comment,
-                    emotion: response.emotion))
-            }
+    /// Stages answers of an import in a temporary table of the writer connection (named by
+    /// `batch`), a few thousand per short transaction, so that a large import never holds the
+    /// database's write lock for its whole run. `insertStaged` then moves them in one short
+    /// transaction; `dropStaged` forgets them if the import is abandoned.
+    public func stage(_ responses: [NewResponse], batch: String, from sequence: Int) throws {
+        try db.execute(sql: """
+            CREATE TEMP TABLE IF NOT EXISTS responseStage (
+              batch TEXT NOT NULL, seq INTEGER NOT NULL, respondent TEXT NOT NULL, answeredAt DATETIME NOT NULL,
+              score INTEGER, touchpoint TEXT, comment TEXT, emotion TEXT)
+            """)
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO responseStage (batch, seq, respondent, answeredAt, score, touchpoint, comment, emotion)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (offset, response) in responses.enumerated() {
+            try statement.execute(arguments: [
+                batch, sequence + offset, response.respondent, response.answeredAt, response.score, response.touchpoint,
+                response.comment, response.emotion?.rawValue,
+            ])
         }
-        return added
+    }
+
+    /// Moves the staged answers of `batch` into the round (a respondent already there is
+    /// skipped) and forgets the stage. Returns the answers that are new, in file order.
+    public func insertStaged(batch: String, round: Int, of initiative: InitiativeID, at now: Date) throws -> [StoredResponse] {
+        guard let roundID = try roundID(initiative, round) else {
+            try dropStaged(batch: batch)
+            return []
+        }
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                INSERT INTO surveyResponse (round, respondent, answeredAt, score, touchpoint, comment, emotion, importedAt)
+                SELECT ?, respondent, answeredAt, score, touchpoint, comment, emotion, ?
+                FROM responseStage WHERE batch = ? ORDER BY seq
+                ON CONFLICT(round, respondent) DO NOTHING
+                RETURNING id, respondent, answeredAt, score, touchpoint, comment, emotion
+                """,
+            arguments: [roundID, now, batch])
+        try dropStaged(batch: batch)
+        return rows.map { row in
+            StoredResponse(
+                id: row["id"], round: round, respondent: row["respondent"], answeredAt: row["answeredAt"],
+                score: row["score"], touchpoint: row["touchpoint"], comment: row["comment"],
+                emotion: (row["emotion"] as String?).flatMap(Emotion.init(rawValue:)))
+        }.sorted { $0.id < $1.id }
+    }
+
+    /// Forgets the staged answers of `batch`.
+    public func dropStaged(batch: String) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT COUNT(*) > 0 FROM temp.sqlite_master WHERE name = 'responseStage'") == true
+        else { return }
+        try db.execute(sql: "DELETE FROM responseStage WHERE batch = ?", arguments: [batch])
     }
 
     /// The answers of one round, in the order they were stored.

@@ -30,16 +30,28 @@ public struct StoreTransaction {
         try Row.fetchAll(db, sql: "SELECT * FROM initiative ORDER BY id").map(Self.initiative(from:))
     }
 
+    /// Every initiative by id, each decoded on its own: a row that cannot be read is returned
+    /// as a failure instead of failing the whole list (one broken initiative must not stop
+    /// the others).
+    public func initiativesEach() throws -> [(id: InitiativeID, record: Result<InitiativeRecord, any Error>)] {
+        try Row.fetchAll(db, sql: "SELECT * FROM initiative ORDER BY id").map { row in
+            let id: InitiativeID = row["id"]
+            return (id, Result { try Self.initiative(from: row) })
+        }
+    }
+
     static func initiative(from row: Row) throws -> InitiativeRecord {
         let json: String = row["state"]
         return InitiativeRecord(
             state: try decoder.decode(InitiativeState.self, from: Data(json.utf8)),
             title: row["title"], workflow: row["workflow"], updatedAt: row["updatedAt"],
-            lastReminderAt: row["lastReminderAt"])
+            lastReminderAt: row["lastReminderAt"], lastError: row["lastError"], failingSince: row["failingSince"])
     }
 
     /// Saves a state and applies the effects of the transition that produced it: step runs
-    /// opened or closed, audit entries appended. Notifications go through `enqueue`.
+    /// opened or closed, audit entries appended. Notifications go through `enqueue`. The
+    /// initiative becomes due for evaluation at `now` (the scheduler then computes its next
+    /// wake exactly and stores it with `setNextWake`).
     public func save(
         _ state: InitiativeState, title: String, workflow: WorkflowID, effects: [Effect], at now: Date
     ) throws {
@@ -50,15 +62,16 @@ public struct StoreTransaction {
         }
         try db.execute(
             sql: """
-                INSERT INTO initiative (id, title, workflow, phase, cycle, state, lastReminderAt, createdAt, updatedAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO initiative (id, title, workflow, phase, cycle, state, lastReminderAt, createdAt, updatedAt,
+                                        nextWakeAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET title = excluded.title, workflow = excluded.workflow,
                   phase = excluded.phase, cycle = excluded.cycle, state = excluded.state,
                   lastReminderAt = COALESCE(excluded.lastReminderAt, initiative.lastReminderAt),
-                  updatedAt = excluded.updatedAt
+                  updatedAt = excluded.updatedAt, nextWakeAt = excluded.nextWakeAt
                 """,
             arguments: [state.id, title, workflow, state.phase.rawValue, state.cycle, json,
-                        reminded ? now : nil, now, now])
+                        reminded ? now : nil, now, now, now])
         for effect in effects {
             switch effect {
             case .record(let entry):

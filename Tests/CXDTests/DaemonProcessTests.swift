@@ -44,12 +44,31 @@ struct DaemonProcessTests {
         let dir = project.folder.path
         let daemon = try CXDProcess.start(["run"], in: dir)
         defer { daemon.signal(SIGTERM) }
-        _ = await CXDProcess.waitFor(timeout: 30) { FileManager.default.fileExists(atPath: project.databasePath + ".lock") && notifications(project).contains("step.started") }
+        _ = await CXDProcess.waitFor(timeout: 30) { FileManager.default.fileExists(atPath: project.databasePath + ".pid") && notifications(project).contains("step.started") }
         let second = try await CXDProcess.run(["run"], in: dir, timeout: 30)
         #expect(second.status == 1)
         #expect(second.stderr.contains("another cxd daemon (process \(daemon.process.processIdentifier)) is already running on this database"))
         let once = try await CXDProcess.run(["run", "--once"], in: dir, timeout: 30)
         #expect(once.status == 1, "--once must not deliver behind a running daemon's back")
+    }
+
+    @Test func aDatabaseRemovedUnderTheDaemonStopsItWithAnError() async throws {
+        let project = try project()
+        let dir = project.folder.path
+        let daemon = try CXDProcess.start(["run"], in: dir)
+        defer { daemon.signal(SIGKILL) }
+        _ = await CXDProcess.waitFor(timeout: 30) { notifications(project).contains("step.started") }
+        try FileManager.default.removeItem(atPath: project.databasePath)
+        // A command wakes the daemon; it must notice, say so and exit non-zero instead of
+        // carrying on (or letting the command create an empty database).
+        let complete = try await CXDProcess.run(["complete", "pos-checkout", "scope"], in: dir)
+        #expect(complete.status != 0)
+        #expect(complete.stderr.contains("no database here yet"), "\(complete.stderr)")
+        daemon.signal(SIGUSR1)
+        let result = await daemon.wait(timeout: 30)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("removed while cxd had it open"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: project.databasePath))
     }
 
     @Test func sighupReloadsAndSigtermStopsCleanly() async throws {

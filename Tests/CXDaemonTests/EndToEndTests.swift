@@ -14,7 +14,7 @@ func hanoi(_ text: String) -> Date { instant(text + ":00+07:00") }
 struct EndToEndTests {
     @Test func twoLoopsThroughTheCycleWithRemindersEscalationsAndAudit() async throws {
         let project = try TestProject(keeping: ["pos-checkout"])
-        var sim = try Simulation(project: project, start: hanoi("2026-11-23T08:30"))
+        var sim = try await Simulation(project: project, start: hanoi("2026-11-23T08:30"))
 
         // Cycle 1. Scope is finished two days late; the owner is reminded before and after.
         try await sim.act(.complete(step: "scope", by: "hung", note: "goal agreed with the board"), at: hanoi("2026-12-02T10:00"))
@@ -109,13 +109,13 @@ struct EndToEndTests {
             "2027-03-24 10:00 step.started minh insight c3",
             "2027-03-24 10:00 cycle.evaluated minh resurvey c2",
         ])
-        let detail = try sim.engine.detail(of: "pos-checkout", at: sim.now)
+        let detail = try await sim.engine.detail(of: "pos-checkout", at: sim.now)
         #expect(detail.status.cycle == 3)
         #expect(detail.status.step == "insight")
         #expect(detail.runs.count == 14)  // 3 once-only steps, 5 per loop in cycles 1 and 2, insight of cycle 3
         #expect(detail.runs.filter { $0.closedAt == nil }.count == 1)
         // The audit log, in order; the refused completion left no trace.
-        #expect(try sim.engine.history(of: "pos-checkout").map { "\($0.entry.kind) \($0.entry.step ?? "-") c\($0.entry.cycle)" } == [
+        await #expect(try sim.engine.history(of: "pos-checkout").map { "\($0.entry.kind) \($0.entry.step ?? "-") c\($0.entry.cycle)" } == [
             "initiative.registered - c1",
             "initiative.started - c1",
             "step.started scope c1",
@@ -183,6 +183,26 @@ struct EndToEndTests {
         ])
         let first = try #require(try project.notifications().first)
         #expect(first.subject == "Bước mới cho bạn: Xác định mục tiêu và phạm vi — Tăng mức độ hài lòng của khách hàng tại điểm bán")
-        #expect(first.id == "pos-checkout/run-1/assigned-1@log")
+        let installation = try await sim.engine.store.read { tx in try tx.installationID() }
+        #expect(installation.count == 12)
+        #expect(first.id == "\(installation):pos-checkout/run-1/assigned-1@log")
+    }
+
+    @Test func messageIDsDoNotRepeatAfterTheDatabaseIsReset() async throws {
+        let project = try TestProject(keeping: ["pos-checkout"])
+        var sim = try await Simulation(project: project, start: hanoi("2026-11-23T08:30"))
+        try await sim.evaluateOnce(at: hanoi("2026-11-23T08:30"))
+        let before = try project.notifications().map(\.id)
+        // The operator starts afresh: the database is deleted, the same YAML runs again.
+        try FileManager.default.removeItem(atPath: project.databasePath)
+        try? FileManager.default.removeItem(atPath: project.databasePath + "-wal")
+        try? FileManager.default.removeItem(atPath: project.databasePath + "-shm")
+        var again = try await Simulation(project: project, start: hanoi("2026-11-23T08:30"))
+        try await again.evaluateOnce(at: hanoi("2026-11-23T08:30"))
+        let after = try project.notifications().map(\.id).dropFirst(before.count)
+        #expect(!before.isEmpty)
+        #expect(after.count == before.count)
+        // Same notifications, new ids: a receiver that drops duplicates by id keeps them.
+        #expect(Set(after).isDisjoint(with: before))
     }
 }

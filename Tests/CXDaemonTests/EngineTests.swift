@@ -11,7 +11,7 @@ import Testing
 struct EngineTests {
     @Test func remindersMissedWhileDownArriveAsOneDigestPerRecipient() async throws {
         let project = try TestProject()
-        var sim = try Simulation(project: project, start: hanoi("2026-11-23T08:30"))
+        var sim = try await Simulation(project: project, start: hanoi("2026-11-23T08:30"))
         try await sim.evaluateOnce(at: hanoi("2026-11-23T08:30"))
         // cxd is down from Monday 23 November until Friday 11 December at 10:00.
         try await sim.evaluateOnce(at: hanoi("2026-12-11T10:00"))
@@ -29,43 +29,43 @@ struct EngineTests {
 
     @Test func aChangedRoleBindingReassignsAndARemovedFileArchives() async throws {
         let project = try TestProject()
-        var sim = try Simulation(project: project, start: hanoi("2026-11-23T08:30"))
+        var sim = try await Simulation(project: project, start: hanoi("2026-11-23T08:30"))
         try await sim.run(until: hanoi("2026-11-24T09:00"))
         let file = project.folder.file("config/initiatives/pos-checkout.yaml")
         let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "sponsor: hung", with: "sponsor: lan")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         try FileManager.default.removeItem(atPath: project.folder.file("config/initiatives/support-effort.yaml"))
         try await sim.reload()
-        let status = try sim.engine.statusReport(at: sim.now)
+        let status = try await sim.engine.statusReport(at: sim.now)
         #expect(status.initiatives.first { $0.id == "pos-checkout" }?.owner == "lan")
         #expect(status.initiatives.first { $0.id == "support-effort" }?.phase == "archived")
         #expect(try project.notifications().last?.line == "2026-11-24 09:00 step.reassigned lan scope c1")
-        #expect(try sim.engine.history(of: "support-effort").map(\.entry.kind) == ["initiative.registered", "initiative.archived"])
+        await #expect(try sim.engine.history(of: "support-effort").map(\.entry.kind) == ["initiative.registered", "initiative.archived"])
     }
 
     @Test func aReloadThatAnInitiativeCannotFollowChangesNothing() async throws {
         let project = try TestProject()
-        var sim = try Simulation(project: project, start: hanoi("2026-11-23T08:30"))
+        var sim = try await Simulation(project: project, start: hanoi("2026-11-23T08:30"))
         try await sim.run(until: hanoi("2026-11-24T09:00"))
         // The workflow loses `scope`, the open step of pos-checkout; support-effort also changes.
         let workflow = project.folder.file("workflows/cx-eight-step.yaml")
         var text = try String(contentsOfFile: workflow, encoding: .utf8)
         text = text.replacingOccurrences(of: "  - id: scope\n", with: "  - id: scoping\n")
         try text.write(toFile: workflow, atomically: true, encoding: .utf8)
-        let before = try sim.engine.statusReport(at: sim.now)
+        let before = try await sim.engine.statusReport(at: sim.now)
         await #expect(throws: TransitionError.openStepRemoved("pos-checkout", step: "scope", workflow: "cx-eight-step")) {
             try await sim.reload()
         }
-        let after = try sim.engine.statusReport(at: sim.now)
+        let after = try await sim.engine.statusReport(at: sim.now)
         #expect(after.initiatives.map(\.phase) == before.initiatives.map(\.phase))
         #expect(after.initiatives.map(\.step) == before.initiatives.map(\.step))
     }
 
-    @Test func thePlanListsDeadlinesRemindersAndEscalationsInTimeOrder() throws {
+    @Test func thePlanListsDeadlinesRemindersAndEscalationsInTimeOrder() async throws {
         let project = try TestProject(keeping: ["pos-checkout"])
         let engine = try project.engine()
         let start = hanoi("2026-11-23T08:30")
-        let entries = try engine.plan(from: start, until: start.addingTimeInterval(20 * 86_400))
+        let entries = try await engine.plan(from: start, until: start.addingTimeInterval(20 * 86_400))
         let lines = entries.map { "\(localTime($0.at)) \($0.kind) \($0.recipient ?? "-")" }
         #expect(lines == [
             "2026-11-23 08:30 step.started hung",
@@ -84,19 +84,19 @@ struct EngineTests {
             "2026-12-11 08:30 step.escalated hung",
         ])
         // A plan writes nothing.
-        #expect(try engine.statusReport(at: start).initiatives.map(\.phase) == ["unregistered"])
+        await #expect(try engine.statusReport(at: start).initiatives.map(\.phase) == ["unregistered"])
     }
 
-    @Test func commandsCatchUpWithTimeBeforeApplying() throws {
+    @Test func commandsCatchUpWithTimeBeforeApplying() async throws {
         let project = try TestProject(keeping: ["pos-checkout"])
         let engine = try project.engine()
-        try engine.reconcile(at: hanoi("2026-11-20T08:30"))
+        try await engine.reconcile(at: hanoi("2026-11-20T08:30"))
         // Nobody ran the daemon since the start date; completing still works.
-        try engine.apply(.complete(step: "scope", by: "hung", note: "done"), to: "pos-checkout", at: hanoi("2026-11-24T10:00"))
-        let status = try engine.detail(of: "pos-checkout", at: hanoi("2026-11-24T10:00")).status
+        try await engine.apply(.complete(step: "scope", by: "hung", note: "done"), to: "pos-checkout", at: hanoi("2026-11-24T10:00"))
+        let status = try await engine.detail(of: "pos-checkout", at: hanoi("2026-11-24T10:00")).status
         #expect(status.step == "journey")
-        #expect(throws: EngineError.unknownInitiative("nope", known: ["pos-checkout"])) {
-            try engine.apply(.pause(by: "x", note: nil), to: "nope", at: hanoi("2026-11-24T10:00"))
+        await #expect(throws: EngineError.unknownInitiative("nope", known: ["pos-checkout"])) {
+            try await engine.apply(.pause(by: "x", note: nil), to: "nope", at: hanoi("2026-11-24T10:00"))
         }
     }
 }

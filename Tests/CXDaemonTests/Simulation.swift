@@ -14,18 +14,18 @@ struct Simulation {
     private(set) var dispatcher: Dispatcher
     private(set) var now: Date
 
-    init(project: TestProject, start: Date) throws {
+    init(project: TestProject, start: Date) async throws {
         self.project = project
         engine = try project.engine()
         dispatcher = try project.dispatcher(for: engine)
         now = start
-        try engine.reconcile(at: start)
+        try await engine.reconcile(at: start)
     }
 
     /// Lets time pass until `end`, waking whenever something is due.
     mutating func run(until end: Date) async throws {
         while true {
-            let report = try engine.evaluate(at: now)
+            let report = try await engine.evaluate(at: now)
             try await dispatcher.drain(at: now)
             guard let next = report.nextWake, next <= end else { break }
             now = next
@@ -37,20 +37,20 @@ struct Simulation {
     /// fell due since the last one is found late.
     mutating func evaluateOnce(at instant: Date) async throws {
         now = instant
-        try engine.evaluate(at: instant)
+        try await engine.evaluate(at: instant)
         try await dispatcher.drain(at: instant)
     }
 
     mutating func act(_ event: InitiativeEvent, on id: InitiativeID = "pos-checkout", at instant: Date) async throws {
         try await run(until: instant)
-        try engine.apply(event, to: id, at: instant)
+        try await engine.apply(event, to: id, at: instant)
         try await dispatcher.drain(at: instant)
     }
 
     /// Closes every open follow-up of an initiative, as its owners would.
-    func closeFollowUps(of id: InitiativeID = "pos-checkout", note: String? = nil, at instant: Date) throws {
-        for item in try engine.followUps(of: id, openOnly: true) {
-            _ = try engine.closeFollowUp(item.id, by: item.run.owner, note: note, at: instant)
+    func closeFollowUps(of id: InitiativeID = "pos-checkout", note: String? = nil, at instant: Date) async throws {
+        for item in try await engine.followUps(of: id, openOnly: true) {
+            _ = try await engine.closeFollowUp(item.id, by: item.run.owner, note: note, at: instant)
         }
     }
 
@@ -58,7 +58,7 @@ struct Simulation {
     mutating func reload() async throws {
         engine = try project.engine()
         dispatcher = try project.dispatcher(for: engine)
-        try engine.reconcile(at: now)
+        try await engine.reconcile(at: now)
         try await dispatcher.drain(at: now)
     }
 }

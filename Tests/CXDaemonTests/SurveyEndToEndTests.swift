@@ -27,7 +27,7 @@ func csatAnswers(prefix: String, total: Int, good: Int, on day: String) -> Strin
 struct SurveyEndToEndTests {
     @Test func twoLoopsBelowTargetThenGoalMet() async throws {
         let project = try TestProject(keeping: ["pos-checkout"])
-        var sim = try Simulation(project: project, start: hanoi("2026-11-23T08:30"))
+        var sim = try await Simulation(project: project, start: hanoi("2026-11-23T08:30"))
         try project.appendToInitiative("pos-checkout", """
 
             insights:
@@ -43,50 +43,50 @@ struct SurveyEndToEndTests {
         try await sim.act(.complete(step: "touchpoints", by: "lan", note: nil), at: hanoi("2026-11-26T10:00"))
         // Insight opens round 1: the baseline, 30 of 60 satisfied (CSAT 50 %).
         try await sim.run(until: hanoi("2026-11-30T10:00"))
-        let baseline = try sim.engine.importResponses(
+        let baseline = try await sim.engine.importResponses(
             csatAnswers(prefix: "b", total: 60, good: 30, on: "2026-11-30"), file: "baseline.csv", initiative: "pos-checkout",
             at: hanoi("2026-11-30T10:00"))
         #expect(baseline.round == 1)
         #expect(baseline.imported == 60)
         #expect(baseline.followUpsOpened == 15)
         // Importing the same file again changes nothing.
-        let again = try sim.engine.importResponses(
+        let again = try await sim.engine.importResponses(
             csatAnswers(prefix: "b", total: 60, good: 30, on: "2026-11-30"), file: "baseline.csv", initiative: "pos-checkout",
             at: hanoi("2026-11-30T11:00"))
         #expect(again.imported == 0 && again.duplicates == 60 && again.followUpsOpened == 0)
         // Follow-ups are reminded like steps: closed by their owner two days later.
         try await sim.run(until: hanoi("2026-12-03T09:00"))
-        try sim.closeFollowUps(note: "called back", at: hanoi("2026-12-03T09:00"))
+        try await sim.closeFollowUps(note: "called back", at: hanoi("2026-12-03T09:00"))
         try await sim.act(.complete(step: "insight", by: "minh", note: nil), at: hanoi("2026-12-03T10:00"))
         try await sim.act(.complete(step: "prioritize", by: "hung", note: nil), at: hanoi("2026-12-04T10:00"))
         try await sim.act(.complete(step: "design", by: "thao", note: nil), at: hanoi("2026-12-07T10:00"))
         try await sim.act(.complete(step: "monitor", by: "minh", note: nil), at: hanoi("2026-12-21T10:00"))
         // Cycle 1 re-survey: 45 of 60 (75 %): better than the baseline, below the 85 target.
-        let first = try sim.engine.importResponses(
+        let first = try await sim.engine.importResponses(
             csatAnswers(prefix: "r1", total: 60, good: 45, on: "2026-12-22"), file: "resurvey1.csv", initiative: "pos-checkout",
             at: hanoi("2026-12-22T10:00"))
         #expect(first.followUpsOpened == 7)
-        try sim.closeFollowUps(at: hanoi("2026-12-22T11:00"))
+        try await sim.closeFollowUps(at: hanoi("2026-12-22T11:00"))
         try await sim.act(.complete(step: "resurvey", by: "minh", note: nil), at: hanoi("2026-12-28T10:00"))
-        #expect(try sim.engine.detail(of: "pos-checkout", at: sim.now).status.cycle == 2)
+        await #expect(try sim.engine.detail(of: "pos-checkout", at: sim.now).status.cycle == 2)
         // Cycle 2.
         try await sim.act(.complete(step: "insight", by: "minh", note: nil), at: hanoi("2027-01-04T10:00"))
         try await sim.act(.complete(step: "prioritize", by: "hung", note: nil), at: hanoi("2027-01-05T10:00"))
         try await sim.act(.complete(step: "design", by: "thao", note: nil), at: hanoi("2027-01-12T10:00"))
         try await sim.act(.complete(step: "monitor", by: "minh", note: nil), at: hanoi("2027-01-26T10:00"))
-        let second = try sim.engine.importResponses(
+        let second = try await sim.engine.importResponses(
             csatAnswers(prefix: "r2", total: 60, good: 54, on: "2027-01-27"), file: "resurvey2.csv", initiative: "pos-checkout",
             at: hanoi("2027-01-27T10:00"))
         #expect(second.imported == 60)
-        try sim.closeFollowUps(at: hanoi("2027-01-27T11:00"))
+        try await sim.closeFollowUps(at: hanoi("2027-01-27T11:00"))
         try await sim.act(.complete(step: "resurvey", by: "minh", note: nil), at: hanoi("2027-01-28T10:00"))
 
-        let history = try sim.engine.history(of: "pos-checkout")
+        let history = try await sim.engine.history(of: "pos-checkout")
         let evaluations = history.filter { $0.entry.kind == "cycle.evaluated" }
         #expect(evaluations.map { "c\($0.entry.cycle) \($0.entry.details["outcome"] ?? "")" } == ["c1 improved", "c2 goalMet"])
         #expect(evaluations.first?.entry.details["summary"]
             == "Improved, not yet at target: CSAT rose from 50.0 % (n = 60) to 75.0 % (n = 60), +25.0 pp (95 % CI +8.3 pp to +41.7 pp, p = 0.005); the target is 85.0 %.")
-        #expect(try sim.engine.detail(of: "pos-checkout", at: sim.now).status.cycle == 3)
+        await #expect(try sim.engine.detail(of: "pos-checkout", at: sim.now).status.cycle == 3)
         // The survey side of the audit log.
         let surveyLog = history.filter { $0.entry.kind.hasPrefix("survey.") || $0.entry.kind.hasPrefix("cycle.") }.map { event in
             let details = event.entry.details.filter { $0.key != "summary" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
@@ -150,7 +150,7 @@ struct SurveyEndToEndTests {
         #expect(verdict.survey?.evaluation?.outcome == .goalMet)
         #expect(verdict.survey?.evaluation?.current.n == 60)
         // The experience map highlights the touchpoint chosen in step 5, with emotions from answers.
-        let map = try sim.engine.journeyMap("pos-checkout")
+        let map = try await sim.engine.journeyMap("pos-checkout")
         #expect(map.stages.first { $0.name == "Mua hàng" }?.touchpoints.first?.selected == true)
         #expect(map.stages.first { $0.name == "Mua hàng" }?.emotionSource == "survey")
     }
@@ -159,13 +159,13 @@ struct SurveyEndToEndTests {
 @Suite("What the engine sends matches docs/notification.schema.json")
 struct PayloadSchemaTests {
     @Test func everyNotificationOfTheSurveyLoopIsValid() async throws {
-        try PythonTools.requireEnvironment()
+        try await PythonTools.requireEnvironment()
         let project = try TestProject(keeping: ["pos-checkout"])
-        var sim = try Simulation(project: project, start: hanoi("2026-11-23T08:30"))
+        var sim = try await Simulation(project: project, start: hanoi("2026-11-23T08:30"))
         try await sim.act(.complete(step: "scope", by: "hung", note: nil), at: hanoi("2026-11-24T10:00"))
         try await sim.act(.complete(step: "journey", by: "lan", note: nil), at: hanoi("2026-11-25T10:00"))
         try await sim.act(.complete(step: "touchpoints", by: "lan", note: nil), at: hanoi("2026-11-26T10:00"))
-        _ = try sim.engine.importResponses(
+        _ = try await sim.engine.importResponses(
             csatAnswers(prefix: "b", total: 40, good: 20, on: "2026-11-27"), file: "b.csv", initiative: "pos-checkout",
             at: hanoi("2026-11-27T10:00"))
         try await sim.run(until: hanoi("2026-12-20T10:00"))

@@ -10,16 +10,16 @@ import Testing
 
 @Suite("Importing survey answers")
 struct SurveyImportTests {
-    func engine() throws -> (TestProject, Engine) {
+    func engine() async throws -> (TestProject, Engine) {
         let project = try TestProject(keeping: ["pos-checkout"])
         let engine = try project.engine()
-        try engine.reconcile(at: hanoi("2026-11-23T08:30"))
-        try engine.evaluate(at: hanoi("2026-11-23T08:30"))
+        try await engine.reconcile(at: hanoi("2026-11-23T08:30"))
+        try await engine.evaluate(at: hanoi("2026-11-23T08:30"))
         return (project, engine)
     }
 
-    @Test func aFileWithBadRowsIsRefusedWholeUnlessSkipInvalid() throws {
-        let (project, engine) = try engine()
+    @Test func aFileWithBadRowsIsRefusedWholeUnlessSkipInvalid() async throws {
+        let (project, engine) = try await engine()
         defer { withExtendedLifetime(project) {} }
         let text = """
             respondent,timestamp,score,touchpoint
@@ -28,8 +28,8 @@ struct SurveyImportTests {
             c,2026-11-24T10:00:00+07:00,4,lobby
             d,2026-11-24T10:00:00+07:00,2,checkout
             """
-        #expect {
-            _ = try engine.importResponses(text, file: "answers.csv", initiative: "pos-checkout", at: hanoi("2026-11-24T11:00"))
+        await #expect {
+            _ = try await engine.importResponses(text, file: "answers.csv", initiative: "pos-checkout", at: hanoi("2026-11-24T11:00"))
         } throws: { error in
             (error as? ImportError)?.description == """
                 answers.csv:3: score 9 is outside the CSAT scale (allowed 1–5)
@@ -37,20 +37,20 @@ struct SurveyImportTests {
                 2 bad row(s); nothing was imported (use --skip-invalid to import the good ones)
                 """
         }
-        #expect(try engine.store.read { tx in try tx.rounds(of: "pos-checkout") }.isEmpty)
-        let report = try engine.importResponses(
+        await #expect(try engine.store.read { tx in try tx.rounds(of: "pos-checkout") }.isEmpty)
+        let report = try await engine.importResponses(
             text, file: "answers.csv", initiative: "pos-checkout", skipInvalid: true, at: hanoi("2026-11-24T11:00"))
         #expect(report.imported == 2)
         #expect(report.skipped.count == 2)
         #expect(report.followUpsOpened == 1)
         // No round was open: the answers went to a new ad-hoc round (baseline data).
-        #expect(try engine.store.read { tx in try tx.rounds(of: "pos-checkout") }.map(\.trigger) == [.imported])
+        await #expect(try engine.store.read { tx in try tx.rounds(of: "pos-checkout") }.map(\.trigger) == [.imported])
     }
 
     @Test func importingTheSameAnswersTwiceChangesNothing() async throws {
         await propertyCheck(count: 25, input: Gen.int(in: 1...5).array(of: 1...40), Gen.int(in: 0...3).array(of: 1...40)) { scores, touchpoints in
             do {
-                let (project, engine) = try engine()
+                let (project, engine) = try await engine()
                 defer { withExtendedLifetime(project) {} }
                 let names = ["checkout", "salon-reception", "aftercare-sms", ""]
                 var lines = ["respondent,timestamp,score,touchpoint,comment"]
@@ -59,12 +59,12 @@ struct SurveyImportTests {
                     lines.append("r\(index),2026-11-24T10:00:00Z,\(score),\(touchpoint),\"Ý kiến số \(index), rất tốt\"")
                 }
                 let text = lines.joined(separator: "\n")
-                let first = try engine.importResponses(text, file: "a.csv", initiative: "pos-checkout", at: hanoi("2026-11-24T11:00"))
-                let before = try engine.store.read { tx in
+                let first = try await engine.importResponses(text, file: "a.csv", initiative: "pos-checkout", at: hanoi("2026-11-24T11:00"))
+                let before = try await engine.store.read { tx in
                     (try tx.responses(round: 1, of: "pos-checkout"), try tx.followUps(of: "pos-checkout"), try tx.outboxCounts())
                 }
-                let second = try engine.importResponses(text, file: "a.csv", initiative: "pos-checkout", at: hanoi("2026-11-24T12:00"))
-                let after = try engine.store.read { tx in
+                let second = try await engine.importResponses(text, file: "a.csv", initiative: "pos-checkout", at: hanoi("2026-11-24T12:00"))
+                let after = try await engine.store.read { tx in
                     (try tx.responses(round: 1, of: "pos-checkout"), try tx.followUps(of: "pos-checkout"), try tx.outboxCounts())
                 }
                 #expect(first.imported == scores.count)

@@ -1,3 +1,4 @@
+import CXStore
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -5,6 +6,13 @@ import UnixSignals
 
 /// Sleeps until the next instant anything is due, evaluates, and sleeps again. Woken early by
 /// SIGUSR1 (a CLI command changed the store) and SIGHUP (reload the configuration).
+///
+/// Start-up brings the store in line with the YAML and makes every initiative due once (the
+/// configuration may have changed while cxd was stopped); after that each evaluation touches
+/// only the initiatives the next-wake index says are due. A failure at start-up ends the
+/// service with the error (the service group then stops the daemon, which exits non-zero); a
+/// failure later is logged and retried with backoff, and one initiative's failure never stops
+/// the others (see `Engine.evaluate`).
 public struct Scheduler: Service {
     let holder: EngineHolder
     let wake: WakeSignal
@@ -12,11 +20,13 @@ public struct Scheduler: Service {
     let reload: @Sendable () throws -> EngineHolder.Current
     let clock: @Sendable () -> Date
     let logger: Logger
+    /// Traps SIGHUP and SIGUSR1; off in tests that drive the loop by hand.
+    let trapSignals: Bool
 
     public init(
         holder: EngineHolder, wake: WakeSignal, dispatcherWake: WakeSignal,
         reload: @escaping @Sendable () throws -> EngineHolder.Current,
-        clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+        clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger, trapSignals: Bool = true
     ) {
         self.holder = holder
         self.wake = wake
@@ -24,12 +34,13 @@ public struct Scheduler: Service {
         self.reload = reload
         self.clock = clock
         self.logger = logger
+        self.trapSignals = trapSignals
     }
 
     public func run() async throws {
-        let signals = await UnixSignalsSequence(trapping: .sighup, .sigusr1)
-        try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { group in
+        try await withThrowingDiscardingTaskGroup { group in
+            if trapSignals {
+                let signals = await UnixSignalsSequence(trapping: .sighup, .sigusr1)
                 group.addTask {
                     for await signal in signals {
                         let reason: WakeReason = signal == .sighup ? .reload : .changed
@@ -37,31 +48,41 @@ public struct Scheduler: Service {
                         await dispatcherWake.wake(.changed)
                     }
                 }
-                try holder.current.engine.reconcile(at: clock())
-                await loop()
-                group.cancelAll()
             }
-        } onGracefulShutdown: {
-            Task { await wake.wake(.shutdown) }
+            let engine = holder.current.engine
+            try await engine.reconcile(at: clock())
+            try await engine.scheduleEveryone(at: clock())
+            try await loop()
+            group.cancelAll()
         }
     }
 
-    private func loop() async {
+    private func loop() async throws {
+        var failures = 0
         while true {
             var next: Date?
             do {
-                let report = try holder.current.engine.evaluate(at: clock())
+                let report = try await holder.current.engine.evaluate(at: clock())
+                failures = 0
                 next = report.nextWake
                 if report.queued > 0 { await dispatcherWake.wake(.changed) }
-                logger.debug("evaluated: \(report.transitions) changed, \(report.queued) queued, next at \(next.map { "\($0)" } ?? "never")")
+                logger.debug("evaluated: \(report.transitions) changed, \(report.queued) queued, \(report.failures) failed, next at \(next.map { "\($0)" } ?? "never")")
+            } catch let error as StoreError where error.isIdentityLost {
+                // The database was deleted or replaced under us: writing on would lose the
+                // history or send from an empty database. Stop the daemon with the reason.
+                logger.critical("\(error)")
+                throw error
             } catch {
-                logger.error("evaluation failed: \(error); trying again in 5 s")
-                next = clock().addingTimeInterval(5)
+                // The store itself failed (busy beyond the timeout, disk full): back off.
+                failures += 1
+                let delay = min(300, 5 * pow(2, Double(min(failures - 1, 6))))
+                logger.error("evaluation failed: \(error); trying again in \(Int(delay)) s")
+                next = clock().addingTimeInterval(delay)
             }
             switch await wake.wait(until: next, now: clock()) {
             case .shutdown: return
             case .reload:
-                if applyReload() { await dispatcherWake.wake(.changed) }
+                if await applyReload() { await dispatcherWake.wake(.changed) }
             case .timer, .changed: continue
             }
         }
@@ -69,11 +90,13 @@ public struct Scheduler: Service {
 
     /// Reloads the YAML; an invalid configuration is reported and the running one kept.
     /// Returns whether the new configuration is in force.
-    private func applyReload() -> Bool {
+    private func applyReload() async -> Bool {
         do {
             let fresh = try reload()
-            let report = try fresh.engine.reconcile(at: clock())
+            let report = try await fresh.engine.reconcile(at: clock())
             holder.replace(with: fresh)
+            // Calendars, workflows or people may have changed: every wake is computed again.
+            try await fresh.engine.scheduleEveryone(at: clock())
             logger.info("configuration reloaded: \(report.transitions) initiative(s) changed, \(report.queued) notification(s) queued")
             return true
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 
 /// Why a sleeping service woke up.
 public enum WakeReason: Sendable, Equatable {
@@ -8,6 +9,7 @@ public enum WakeReason: Sendable, Equatable {
     case changed
     /// SIGHUP: reload the configuration.
     case reload
+    /// Graceful shutdown began, or the waiting task was cancelled: the service must return.
     case shutdown
 
     /// When several reasons arrive while nobody waits, the strongest is kept.
@@ -23,23 +25,32 @@ public enum WakeReason: Sendable, Equatable {
 
 /// Lets a service sleep until a deadline or until someone wakes it, whichever comes first.
 /// No polling: the only timer is the deadline the service asked for.
+///
+/// A wait always ends: on its deadline, on `wake`, on graceful shutdown and on cancellation of
+/// the waiting task (then it answers `.shutdown`). A service group that cancels its services
+/// after one of them failed therefore never hangs on a sleeping service.
 public actor WakeSignal {
     private var pending: WakeReason?
-    private var waiter: CheckedContinuation<WakeReason, Never>?
-    private var generation = 0
+    private var waiter: (id: Int, continuation: CheckedContinuation<WakeReason, Never>)?
+    private var nextID = 0
     private var timer: Task<Void, Never>?
+    /// Once shut down, every later wait returns at once.
+    private var closed = false
+    private let clock: any Clock<Duration>
 
     /// Sleeps of more than an hour are cut to an hour, so that a wall-clock jump (NTP, a VM
     /// resumed from suspend) is noticed within the hour.
     public static let longestSleep: TimeInterval = 3600
 
-    public init() {}
+    /// `clock` measures the sleeps; tests pass a clock they advance by hand.
+    public init(clock: any Clock<Duration> = ContinuousClock()) {
+        self.clock = clock
+    }
 
     public func wake(_ reason: WakeReason) {
+        if reason == .shutdown { closed = true }
         if let waiter {
-            self.waiter = nil
-            timer?.cancel()
-            waiter.resume(returning: reason)
+            finish(waiter.id, with: reason)
         } else if (pending?.strength ?? -1) < reason.strength {
             pending = reason
         }
@@ -47,29 +58,55 @@ public actor WakeSignal {
 
     /// Waits until `deadline` (nil: until woken), returning why it woke.
     public func wait(until deadline: Date?, now: Date = Date()) async -> WakeReason {
+        if closed || Task.isCancelled { return .shutdown }
         if let reason = pending {
             pending = nil
             return reason
         }
         if let deadline, deadline <= now { return .timer }
-        generation += 1
-        let current = generation
-        return await withCheckedContinuation { continuation in
-            waiter = continuation
-            if let deadline {
-                let seconds = min(deadline.timeIntervalSince(now), Self.longestSleep)
-                timer = Task { [weak self] in
-                    try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000) + 1))
-                    guard !Task.isCancelled else { return }
-                    await self?.timerFired(generation: current)
+        nextID += 1
+        let id = nextID
+        return await withTaskCancellationOrGracefulShutdownHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<WakeReason, Never>) in
+                // Runs on this actor before the first suspension: a cancellation or shutdown
+                // that came first is seen here, a later one reaches `finish` below.
+                if closed || Task.isCancelled {
+                    continuation.resume(returning: .shutdown)
+                    return
+                }
+                waiter = (id, continuation)
+                if let deadline {
+                    let seconds = min(deadline.timeIntervalSince(now), Self.longestSleep)
+                    let clock = self.clock
+                    timer = Task { [weak self] in
+                        do {
+                            try await clock.sleep(for: .milliseconds(Int64(seconds * 1000) + 1), tolerance: nil)
+                        } catch {
+                            return
+                        }
+                        await self?.finish(id, with: .timer)
+                    }
                 }
             }
+        } onCancelOrGracefulShutdown: { [weak self] in
+            guard let signal = self else { return }
+            Task { await signal.stopWaiting(id) }
         }
     }
 
-    private func timerFired(generation fired: Int) {
-        guard fired == generation, let waiter else { return }
+    private func stopWaiting(_ id: Int) {
+        closed = true
+        finish(id, with: .shutdown)
+    }
+
+    private func finish(_ id: Int, with reason: WakeReason) {
+        guard let waiter, waiter.id == id else {
+            if reason == .shutdown { pending = .shutdown }
+            return
+        }
         self.waiter = nil
-        waiter.resume(returning: .timer)
+        timer?.cancel()
+        timer = nil
+        waiter.continuation.resume(returning: reason)
     }
 }

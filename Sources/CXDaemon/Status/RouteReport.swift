@@ -28,12 +28,12 @@ extension Engine {
         Notice.Kind(rawValue: text) ?? Notice.Kind(rawValue: "step." + text)
     }
 
-    public func routeReport(event: Notice.Kind, initiative id: InitiativeID, at now: Date) throws -> RouteReport {
+    public func routeReport(event: Notice.Kind, initiative id: InitiativeID, at now: Date) async throws -> RouteReport {
         guard let context = configuration.context(for: id) else {
             throw EngineError.unknownInitiative(id, known: knownIDs)
         }
         // The open step if the initiative runs, else the first step as it would open now.
-        let stored = try store.read { tx in try tx.initiative(id) }
+        let stored = try await store.read { tx in try tx.initiative(id) }
         let run: StepRun
         if let open = stored?.state.openRun {
             run = open

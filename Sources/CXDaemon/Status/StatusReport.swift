@@ -27,6 +27,8 @@ public struct InitiativeStatus: Codable, Sendable {
     public var overdueBy: Int?
     public var lastReminderAt: Date?
     public var nextReminderAt: Date?
+    /// Set while this initiative's evaluation fails (the others go on meanwhile).
+    public var failure: EvaluationFailure?
 }
 
 public struct OutboxHealth: Codable, Sendable {
@@ -48,11 +50,25 @@ public struct InitiativeDetail: Codable, Sendable {
 }
 
 extension Engine {
-    public func statusReport(at now: Date) throws -> StatusReport {
-        try store.read { tx in
-            let records = try tx.initiatives()
-            var statuses = records.map { status(of: $0, at: now) }
-            let known = Set(records.map(\.state.id))
+    public func statusReport(at now: Date) async throws -> StatusReport {
+        try await store.read { tx in
+            let failures = try tx.evaluationFailures()
+            var statuses: [InitiativeStatus] = []
+            var known = Set<InitiativeID>()
+            for (id, result) in try tx.initiativesEach() {
+                known.insert(id)
+                switch result {
+                case .success(let record):
+                    var line = status(of: record, at: now)
+                    line.failure = failures[id]
+                    statuses.append(line)
+                case .failure(let error):
+                    var line = unregistered(id)
+                    line.phase = "unreadable"
+                    line.failure = failures[id] ?? EvaluationFailure(error: "stored state cannot be read: \(error)", since: now)
+                    statuses.append(line)
+                }
+            }
             for id in configuration.initiatives.keys.sorted() where !known.contains(id) {
                 statuses.append(unregistered(id))
             }
@@ -66,23 +82,25 @@ extension Engine {
         }
     }
 
-    public func detail(of id: InitiativeID, at now: Date) throws -> InitiativeDetail {
-        try store.read { tx in
+    public func detail(of id: InitiativeID, at now: Date) async throws -> InitiativeDetail {
+        try await store.read { tx in
             guard let record = try tx.initiative(id) else {
                 if configuration.initiatives[id] != nil {
                     return InitiativeDetail(status: unregistered(id), runs: [], recentEvents: [], surveys: nil)
                 }
                 throw EngineError.unknownInitiative(id, known: knownIDs)
             }
+            var line = status(of: record, at: now)
+            line.failure = record.lastError.map { EvaluationFailure(error: $0, since: record.failingSince ?? now) }
             return InitiativeDetail(
-                status: status(of: record, at: now), runs: try tx.stepRuns(of: id),
+                status: line, runs: try tx.stepRuns(of: id),
                 recentEvents: Array(try tx.events(of: id).suffix(20)), surveys: try surveyTrend(id, tx: tx))
         }
     }
 
     /// The full audit log of one initiative.
-    public func history(of id: InitiativeID) throws -> [EventRecord] {
-        try store.read { tx in
+    public func history(of id: InitiativeID) async throws -> [EventRecord] {
+        try await store.read { tx in
             guard try tx.initiative(id) != nil else { throw EngineError.unknownInitiative(id, known: knownIDs) }
             return try tx.events(of: id)
         }

@@ -46,10 +46,10 @@ public struct SurveyTrend: Codable, Sendable {
 }
 
 extension Engine {
-    public func surveyShow(_ id: InitiativeID, round number: Int?) throws -> SurveyShow {
+    public func surveyShow(_ id: InitiativeID, round number: Int?) async throws -> SurveyShow {
         guard let context = configuration.context(for: id) else { throw EngineError.unknownInitiative(id, known: knownIDs) }
         guard let settings = context.definition.survey else { throw SurveyError.noSurvey(id) }
-        return try store.read { tx in
+        return try await store.read { tx in
             let rounds = try tx.rounds(of: id)
             guard let round = number.map({ n in rounds.first { $0.number == n } }) ?? rounds.last else {
                 throw number.map { SurveyError.unknownRound(id, $0) } ?? SurveyError.unknownRound(id, 1)
@@ -90,9 +90,9 @@ extension Engine {
 
 extension Engine {
     /// The experience map, with emotions from every answer on record when there are any.
-    public func journeyMap(_ id: InitiativeID) throws -> JourneyMap {
+    public func journeyMap(_ id: InitiativeID) async throws -> JourneyMap {
         guard let context = configuration.context(for: id) else { throw EngineError.unknownInitiative(id, known: knownIDs) }
-        let emotions: [String: EmotionCounts] = try store.read { tx in
+        let emotions: [String: EmotionCounts] = try await store.read { tx in
             guard try tx.initiative(id) != nil else { return [:] }
             var responses: [SurveyResponse] = []
             for round in try tx.rounds(of: id) { responses += try tx.responses(round: round.number, of: id).map(\.response) }

@@ -73,4 +73,20 @@ public struct InitiativeRecord: Sendable, Equatable {
     public var updatedAt: Date
     /// When the last reminder (due soon, overdue or escalation) went into the outbox.
     public var lastReminderAt: Date?
+    /// Why the last evaluation of this initiative failed, while it keeps failing.
+    public var lastError: String?
+    public var failingSince: Date?
+
+    public init(
+        state: InitiativeState, title: String, workflow: WorkflowID, updatedAt: Date, lastReminderAt: Date?,
+        lastError: String? = nil, failingSince: Date? = nil
+    ) {
+        self.state = state
+        self.title = title
+        self.workflow = workflow
+        self.updatedAt = updatedAt
+        self.lastReminderAt = lastReminderAt
+        self.lastError = lastError
+        self.failingSince = failingSince
+    }
 }

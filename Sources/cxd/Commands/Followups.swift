@@ -23,7 +23,7 @@ struct FollowupsList: AsyncParsableCommand {
         let engine = try CommandContext.openEngine(options)
         let zone = engine.configuration.defaultTimeZone
         try await CommandContext.reporting {
-            let items = try engine.followUps(of: initiative, openOnly: !all)
+            let items = try await engine.followUps(of: initiative, openOnly: !all)
             if output.json {
                 print(try Format.json(items))
                 return
@@ -56,7 +56,7 @@ struct FollowupsClose: AsyncParsableCommand {
     func run() async throws {
         let engine = try CommandContext.openEngine(options)
         try await CommandContext.reporting {
-            let item = try engine.closeFollowUp(id, by: actor.name, note: note, at: options.instant)
+            let item = try await engine.closeFollowUp(id, by: actor.name, note: note, at: options.instant)
             print("follow-up \(item.id) closed")
         }
         DaemonLock.wakeDaemon(database: engine.configuration.databasePath)

@@ -17,7 +17,7 @@ struct History: AsyncParsableCommand {
         let engine = try CommandContext.openEngine(options)
         let zone = engine.configuration.defaultTimeZone
         try await CommandContext.reporting {
-            let events = try engine.history(of: initiative)
+            let events = try await engine.history(of: initiative)
             if output.json {
                 print(try Format.json(events.map(\.entry)))
                 return

@@ -26,7 +26,7 @@ struct Journey: AsyncParsableCommand {
     func run() async throws {
         let engine = try CommandContext.openEngine(options)
         let text = try await CommandContext.reporting {
-            let map = try engine.journeyMap(initiative)
+            let map = try await engine.journeyMap(initiative)
             switch format {
             case .md: return map.markdown()
             case .mermaid: return map.mermaid()

@@ -2,6 +2,7 @@ import ArgumentParser
 import CXConfig
 import CXCore
 import CXDaemon
+import CXStore
 import Foundation
 
 struct Routes: AsyncParsableCommand {
@@ -33,10 +34,10 @@ struct RoutesTest: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let engine = try CommandContext.openEngine(options)
+        let engine = try CommandContext.openEngine(options, creation: .createIfMissing)
         guard let kind = Engine.eventKind(event) else { throw ExitStatus.dataError }
         try await CommandContext.reporting {
-            let report = try engine.routeReport(event: kind, initiative: initiative, at: options.instant)
+            let report = try await engine.routeReport(event: kind, initiative: initiative, at: options.instant)
             if output.json {
                 print(try Format.json(report))
                 return

@@ -51,7 +51,7 @@ struct Run: AsyncParsableCommand {
         }
         let logger = Logger(label: "cxd")
         let options = self.options
-        let engine = try CommandContext.openEngine(options)
+        let engine = try CommandContext.openEngine(options, creation: .createIfMissing)
         // The lock file publishes our pid at once, and CLI commands signal it (SIGUSR1) to wake
         // the daemon: until the scheduler traps these signals they must not end the process.
         signal(SIGUSR1, SIG_IGN)
@@ -73,10 +73,10 @@ struct Run: AsyncParsableCommand {
             try await CommandContext.reporting {
                 let now = options.instant
                 let zone = engine.configuration.defaultTimeZone
-                let reconciled = try engine.reconcile(at: now)
-                let report = try engine.evaluate(at: now)
+                let reconciled = try await engine.reconcile(at: now)
+                let report = try await engine.evaluate(at: now)
                 try await dispatcher.drain(at: now)
-                let health = try engine.statusReport(at: now).outbox
+                let health = try await engine.statusReport(at: now).outbox
                 let next = report.nextWake.map { Format.time($0, in: zone) } ?? "nothing scheduled"
                 print(
                     "evaluated at \(Format.time(now, in: zone)) (\(zone.identifier)): "
@@ -90,7 +90,7 @@ struct Run: AsyncParsableCommand {
 
         // Bring the store in line with the YAML before the services start, so that a change the
         // store cannot follow is reported plainly (exit 65) instead of stopping the services.
-        _ = try await CommandContext.reporting { try engine.reconcile(at: Date()) }
+        _ = try await CommandContext.reporting { try await engine.reconcile(at: Date()) }
         let scheduler = Scheduler(
             holder: holder, wake: schedulerWake, dispatcherWake: dispatcherWake,
             reload: {
@@ -103,15 +103,36 @@ struct Run: AsyncParsableCommand {
                     notifiers: try NotifierRegistry.standard.make(fresh.notifiers))
             },
             logger: logger)
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [.init(service: scheduler), .init(service: dispatcher)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [.init(service: scheduler), .init(service: dispatcher)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // A stop never waits for ever: services get this long to finish after SIGTERM (the
+        // dispatcher cancels in-flight sends sooner), then they are cancelled; a service that
+        // still does not return makes the group end the process (a crash, never a hang).
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(Run.gracefulShutdownSeconds)
+        groupConfiguration.maximumCancellationDuration = .seconds(Run.cancellationSeconds)
+        let group = ServiceGroup(configuration: groupConfiguration)
         logger.info("cxd running on \(engine.configuration.databasePath) with \(engine.configuration.initiatives.count) initiative(s); pid \(ProcessInfo.processInfo.processIdentifier)")
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            // One service failed (the others were cancelled): the daemon is not doing its job,
+            // so it must not look alive. Exit non-zero for systemd or the operator to see.
+            logger.critical("cxd stopped because a service failed: \(error)")
+            CommandContext.printError("cxd: stopped: \(error)")
+            withExtendedLifetime(lock) {}
+            throw ExitStatus.runtimeFailure
+        }
         logger.info("cxd stopped")
         withExtendedLifetime(lock) {}
     }
+}
+
+extension Run {
+    /// Seconds the services get to stop after SIGTERM/SIGINT before they are cancelled.
+    static let gracefulShutdownSeconds: Int64 = 20
+    /// Seconds cancelled services get to return before the service group gives up on them.
+    static let cancellationSeconds: Int64 = 5
 }
 
 enum ReloadError: Error, CustomStringConvertible {

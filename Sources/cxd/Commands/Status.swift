@@ -20,14 +20,14 @@ struct Status: AsyncParsableCommand {
     @Argument(help: "An initiative to show in detail.") var initiative: String?
 
     func run() async throws {
-        let engine = try CommandContext.openEngine(options)
+        let engine = try CommandContext.openEngine(options, creation: .createIfMissing)
         let zone = engine.configuration.defaultTimeZone
         try await CommandContext.reporting {
             if let initiative {
-                let detail = try engine.detail(of: initiative, at: options.instant)
+                let detail = try await engine.detail(of: initiative, at: options.instant)
                 print(output.json ? try Format.json(detail) : StatusPrinter.detail(detail, configuration: engine.configuration, zone: zone))
             } else {
-                let report = try engine.statusReport(at: options.instant)
+                let report = try await engine.statusReport(at: options.instant)
                 print(output.json ? try Format.json(report) : StatusPrinter.table(report, zone: zone))
             }
         }

@@ -23,7 +23,7 @@ struct Complete: AsyncParsableCommand {
 
     func run() async throws {
         let engine = try await CommandContext.apply(.complete(step: step, by: actor.name, note: note), to: initiative, options: options)
-        try StatusPrinter.printSummaryLine(of: initiative, engine: engine, now: options.instant)
+        try await StatusPrinter.printSummaryLine(of: initiative, engine: engine, now: options.instant)
     }
 }
 
@@ -39,7 +39,7 @@ struct Reopen: AsyncParsableCommand {
 
     func run() async throws {
         let engine = try await CommandContext.apply(.reopen(step: step, by: actor.name, note: note), to: initiative, options: options)
-        try StatusPrinter.printSummaryLine(of: initiative, engine: engine, now: options.instant)
+        try await StatusPrinter.printSummaryLine(of: initiative, engine: engine, now: options.instant)
     }
 }
 
@@ -54,7 +54,7 @@ struct Pause: AsyncParsableCommand {
 
     func run() async throws {
         let engine = try await CommandContext.apply(.pause(by: actor.name, note: note), to: initiative, options: options)
-        try StatusPrinter.printSummaryLine(of: initiative, engine: engine, now: options.instant)
+        try await StatusPrinter.printSummaryLine(of: initiative, engine: engine, now: options.instant)
     }
 }
 
@@ -67,7 +67,7 @@ struct Resume: AsyncParsableCommand {
 
     func run() async throws {
         let engine = try await CommandContext.apply(.resume(by: actor.name), to: initiative, options: options)
-        try StatusPrinter.printSummaryLine(of: initiative, engine: engine, now: options.instant)
+        try await StatusPrinter.printSummaryLine(of: initiative, engine: engine, now: options.instant)
     }
 }
 
@@ -86,7 +86,7 @@ struct Acknowledge: AsyncParsableCommand {
 
     func run() async throws {
         let engine = try await CommandContext.apply(.acknowledge(by: actor.name), to: initiative, options: options)
-        try StatusPrinter.printSummaryLine(of: initiative, engine: engine, now: options.instant)
+        try await StatusPrinter.printSummaryLine(of: initiative, engine: engine, now: options.instant)
     }
 }
 
@@ -111,11 +111,11 @@ struct Snooze: AsyncParsableCommand {
         // Days and business days are counted in the owner's time zone and calendar.
         let opened = try CommandContext.openEngine(options)
         let configuration = opened.configuration
-        let owner = try await CommandContext.reporting { try opened.detail(of: initiative, at: options.instant).status.owner }
+        let owner = try await CommandContext.reporting { try await opened.detail(of: initiative, at: options.instant).status.owner }
         let zone = owner.flatMap { configuration.people[$0]?.zone } ?? configuration.defaultTimeZone
         let until = configuration.calendar.moving(options.instant, by: duration, in: zone)
         let engine = try await CommandContext.apply(
             .snooze(until: until, by: actor.name), to: initiative, options: options, engine: opened)
-        try StatusPrinter.printSummaryLine(of: initiative, engine: engine, now: options.instant)
+        try await StatusPrinter.printSummaryLine(of: initiative, engine: engine, now: options.instant)
     }
 }

@@ -49,8 +49,8 @@ struct SurveyImport: AsyncParsableCommand {
         }
         let showProgress = isatty(STDERR_FILENO) == 1
         let report = try await CommandContext.reporting {
-            try engine.reconcile(at: options.instant)
-            return try engine.importResponses(
+            try await engine.reconcile(at: options.instant)
+            return try await engine.importResponses(
                 text, file: file, initiative: initiative, round: round, skipInvalid: skipInvalid, at: options.instant,
                 progress: { done, total in
                     guard showProgress, total > 1000 else { return }
@@ -85,7 +85,7 @@ struct SurveyShowCommand: AsyncParsableCommand {
     func run() async throws {
         let engine = try CommandContext.openEngine(options)
         try await CommandContext.reporting {
-            let show = try engine.surveyShow(initiative, round: round)
+            let show = try await engine.surveyShow(initiative, round: round)
             if output.json {
                 print(try Format.json(show))
                 return

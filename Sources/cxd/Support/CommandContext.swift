@@ -36,10 +36,14 @@ enum CommandContext {
         }
     }
 
-    static func openEngine(_ options: GlobalOptions) throws -> Engine {
+    /// Loads the configuration and opens its database. Only the daemon (its first start) and
+    /// the read-only overviews may create the database: a command that changes state on a
+    /// database that is not there refuses, so that it never writes into a new, empty file
+    /// while the real one was deleted or moved.
+    static func openEngine(_ options: GlobalOptions, creation: Store.Creation = .mustExist) throws -> Engine {
         let configuration = try loadConfiguration(options)
         do {
-            return Engine(configuration: configuration, store: try Store(path: configuration.databasePath))
+            return Engine(configuration: configuration, store: try Store(path: configuration.databasePath, creation: creation))
         } catch {
             printError("cxd: \(error)")
             throw ExitStatus.runtimeFailure
@@ -76,8 +80,8 @@ enum CommandContext {
     ) async throws -> Engine {
         let engine = try opened ?? openEngine(options)
         try await reporting {
-            try engine.reconcile(at: options.instant)
-            try engine.apply(event, to: id, at: options.instant)
+            try await engine.reconcile(at: options.instant)
+            try await engine.apply(event, to: id, at: options.instant)
         }
         DaemonLock.wakeDaemon(database: engine.configuration.databasePath)
         return engine

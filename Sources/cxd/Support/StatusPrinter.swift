@@ -11,6 +11,7 @@ enum StatusPrinter {
             let phaseColor: Table.Color? = switch item.phase {
             case "active": item.overdueBy == nil ? .green : .red
             case "paused", "pending", "unregistered": .yellow
+            case "unreadable": .red
             default: .dim
             }
             let step = item.step.map { step in item.stepTitle.map { "\(step) (\($0))" } ?? step }
@@ -37,6 +38,11 @@ enum StatusPrinter {
                 + " (`cxd notify enable \(disabled.name)`)"
         }
         if outbox.dead > 0 { health += "\n`cxd outbox --status dead` lists the dead letters" }
+        for item in report.initiatives {
+            guard let failure = item.failure else { continue }
+            health += "\ninitiative \(item.id) FAILING since \(Format.time(failure.since, in: zone)): \(failure.error)"
+                + " (the others go on; retried every few minutes)"
+        }
         return table.render() + "\n\n" + health + "\n(times in \(zone.identifier))"
     }
 
@@ -56,6 +62,9 @@ enum StatusPrinter {
             lines.append("  starts:         \(Format.time(starts, in: zone))")
         }
         lines.append("  last reminder:  \(Format.time(status.lastReminderAt, in: zone))")
+        if let failure = status.failure {
+            lines.append("  FAILING since:  \(Format.time(failure.since, in: zone)): \(failure.error)")
+        }
         if !detail.runs.isEmpty {
             lines.append("")
             let rows = detail.runs.map { run -> [Table.Cell] in
@@ -90,8 +99,8 @@ enum StatusPrinter {
     }
 
     /// One line after a change: where the initiative stands now.
-    static func printSummaryLine(of id: InitiativeID, engine: Engine, now: Date) throws {
-        let detail = try engine.detail(of: id, at: now)
+    static func printSummaryLine(of id: InitiativeID, engine: Engine, now: Date) async throws {
+        let detail = try await engine.detail(of: id, at: now)
         let status = detail.status
         let zone = engine.configuration.defaultTimeZone
         if let step = status.step {

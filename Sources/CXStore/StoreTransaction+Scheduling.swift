@@ -1,0 +1,108 @@
+import CXCore
+import Foundation
+import GRDB
+
+/// The scheduler's index: which initiatives are due, and when anything is next due. Reads here
+/// touch only the rows they return (the `initiative_nextWake` index), whatever the number of
+/// initiatives.
+extension StoreTransaction {
+    /// Ids of initiatives whose next wake is at or before `now`, earliest first.
+    public func dueInitiatives(at now: Date, limit: Int) throws -> [InitiativeID] {
+        try String.fetchAll(
+            db, sql: "SELECT id FROM initiative WHERE nextWakeAt <= ? ORDER BY nextWakeAt, id LIMIT ?",
+            arguments: [now, limit])
+    }
+
+    /// When the earliest initiative is next due; nil when none waits for time.
+    public func nextInitiativeWake() throws -> Date? {
+        try Date.fetchOne(db, sql: "SELECT MIN(nextWakeAt) FROM initiative")
+    }
+
+    /// Stores when `id` is next due (nil: only a person can move it on).
+    public func setNextWake(_ id: InitiativeID, at wake: Date?) throws {
+        try db.execute(sql: "UPDATE initiative SET nextWakeAt = ? WHERE id = ?", arguments: [wake, id])
+    }
+
+    /// Makes `id` due at `now` at the latest: something outside the scheduler changed what it
+    /// may do next (answers imported, a follow-up closed).
+    public func touch(_ id: InitiativeID, at now: Date) throws {
+        try db.execute(
+            sql: "UPDATE initiative SET nextWakeAt = ? WHERE id = ? AND (nextWakeAt IS NULL OR nextWakeAt > ?)",
+            arguments: [now, id, now])
+    }
+
+    /// Makes every initiative due at `now`: the configuration that decides their wakes changed.
+    public func touchAll(at now: Date) throws {
+        try db.execute(
+            sql: "UPDATE initiative SET nextWakeAt = ? WHERE phase != 'archived' AND (nextWakeAt IS NULL OR nextWakeAt > ?)",
+            arguments: [now, now])
+    }
+
+    /// Records that evaluating `id` failed and when to try again. Returns true when this starts
+    /// a failure episode (the operators are told once per episode).
+    @discardableResult
+    public func recordEvaluationFailure(_ id: InitiativeID, error: String, at now: Date, retryAt: Date) throws -> Bool {
+        let since = try Date.fetchOne(db, sql: "SELECT failingSince FROM initiative WHERE id = ?", arguments: [id])
+        try db.execute(
+            sql: "UPDATE initiative SET lastError = ?, failingSince = COALESCE(failingSince, ?), nextWakeAt = ? WHERE id = ?",
+            arguments: [error, now, retryAt, id])
+        return since == nil && db.changesCount > 0
+    }
+
+    /// Clears a failure after a successful evaluation. Returns when the episode began, if any.
+    @discardableResult
+    public func clearEvaluationFailure(_ id: InitiativeID) throws -> Date? {
+        let since = try Date.fetchOne(db, sql: "SELECT failingSince FROM initiative WHERE id = ?", arguments: [id])
+        if since != nil {
+            try db.execute(sql: "UPDATE initiative SET lastError = NULL, failingSince = NULL WHERE id = ?", arguments: [id])
+        }
+        return since
+    }
+
+    /// The id naming this database (see the `installation` table).
+    public func installationID() throws -> String {
+        try String.fetchOne(db, sql: "SELECT id FROM installation") ?? ""
+    }
+
+    /// Ids of every initiative, archived ones included, ordered by id (no state decoded).
+    public func initiativeIDs() throws -> [InitiativeID] {
+        try String.fetchAll(db, sql: "SELECT id FROM initiative ORDER BY id")
+    }
+}
+
+extension StoreTransaction {
+    /// Runs `body` in a savepoint: if it throws, what it wrote is rolled back and the error
+    /// rethrown, while the enclosing transaction goes on. One initiative's failure must not
+    /// undo the others' work.
+    public func isolating<T>(_ body: () throws -> T) throws -> T {
+        var result: T?
+        try db.inSavepoint {
+            result = try body()
+            return .commit
+        }
+        guard let result else { throw DatabaseError(message: "savepoint ended without a result") }
+        return result
+    }
+}
+
+/// Why an initiative's evaluation keeps failing, for `cxd status`.
+public struct EvaluationFailure: Codable, Sendable, Equatable {
+    public var error: String
+    public var since: Date
+
+    public init(error: String, since: Date) {
+        self.error = error
+        self.since = since
+    }
+}
+
+extension StoreTransaction {
+    /// Initiatives whose evaluation is failing, with the last error.
+    public func evaluationFailures() throws -> [InitiativeID: EvaluationFailure] {
+        var failures: [InitiativeID: EvaluationFailure] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, lastError, failingSince FROM initiative WHERE lastError IS NOT NULL") {
+            failures[row["id"]] = EvaluationFailure(error: row["lastError"], since: row["failingSince"] ?? Date(timeIntervalSince1970: 0))
+        }
+        return failures
+    }
+}
