@@ -71,6 +71,33 @@ struct DaemonProcessTests {
         #expect(!FileManager.default.fileExists(atPath: project.databasePath))
     }
 
+    @Test func aCommandWaitsForAnotherProcessesLongWriteInsteadOfFailing() async throws {
+        let project = try project()
+        let dir = project.folder.path
+        _ = try await CXDProcess.run(["run", "--once"], in: dir)
+        // Another process holds the write lock for 12 s (longer than the old 10 s busy timeout),
+        // as a first evaluation of thousands of initiatives once did.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", """
+            import sqlite3, sys, time
+            db = sqlite3.connect(sys.argv[1], isolation_level=None)
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("UPDATE installation SET createdAt = createdAt")
+            print("locked", flush=True)
+            time.sleep(12)
+            db.execute("COMMIT")
+            """, project.databasePath]
+        let output = Pipe()
+        holder.standardOutput = output
+        try holder.run()
+        defer { if holder.isRunning { holder.terminate() } }
+        _ = output.fileHandleForReading.availableData  // "locked": the lock is held from here
+        let complete = try await CXDProcess.run(["complete", "pos-checkout", "scope"], in: dir, timeout: 90)
+        #expect(complete.status == 0, "\(complete.stderr)")
+        #expect(!complete.stderr.contains("locked"))
+    }
+
     @Test func sighupReloadsAndSigtermStopsCleanly() async throws {
         let project = try project()
         let dir = project.folder.path

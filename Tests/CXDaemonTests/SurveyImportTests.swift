@@ -47,6 +47,25 @@ struct SurveyImportTests {
         await #expect(try engine.store.read { tx in try tx.rounds(of: "pos-checkout") }.map(\.trigger) == [.imported])
     }
 
+    @Test func aLargeImportIsStagedInShortTransactions() async throws {
+        let (project, engine) = try await engine()
+        defer { withExtendedLifetime(project) {} }
+        var lines = ["respondent,timestamp,score,touchpoint"]
+        for index in 0..<12_000 { lines.append("r\(index),2026-11-24T10:00:00+07:00,\(index % 5 + 1),") }
+        let commits = engine.store.countCommitsForTesting()
+        let report = try await engine.importResponses(
+            lines.joined(separator: "\n"), file: "answers.csv", initiative: "pos-checkout", at: hanoi("2026-11-24T11:00"))
+        #expect(report.imported == 12_000)
+        // 5,000 rows per staging transaction, then the import itself: the write lock is given
+        // up between them, so the daemon and other commands are never held back for long.
+        #expect(commits.count >= 4)
+        // Nothing stays behind in the stage.
+        let again = try await engine.importResponses(
+            lines.joined(separator: "\n"), file: "answers.csv", initiative: "pos-checkout", at: hanoi("2026-11-24T11:00"))
+        #expect(again.imported == 0)
+        #expect(again.duplicates == 12_000)
+    }
+
     @Test func importingTheSameAnswersTwiceChangesNothing() async throws {
         await propertyCheck(count: 25, input: Gen.int(in: 1...5).array(of: 1...40), Gen.int(in: 0...3).array(of: 1...40)) { scores, touchpoints in
             do {
