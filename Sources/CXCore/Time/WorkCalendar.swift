@@ -113,35 +113,20 @@ public struct WorkCalendar: Codable, Sendable, Equatable {
     // MARK: - Local dates
 
     public func localDate(of instant: Date, in zone: TimeZone) -> LocalDate {
-        localDateAndMinutes(of: instant, in: zone).0
+        zone.localDateAndMinutes(of: instant).0
     }
 
     func localDateAndMinutes(of instant: Date, in zone: TimeZone) -> (LocalDate, Int) {
-        let parts = Self.calendar(zone).dateComponents([.year, .month, .day, .hour, .minute], from: instant)
-        return (LocalDate(year: parts.year!, month: parts.month!, day: parts.day!), parts.hour! * 60 + parts.minute!)
+        zone.localDateAndMinutes(of: instant)
     }
 
     /// The instant of local `time` on `date` in `zone`; a time inside a DST gap moves forward.
     public func instant(on date: LocalDate, at time: TimeOfDay, in zone: TimeZone) -> Date {
-        instant(on: date, atMinutes: time.minutes, in: zone)
+        zone.instant(on: date, atMinutes: time.minutes)
     }
 
     func instant(on date: LocalDate, atMinutes minutes: Int, in zone: TimeZone) -> Date {
-        let calendar = Self.calendar(zone)
-        let midnight = calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
-        if minutes >= 24 * 60 {
-            return calendar.date(byAdding: .day, value: 1, to: midnight)!
-        }
-        let components = DateComponents(
-            year: date.year, month: date.month, day: date.day, hour: minutes / 60, minute: minutes % 60)
-        return calendar.date(from: components)
-            ?? midnight.addingTimeInterval(TimeInterval(minutes * 60))
-    }
-
-    static func calendar(_ zone: TimeZone) -> Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        return calendar
+        zone.instant(on: date, atMinutes: minutes)
     }
 
     // MARK: - Working days

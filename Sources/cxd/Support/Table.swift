@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CXCore
 import Foundation
 
 /// Plain-text tables for the terminal; colors only when standard output is a TTY.
@@ -49,14 +50,10 @@ struct Table {
 }
 
 enum Format {
-    /// `2026-12-07 17:30` in `zone`.
+    /// `2026-12-07 17:30` in `zone` (no `DateFormatter` per call: tables print hundreds).
     static func time(_ date: Date?, in zone: TimeZone) -> String {
         guard let date else { return "-" }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = zone
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
+        return zone.minuteText(of: date)
     }
 
     /// `3d 4h`, `5h 10m`, `12m`.
