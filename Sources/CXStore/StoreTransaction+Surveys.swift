@@ -70,11 +70,7 @@ extension StoreTransaction {
     /// database's write lock for its whole run. `insertStaged` then moves them in one short
     /// transaction; `dropStaged` forgets them if the import is abandoned.
     public func stage(_ responses: [NewResponse], batch: String, from sequence: Int) throws {
-        try db.execute(sql: """
-            CREATE TEMP TABLE IF NOT EXISTS responseStage (
-              batch TEXT NOT NULL, seq INTEGER NOT NULL, respondent TEXT NOT NULL, answeredAt DATETIME NOT NULL,
-              score INTEGER, touchpoint TEXT, comment TEXT, emotion TEXT)
-            """)
+        try createStage()
         let statement = try db.cachedStatement(sql: """
             INSERT INTO responseStage (batch, seq, respondent, answeredAt, score, touchpoint, comment, emotion)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -94,6 +90,8 @@ extension StoreTransaction {
             try dropStaged(batch: batch)
             return []
         }
+        // A file whose rows were all refused (--skip-invalid) staged nothing.
+        try createStage()
         let rows = try Row.fetchAll(
             db,
             sql: """
@@ -111,6 +109,14 @@ extension StoreTransaction {
                 score: row["score"], touchpoint: row["touchpoint"], comment: row["comment"],
                 emotion: (row["emotion"] as String?).flatMap(Emotion.init(rawValue:)))
         }.sorted { $0.id < $1.id }
+    }
+
+    private func createStage() throws {
+        try db.execute(sql: """
+            CREATE TEMP TABLE IF NOT EXISTS responseStage (
+              batch TEXT NOT NULL, seq INTEGER NOT NULL, respondent TEXT NOT NULL, answeredAt DATETIME NOT NULL,
+              score INTEGER, touchpoint TEXT, comment TEXT, emotion TEXT)
+            """)
     }
 
     /// Forgets the staged answers of `batch`.
