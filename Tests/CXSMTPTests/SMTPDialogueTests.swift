@@ -2,6 +2,7 @@
 import Foundation
 import NIOCore
 import NIOEmbedded
+import NIOTLS
 import Testing
 
 /// A client session on an `EmbeddedChannel`: the test plays the server, line by line.
@@ -27,7 +28,19 @@ private final class ScriptedSession {
     /// The server says `reply`; returns what the client wrote in answer.
     @discardableResult
     func server(_ reply: String) throws -> String {
-        try channel.writeInbound(ByteBuffer(string: reply + "\r\n"))
+        try serverBytes(reply + "\r\n")
+    }
+
+    /// The server sends `bytes` exactly, in one write; returns what the client wrote in answer.
+    @discardableResult
+    func serverBytes(_ bytes: String) throws -> String {
+        try channel.writeInbound(ByteBuffer(string: bytes))
+        return written()
+    }
+
+    /// NIOSSL reports the TLS handshake complete; returns what the client wrote in answer.
+    func handshakeCompleted() -> String {
+        channel.pipeline.fireUserInboundEventTriggered(TLSUserEvent.handshakeCompleted(negotiatedProtocol: nil))
         return written()
     }
 
@@ -85,13 +98,94 @@ private func envelope(_ recipients: [String] = ["owner@example.com"], body: Stri
         #expect(try session.server("250 mx.test") == "MAIL FROM:<cxd@example.com>\r\n")
     }
 
-    @Test func offeredStartTLSUpgradesAndSaysEhloAgain() throws {
+    @Test func offeredStartTLSUpgradesAndSaysEhloAgainOnlyOnceTheHandshakeCompletes() throws {
         let session = try ScriptedSession([envelope()], configuration: SMTPConfiguration(host: "mx.test", tls: .startTLS(required: true)))
         try session.server("220 ready")
         #expect(try session.server("250-mx.test\r\n250 STARTTLS") == "STARTTLS\r\n")
-        #expect(try session.server("220 go ahead") == "EHLO localhost\r\n")
+        #expect(try session.server("220 go ahead") == "")
         #expect(session.tlsStarts == 1)
+        #expect(session.handshakeCompleted() == "EHLO localhost\r\n")
         #expect(try session.server("250 mx.test") == "MAIL FROM:<cxd@example.com>\r\n")
+    }
+
+    @Test func capabilitiesAnnouncedBeforeTLSAreForgottenOnceItIsUp() throws {
+        let credentials = SMTPConfiguration.Credentials(username: "user", password: "s3cret")
+        let session = try ScriptedSession(
+            [envelope()], configuration: SMTPConfiguration(host: "mx.test", tls: .startTLS(required: true), credentials: credentials))
+        try session.server("220 ready")
+        #expect(try session.server("250-mx.test\r\n250-STARTTLS\r\n250 AUTH PLAIN") == "STARTTLS\r\n")
+        try session.server("220 go ahead")
+        #expect(session.handshakeCompleted() == "EHLO localhost\r\n")
+        #expect(try session.server("250-mx.test\r\n250 8BITMIME") == "")
+        let error = try #require(session.results?.first?.error)
+        #expect(error.message.contains("no supported AUTH mechanism"))
+    }
+
+    /// What a man in the middle appends to the 220 that answers STARTTLS, in the same write: a
+    /// forged EHLO reply (with the rest of a forged session), half a reply, an empty line.
+    @Test(arguments: [
+        "250 AUTH PLAIN\r\n",
+        "250-mx.test\r\n250 AUTH PLAIN\r\n235 2.7.0 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n250 queued\r\n221 bye\r\n",
+        "250-AUTH PLAIN\r\n", "25", "\r\n",
+    ])
+    func bytesBehindThe220ToStartTLSFailTheSessionAndAreNeverTakenAsReplies(_ injected: String) throws {
+        let credentials = SMTPConfiguration.Credentials(username: "user", password: "s3cret")
+        let session = try ScriptedSession(
+            [envelope()], configuration: SMTPConfiguration(host: "mx.test", tls: .startTLS(required: true), credentials: credentials))
+        try session.server("220 ready")
+        #expect(try session.server("250-mx.test\r\n250 STARTTLS") == "STARTTLS\r\n")
+        #expect(try session.serverBytes("220 go\r\n" + injected) == "")
+        #expect(session.tlsStarts == 0)
+        let result = try #require(session.results?.first)
+        #expect(!result.isSent)
+        #expect(result.error?.severity == .temporary)
+        #expect(result.error?.message.contains("after 220 to STARTTLS") == true)
+    }
+
+    @Test func tlsHandshakeThatNeverCompletesTimesOutAsTemporary() throws {
+        let session = try ScriptedSession([envelope()], configuration: SMTPConfiguration(host: "mx.test", tls: .startTLS(required: true)))
+        try session.server("220 ready")
+        try session.server("250-mx.test\r\n250 STARTTLS")
+        try session.server("220 go ahead")
+        session.channel.embeddedEventLoop.advanceTime(by: .seconds(6))
+        let error = try #require(session.results?.first?.error)
+        #expect(error.severity == .temporary)
+        #expect(error.message.contains("timed out") && error.message.contains("TLS handshake"))
+    }
+
+    @Test func replyWithMoreDataBehindItFailsTheSessionInsteadOfAnsweringTheNextCommand() throws {
+        let session = try ScriptedSession([envelope()])
+        try session.server("220 ready")
+        #expect(try session.server("250 mx.test") == "MAIL FROM:<cxd@example.com>\r\n")
+        #expect(try session.server("250 ok\r\n250 ok") == "")
+        let error = try #require(session.results?.first?.error)
+        #expect(error.severity == .temporary)
+        #expect(error.message.contains("before the client's next command"))
+    }
+
+    @Test func messageAcceptedJustBeforeStrayDataStaysSentAndTheRestOfTheBatchIsRetried() throws {
+        let session = try ScriptedSession([envelope(), envelope()])
+        try session.server("220 ready")
+        try session.server("250 mx.test")
+        try session.server("250 ok")
+        try session.server("250 ok")
+        try session.server("354 go")
+        #expect(try session.server("250 queued\r\n250 ok") == "")
+        let results = try #require(session.results)
+        #expect(results[0].isSent)
+        #expect(results[1].error?.severity == .temporary)
+    }
+
+    @Test func replyWhoseLinesKeepComingStillEndsAtTheReplyTimeout() throws {
+        let session = try ScriptedSession([envelope()])
+        try session.server("220 ready")
+        for _ in 0..<3 {
+            try session.serverBytes("250-still going\r\n")
+            session.channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        }
+        let error = try #require(session.results?.first?.error)
+        #expect(error.severity == .temporary)
+        #expect(error.message.contains("timed out"))
     }
 
     @Test func authPlainIsPreferredWhenBothMechanismsAreOffered() throws {

@@ -15,6 +15,10 @@ public enum SMTPClient {
         @Sendable func failAll(_ error: SMTPError) -> [SMTPResult] {
             SMTPDialogue(envelopes: envelopes, configuration: configuration).results(interrupted: error)
         }
+        guard SMTPCommand.isValidHeloName(configuration.heloName) else {
+            let name = EmailAddress.printable(configuration.heloName)
+            return failAll(SMTPError(.permanent, "the EHLO name '\(name)' is not a host name or address literal"))
+        }
         let sslContext: NIOSSLContext?
         do {
             sslContext = configuration.tls == .none ? nil : try makeSSLContext(configuration)
@@ -33,14 +37,17 @@ public enum SMTPClient {
                     if configuration.tls == .implicit, let sslContext {
                         try pipeline.addHandler(try makeTLSHandler(sslContext, host: host))
                     }
-                    try pipeline.addHandler(ByteToMessageHandler(SMTPReplyDecoder()))
+                    let decoder = ByteToMessageHandler(SMTPReplyDecoder())
+                    try pipeline.addHandler(decoder)
                     try pipeline.addHandler(MessageToByteHandler(SMTPCommandEncoder()))
                     let handler = SMTPClientHandler(
                         dialogue: SMTPDialogue(envelopes: envelopes, configuration: configuration), promise: promise,
                         replyTimeout: timeout
                     ) { context in
                         guard let sslContext else { throw SMTPError(.permanent, "TLS is not configured") }
-                        try context.pipeline.syncOperations.addHandler(try makeTLSHandler(sslContext, host: host), position: .first)
+                        // Right before the decoder: every later byte is decrypted before it is framed.
+                        let tls = try makeTLSHandler(sslContext, host: host)
+                        try context.pipeline.syncOperations.addHandler(tls, position: .before(decoder))
                     }
                     try pipeline.addHandler(handler)
                 }

@@ -1,18 +1,20 @@
 import NIOCore
 import NIOSSL
+import NIOTLS
 
 /// Drives an `SMTPDialogue` over a channel: feeds it replies, writes the commands it asks for,
-/// bounds each wait with the reply timeout, and completes `promise` with one result per
-/// envelope when the session ends (normally or not). Must be the last handler of the pipeline,
-/// after `SMTPReplyDecoder` and `SMTPCommandEncoder`.
+/// bounds each wait (for a reply or the TLS handshake) with the reply timeout, and completes
+/// `promise` with one result per envelope when the session ends (normally or not). Must be the
+/// last handler of the pipeline, after `SMTPReplyDecoder` and `SMTPCommandEncoder`.
 final class SMTPClientHandler: ChannelInboundHandler {
-    typealias InboundIn = SMTPReply
+    typealias InboundIn = DecodedReply
     typealias OutboundOut = SMTPCommand
 
     private var dialogue: SMTPDialogue
     private let promise: EventLoopPromise<[SMTPResult]>
     private let replyTimeout: TimeAmount
-    /// Puts TLS in front of the pipeline after STARTTLS (the client adds a `NIOSSLClientHandler`).
+    /// Puts TLS in front of the reply decoder after STARTTLS (the client adds a
+    /// `NIOSSLClientHandler`); the dialogue goes on at `TLSUserEvent.handshakeCompleted`.
     private let startTLS: (ChannelHandlerContext) throws -> Void
     private var timeout: Scheduled<Void>?
     private var armed = false
@@ -38,7 +40,15 @@ final class SMTPClientHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         timeout?.cancel()
-        perform(dialogue.receive(Self.unwrapInboundIn(data)), context: context)
+        let decoded = Self.unwrapInboundIn(data)
+        perform(dialogue.receive(decoded.reply, followedByData: decoded.isFollowedByData), context: context)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted? = event as? TLSUserEvent {
+            perform(dialogue.tlsStarted(), context: context)
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -72,7 +82,7 @@ final class SMTPClientHandler: ChannelInboundHandler {
         case .startTLS:
             do {
                 try startTLS(context)
-                perform(dialogue.tlsStarted(), context: context)
+                arm(context, waitingFor: "the TLS handshake")
             } catch {
                 perform(dialogue.fail(SMTPError(.temporary, "cannot start TLS: \(error)")), context: context)
             }

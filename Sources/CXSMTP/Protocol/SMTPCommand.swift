@@ -16,6 +16,12 @@ enum SMTPCommand: Sendable, Equatable {
     case rset
     case quit
 
+    /// Whether `name` may follow EHLO/HELO: a host name or address literal, printable ASCII
+    /// without spaces, so it can never end the line and start a command of its own.
+    static func isValidHeloName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 255 && name.utf8.allSatisfy { (33...126).contains($0) }
+    }
+
     /// The bytes to write, CRLF included.
     var wire: [UInt8] {
         switch self {

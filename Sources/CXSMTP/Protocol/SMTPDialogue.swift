@@ -6,10 +6,14 @@ import Foundation
 /// Flow: greeting → EHLO (HELO when EHLO gets 5xx) → STARTTLS and EHLO again when configured →
 /// AUTH PLAIN or LOGIN (PLAIN preferred) when credentials are given → per message MAIL FROM,
 /// RCPT TO per recipient, DATA, with RSET between messages → QUIT.
+///
+/// One command, one reply: the client never pipelines, so a reply with data already behind it
+/// ends the session (see `receive(_:followedByData:)`).
 struct SMTPDialogue {
     enum Action: Equatable {
         case send(SMTPCommand)
-        /// Put TLS in front of the pipeline, then call `tlsStarted()`.
+        /// Put TLS between the connection and the reply decoder, then call `tlsStarted()` once
+        /// the handshake has completed.
         case startTLS
         /// The session is over and `results` is complete: close the connection.
         case close
@@ -78,7 +82,23 @@ struct SMTPDialogue {
 
     // MARK: Events
 
-    mutating func receive(_ reply: SMTPReply) -> Action {
+    /// A reply from the server. `followedByData`: more bytes had already arrived behind it, so the
+    /// server sent them before it could have read the next command. Behind the 220 to STARTTLS
+    /// they would pass for what came through TLS (CVE-2011-0411's class): the session fails
+    /// without starting TLS. Anywhere else the server is out of step: the reply still counts
+    /// (a message it accepted stays sent) but nothing more is sent.
+    mutating func receive(_ reply: SMTPReply, followedByData: Bool) -> Action {
+        guard followedByData, state != .finished else { return answer(reply) }
+        if state == .startTLS && reply.code == 220 {
+            return fail(SMTPError(.temporary, "the server sent data after 220 to STARTTLS (possible injection); refusing"))
+        }
+        let action = answer(reply)
+        if action == .close || action == .none { return action }
+        return fail(SMTPError(
+            .temporary, "the server sent data behind its reply \(reply.code) before the client's next command (out of step or injected); refusing"))
+    }
+
+    private mutating func answer(_ reply: SMTPReply) -> Action {
         if reply.code == 421 && state != .quit && state != .finished {
             return fail(.rejected("the session", reply))
         }
@@ -147,8 +167,10 @@ struct SMTPDialogue {
         }
     }
 
-    /// TLS is up after STARTTLS: say hello again (capabilities may change).
+    /// The TLS handshake after STARTTLS completed: say hello again (capabilities may change).
+    /// Ignored in any other state (implicit TLS reports its handshake too).
     mutating func tlsStarted() -> Action {
+        guard state == .awaitingTLS else { return .none }
         secured = true
         return transition(.ehlo, send: .ehlo(heloName))
     }
