@@ -50,15 +50,24 @@ public struct Configuration: Sendable {
     }
 }
 
-/// How the dispatcher delivers (`delivery:` in cxd.yaml).
+/// How the dispatcher delivers (`delivery:` in cxd.yaml). Every duration here is elapsed time
+/// (seconds, minutes or hours): the parser refuses days, weeks and business days, which have no
+/// fixed length.
 public struct DeliverySettings: Sendable, Equatable {
-    /// A message still undelivered this long after it was queued goes dead.
-    public var maximumAge: WorkDuration = .hours(24)
+    /// A message still undelivered this long after it was queued (or sent again with
+    /// `cxd outbox retry`) goes dead.
+    public var maximumAge: Duration = .seconds(24 * 3600)
     /// The first retry waits this long; each further one twice as long…
-    public var firstRetry: WorkDuration = .minutes(1)
+    public var firstRetry: Duration = .seconds(60)
     /// …up to this.
-    public var longestRetry: WorkDuration = .hours(1)
-    /// Deliveries in flight at once, per notifier.
+    public var longestRetry: Duration = .seconds(3600)
+    /// Operators are told when every attempt of a notifier has failed for this long, and again
+    /// when it recovers (`alert_after`). Messages gone dead are reported at most this often.
+    public var alertAfter: Duration = .seconds(15 * 60)
+    /// On shutdown, sends in flight get this long to finish before they are cancelled (their
+    /// messages stay pending).
+    public var shutdownGrace: Duration = .seconds(5)
+    /// Batches in flight at once, per notifier.
     public var concurrency = 4
     /// Messages handed to a notifier in one call (one SMTP session, say).
     public var batchSize = 20

@@ -82,19 +82,31 @@ struct MainConfigParser {
         return draft
     }
 
-    /// `delivery: {max_age, first_retry, longest_retry, concurrency, batch_size}`.
+    /// `delivery: {max_age, first_retry, longest_retry, alert_after, shutdown_grace, concurrency,
+    /// batch_size}`.
     private func delivery(_ node: Node, into settings: inout DeliverySettings) {
         guard var reader = MappingReader(node, in: file) else { return }
-        if let value = reader.optional("max_age"), let duration = file.duration(value) { settings.maximumAge = duration }
-        if let value = reader.optional("first_retry"), let duration = file.duration(value) { settings.firstRetry = duration }
-        if let value = reader.optional("longest_retry"), let duration = file.duration(value) { settings.longestRetry = duration }
+        if let value = reader.optional("max_age"), let duration = elapsed(value, "max_age") { settings.maximumAge = duration }
+        if let value = reader.optional("first_retry"), let duration = elapsed(value, "first_retry") { settings.firstRetry = duration }
+        if let value = reader.optional("longest_retry"), let duration = elapsed(value, "longest_retry") { settings.longestRetry = duration }
+        if let value = reader.optional("alert_after"), let duration = elapsed(value, "alert_after") { settings.alertAfter = duration }
+        if let value = reader.optional("shutdown_grace"), let duration = elapsed(value, "shutdown_grace") {
+            settings.shutdownGrace = duration
+        }
         if let value = reader.optional("concurrency"), let number = file.integer(value, atLeast: 1) { settings.concurrency = number }
         if let value = reader.optional("batch_size"), let number = file.integer(value, atLeast: 1) { settings.batchSize = number }
         reader.finish()
-        for (key, duration) in [("max_age", settings.maximumAge), ("first_retry", settings.firstRetry), ("longest_retry", settings.longestRetry)]
-        where duration.elapsedSeconds == nil {
-            file.error("expected seconds, minutes or hours for \(key) (like 30s, 30m or 24h), found \(duration)", at: reader.keyNode(key) ?? node)
+    }
+
+    /// A duration that must be elapsed time: days, weeks and business days have no fixed length
+    /// (a day may have 23 or 25 hours, a business day depends on the calendar) and are refused.
+    private func elapsed(_ node: Node, _ key: String) -> Duration? {
+        guard let duration = file.duration(node) else { return nil }
+        guard let seconds = duration.elapsedSeconds else {
+            file.error("expected seconds, minutes or hours for \(key) (like 30s, 30m or 24h), found \(duration)", at: node)
+            return nil
         }
+        return .seconds(seconds)
     }
 
     /// `operators: {people: [...], notifiers: [...]}`.

@@ -9,6 +9,10 @@ import Foundation
 /// "while cxd was down" digest per recipient and notifier.
 struct NotificationComposer {
     let configuration: Configuration
+    /// Names the database (see the store's `installation` table). Every message id starts
+    /// with it, so ids never repeat after a database is reset: a receiver that drops
+    /// duplicates by id (webhook-id, Message-ID) still gets the new messages.
+    let installation: String
 
     /// Reminders sent together as one message: one recipient, one notifier.
     private struct Group: Hashable, Comparable {
@@ -19,7 +23,11 @@ struct NotificationComposer {
     }
 
     func messages(for notices: [Notice], at now: Date) throws -> [OutboxMessage] {
-        let grace = TimeInterval(configuration.downtimeGrace.elapsedSeconds ?? 900)
+        // `downtime_grace` may be calendar time (`1d`, `1bd`): measured in the recipient's zone.
+        func foundLate(_ notice: Notice) -> Bool {
+            let zone = configuration.people[notice.recipient]?.zone ?? configuration.defaultTimeZone
+            return now > configuration.calendar.moving(notice.scheduledAt, by: configuration.downtimeGrace, in: zone)
+        }
         var messages: [OutboxMessage] = []
         // Reminders found late (cxd was down) become one digest per recipient and notifier…
         var late: [Group: [NotificationPayload.Reminder]] = [:]
@@ -29,7 +37,7 @@ struct NotificationComposer {
             let reminder = self.reminder(for: notice)
             for notifier in route(notice) {
                 let group = Group(recipient: notice.recipient, notifier: notifier)
-                if notice.level != nil, now.timeIntervalSince(notice.scheduledAt) > grace {
+                if notice.level != nil, foundLate(notice) {
                     late[group, default: []].append(reminder)
                     continue
                 }
@@ -38,7 +46,7 @@ struct NotificationComposer {
                     continue
                 }
                 let payload = NotificationPayload(
-                    id: notice.key + "@" + notifier, kind: notice.kind.rawValue, createdAt: now,
+                    id: "\(installation):\(notice.key)@\(notifier)", kind: notice.kind.rawValue, createdAt: now,
                     recipient: party(notice.recipient), subject: "", text: "", reminder: reminder, items: nil,
                     survey: notice.survey)
                 messages.append(try message(payload, initiative: notice.initiative, notifier: notifier, at: now))
@@ -57,7 +65,8 @@ struct NotificationComposer {
             // The key names what the message holds, so that two groups made in the same second
             // never collide, and the same group is never queued twice.
             let payload = NotificationPayload(
-                id: "\(keyPrefix)/\(group.recipient)/\(Self.digest(of: items.map(\.key)))@\(group.notifier)", kind: kind,
+                id: "\(installation):\(keyPrefix)/\(group.recipient)/\(Self.digest(of: items.map(\.key)))@\(group.notifier)",
+                kind: kind,
                 createdAt: now,
                 recipient: party(group.recipient), subject: "", text: "", reminder: nil, items: items)
             let initiatives = Set(items.map(\.initiative))
