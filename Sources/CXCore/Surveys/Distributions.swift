@@ -31,12 +31,26 @@ public enum Distributions {
         precondition(a > 0 && b > 0, "the incomplete beta function needs a, b > 0")
         if x <= 0 { return 0 }
         if x >= 1 { return 1 }
-        let logFront = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x)
+        let logFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * log(x) + b * log1p(-x)
         let front = exp(logFront)
         if x < (a + 1) / (a + b + 2) {
             return front * betaContinuedFraction(x, a: a, b: b) / a
         }
         return 1 - front * betaContinuedFraction(1 - x, a: b, b: a) / b
+    }
+
+    /// ln Γ(x) for x > 0, through the C library's reentrant `lgamma_r`. Plain `lgamma` also
+    /// stores the sign of Γ(x) in the process-wide `signgam`: a data race when survey statistics
+    /// are computed on several threads at once.
+    static func logGamma(_ x: Double) -> Double {
+        #if canImport(Glibc)
+        var sign: Int32 = 0
+        return lgamma_r(x, &sign)
+        #else
+        // The platform overlay's two-result `lgamma` is its `lgamma_r`.
+        let (value, _): (Double, Int) = lgamma(x)
+        return value
+        #endif
     }
 
     /// The continued fraction for I_x(a, b), evaluated by the modified Lentz method
