@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The schema, one named migration per change. Never edit a migration once it has shipped:
@@ -107,6 +108,61 @@ enum Schema {
                 t.column("open", .boolean).notNull()
             }
         }
+        migrator.registerMigration("v4: next-wake index, evaluation errors, installation id") { db in
+            // The scheduler finds the initiatives due through this index instead of walking all
+            // of them; NULL means only a person can move the initiative on. Rows migrated from an
+            // older schema are due at once, so the first evaluation computes their next wake.
+            try db.alter(table: "initiative") { t in
+                t.add(column: "nextWakeAt", .datetime)
+                // An evaluation that failed for this initiative alone: shown by `cxd status`,
+                // retried later, the others go on.
+                t.add(column: "lastError", .text)
+                t.add(column: "failingSince", .datetime)
+            }
+            try db.execute(sql: "UPDATE initiative SET nextWakeAt = ?", arguments: [Date(timeIntervalSince1970: 0)])
+            try db.create(index: "initiative_nextWake", on: "initiative", columns: ["nextWakeAt"])
+            // One row naming this database, so that message ids never repeat after a database
+            // is reset: receivers that drop duplicates by id keep receiving new messages.
+            try db.create(table: "installation") { t in
+                t.primaryKey("id", .text)
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.execute(
+                sql: "INSERT INTO installation (id, createdAt) VALUES (?, ?)",
+                arguments: [Self.newInstallationID(), Date()])
+        }
+        migrator.registerMigration("v5: delivery lanes, attempt history, notifier health") { db in
+            try db.alter(table: "outbox") { t in
+                // Where `delivery.max_age` counts from after `cxd outbox retry` (NULL: createdAt),
+                // and the attempt count at that moment (the backoff starts afresh from it), so
+                // that a retry keeps `attempts` and `createdAt` as history.
+                t.add(column: "ageStartedAt", .datetime)
+                t.add(column: "backoffFrom", .integer).notNull().defaults(to: 0)
+                // Set when an attempt is counted, just before the send.
+                t.add(column: "lastAttemptAt", .datetime)
+            }
+            // Each notifier's lane selects its own due messages (and its next due time) here.
+            try db.execute(sql: "CREATE INDEX outbox_lane ON outbox (notifier, nextAttemptAt) WHERE status = 'pending'")
+            // The current failure episode of each notifier and the dead messages not reported yet.
+            try db.create(table: "notifierHealth") { t in
+                t.primaryKey("notifier", .text)
+                t.column("failingSince", .datetime)
+                t.column("lastFailureAt", .datetime)
+                t.column("lastError", .text)
+                t.column("failingAlertedAt", .datetime)
+                t.column("deadUnreported", .integer).notNull().defaults(to: 0)
+                t.column("deadReportedAt", .datetime)
+                t.column("deadReports", .integer).notNull().defaults(to: 0)
+            }
+        }
         return migrator
+    }
+
+    /// Twelve random hex digits: short enough to read in an id, long enough never to repeat.
+    static func newInstallationID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let value = generator.next() & 0xffff_ffff_ffff
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 12 - hex.count) + hex
     }
 }

@@ -8,11 +8,47 @@ public struct DisabledNotifier: Sendable, Equatable, Codable {
     public var reason: String
 }
 
+/// How a notifier's deliveries have been going lately: the current failure episode, if any,
+/// and the dead messages not reported to the operators yet. Kept in the store so that a
+/// restart neither forgets an outage nor repeats its alerts.
+public struct NotifierHealth: Sendable, Equatable {
+    public var notifier: String
+    /// The first failed attempt of the current run of failures; nil while deliveries succeed.
+    public var failingSince: Date?
+    public var lastFailureAt: Date?
+    public var lastError: String?
+    /// When the operators were told that this notifier is failing (nil: not told).
+    public var failingAlertedAt: Date?
+    /// Messages gone dead since the last report.
+    public var deadUnreported: Int
+    /// When dead messages were last reported.
+    public var deadReportedAt: Date?
+    /// How many dead-message reports were sent so far (names each report).
+    public var deadReports: Int
+
+    public init(
+        notifier: String, failingSince: Date? = nil, lastFailureAt: Date? = nil, lastError: String? = nil,
+        failingAlertedAt: Date? = nil, deadUnreported: Int = 0, deadReportedAt: Date? = nil, deadReports: Int = 0
+    ) {
+        self.notifier = notifier
+        self.failingSince = failingSince
+        self.lastFailureAt = lastFailureAt
+        self.lastError = lastError
+        self.failingAlertedAt = failingAlertedAt
+        self.deadUnreported = deadUnreported
+        self.deadReportedAt = deadReportedAt
+        self.deadReports = deadReports
+    }
+}
+
 extension StoreTransaction {
-    public func disableNotifier(_ name: String, reason: String, at now: Date) throws {
+    /// Takes a notifier out of service; returns false when it already was (same episode).
+    @discardableResult
+    public func disableNotifier(_ name: String, reason: String, at now: Date) throws -> Bool {
         try db.execute(
             sql: "INSERT INTO disabledNotifier (name, disabledAt, reason) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING",
             arguments: [name, now, reason])
+        return db.changesCount > 0
     }
 
     /// Puts a notifier back in service; returns whether it was disabled.
@@ -32,24 +68,63 @@ extension StoreTransaction {
         try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(Self.message(from:))
     }
 
-    /// Sends a dead (or pending) message again at `now`, with a fresh maximum age. Returns
-    /// whether the message exists and was not delivered already.
+    /// Sends a dead (or pending) message again at `now`: its maximum age and its backoff start
+    /// afresh, while `attempts` keeps counting every attempt ever made. Returns whether the
+    /// message exists and was not delivered already.
     @discardableResult
     public func retry(_ id: Int64, at now: Date) throws -> Bool {
         try db.execute(
             sql: """
-                UPDATE outbox SET status = 'pending', nextAttemptAt = ?, createdAt = ?, attempts = 0
+                UPDATE outbox SET status = 'pending', nextAttemptAt = ?, ageStartedAt = ?, backoffFrom = attempts
                 WHERE id = ? AND status != 'delivered'
                 """,
             arguments: [now, now, id])
         return db.changesCount > 0
     }
 
-    /// Sends every dead message again; returns how many.
+    /// Sends every dead message again (see `retry`); returns how many.
     public func retryDead(at now: Date) throws -> Int {
         try db.execute(
-            sql: "UPDATE outbox SET status = 'pending', nextAttemptAt = ?, createdAt = ?, attempts = 0 WHERE status = 'dead'",
+            sql: """
+                UPDATE outbox SET status = 'pending', nextAttemptAt = ?, ageStartedAt = ?, backoffFrom = attempts
+                WHERE status = 'dead'
+                """,
             arguments: [now, now])
         return db.changesCount
+    }
+
+    // MARK: - Notifier health
+
+    /// The health of one notifier (a fresh, healthy record when none is stored).
+    public func health(of notifier: String) throws -> NotifierHealth {
+        try Row.fetchOne(db, sql: "SELECT * FROM notifierHealth WHERE notifier = ?", arguments: [notifier])
+            .map(Self.health(from:)) ?? NotifierHealth(notifier: notifier)
+    }
+
+    /// Every stored health record, by notifier name.
+    public func notifierHealth() throws -> [NotifierHealth] {
+        try Row.fetchAll(db, sql: "SELECT * FROM notifierHealth ORDER BY notifier").map(Self.health(from:))
+    }
+
+    public func save(_ health: NotifierHealth) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO notifierHealth (notifier, failingSince, lastFailureAt, lastError, failingAlertedAt,
+                                            deadUnreported, deadReportedAt, deadReports)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(notifier) DO UPDATE SET failingSince = excluded.failingSince,
+                  lastFailureAt = excluded.lastFailureAt, lastError = excluded.lastError,
+                  failingAlertedAt = excluded.failingAlertedAt, deadUnreported = excluded.deadUnreported,
+                  deadReportedAt = excluded.deadReportedAt, deadReports = excluded.deadReports
+                """,
+            arguments: [health.notifier, health.failingSince, health.lastFailureAt, health.lastError,
+                        health.failingAlertedAt, health.deadUnreported, health.deadReportedAt, health.deadReports])
+    }
+
+    static func health(from row: Row) -> NotifierHealth {
+        NotifierHealth(
+            notifier: row["notifier"], failingSince: row["failingSince"], lastFailureAt: row["lastFailureAt"],
+            lastError: row["lastError"], failingAlertedAt: row["failingAlertedAt"], deadUnreported: row["deadUnreported"],
+            deadReportedAt: row["deadReportedAt"], deadReports: row["deadReports"])
     }
 }

@@ -2,6 +2,30 @@ import CXCore
 import Foundation
 import GRDB
 
+/// A pending message as a delivery lane sees it: the message plus what its retries are
+/// measured from.
+public struct DueMessage: Sendable, Equatable {
+    public var message: OutboxMessage
+    /// Where `delivery.max_age` counts from: when the message was queued, or when an operator
+    /// sent it again (`cxd outbox retry`).
+    public var ageStartedAt: Date
+    /// Attempts made since then; the backoff grows with these, while `message.attempts` keeps
+    /// counting every attempt ever made.
+    public var attemptsSinceRetry: Int
+
+    public init(message: OutboxMessage, ageStartedAt: Date? = nil, attemptsSinceRetry: Int? = nil) {
+        self.message = message
+        self.ageStartedAt = ageStartedAt ?? message.createdAt
+        self.attemptsSinceRetry = attemptsSinceRetry ?? message.attempts
+    }
+}
+
+/// One page of `cxd outbox`: the rows shown and how many match in all.
+public struct OutboxPage: Sendable, Equatable {
+    public var messages: [OutboxMessage]
+    public var total: Int
+}
+
 extension StoreTransaction {
     /// Queues messages; a message whose key is already in the outbox is skipped, so the same
     /// notification is never queued twice. Returns how many were new.
@@ -24,6 +48,8 @@ extension StoreTransaction {
         return added
     }
 
+    // MARK: - Selection
+
     /// Pending messages whose next attempt is due at `now`, oldest first; messages of disabled
     /// notifiers wait.
     public func dueMessages(at now: Date, limit: Int = 500) throws -> [OutboxMessage] {
@@ -38,6 +64,22 @@ extension StoreTransaction {
         ).map(Self.message(from:))
     }
 
+    /// The due messages of one notifier (none while it is disabled), oldest first, leaving out
+    /// `excluded` (messages in flight, or whose outcome is not recorded yet). Served by the
+    /// `outbox_lane` index.
+    public func dueMessages(
+        notifier: String, at now: Date, excluding excluded: Set<Int64> = [], limit: Int
+    ) throws -> [DueMessage] {
+        let request: SQLRequest<Row> = """
+            SELECT * FROM outbox
+            WHERE status = 'pending' AND notifier = \(notifier) AND nextAttemptAt <= \(now)
+              AND id NOT IN \(excluded.sorted())
+              AND NOT EXISTS (SELECT 1 FROM disabledNotifier WHERE name = \(notifier))
+            ORDER BY nextAttemptAt, id LIMIT \(limit)
+            """
+        return try request.fetchAll(db).map(Self.dueMessage(from:))
+    }
+
     /// When the earliest pending message (of an enabled notifier) wants its next attempt.
     public func nextAttemptAt() throws -> Date? {
         try Date.fetchOne(
@@ -47,6 +89,24 @@ extension StoreTransaction {
                   AND notifier NOT IN (SELECT name FROM disabledNotifier)
                 """)
     }
+
+    /// When the earliest pending message of one notifier wants its next attempt; nil when it
+    /// has none or is disabled.
+    public func nextAttemptAt(notifier: String, excluding excluded: Set<Int64> = []) throws -> Date? {
+        let request: SQLRequest<Date> = """
+            SELECT MIN(nextAttemptAt) FROM outbox
+            WHERE status = 'pending' AND notifier = \(notifier) AND id NOT IN \(excluded.sorted())
+              AND NOT EXISTS (SELECT 1 FROM disabledNotifier WHERE name = \(notifier))
+            """
+        return try request.fetchOne(db)
+    }
+
+    /// The notifiers that have pending messages (configured or not).
+    public func notifiersWithPendingMessages() throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT DISTINCT notifier FROM outbox WHERE status = 'pending' ORDER BY notifier")
+    }
+
+    // MARK: - Listing
 
     public func messages(status: OutboxMessage.Status? = nil, limit: Int = 1000) throws -> [OutboxMessage] {
         if let status {
@@ -58,24 +118,66 @@ extension StoreTransaction {
             .map(Self.message(from:))
     }
 
-    public func markDelivered(_ id: Int64, at now: Date) throws {
+    /// The first `limit` messages (by id) whose status is one of `statuses` (every status when
+    /// empty), with the number of messages that match in all.
+    public func outboxPage(statuses: [OutboxMessage.Status], limit: Int) throws -> OutboxPage {
+        let names = (statuses.isEmpty ? OutboxMessage.Status.allCases : statuses).map(\.rawValue)
+        let rows: SQLRequest<Row> = "SELECT * FROM outbox WHERE status IN \(names) ORDER BY id LIMIT \(limit)"
+        let total: SQLRequest<Int> = "SELECT COUNT(*) FROM outbox WHERE status IN \(names)"
+        return OutboxPage(messages: try rows.fetchAll(db).map(Self.message(from:)), total: try total.fetchOne(db) ?? 0)
+    }
+
+    // MARK: - Attempts and outcomes
+
+    /// Counts an attempt for each message before it is sent, so that `attempts` counts every
+    /// send, even one whose outcome a crash lost.
+    public func claim(_ ids: [Int64], at now: Date) throws {
         try db.execute(
-            sql: "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, deliveredAt = ?, lastError = NULL WHERE id = ?",
+            literal: "UPDATE outbox SET attempts = attempts + 1, lastAttemptAt = \(now) WHERE id IN \(ids) AND status = 'pending'")
+    }
+
+    /// A claimed message that was not sent after all (`.notAttempted`): the attempt is taken back.
+    public func releaseClaim(_ id: Int64) throws {
+        try db.execute(
+            sql: "UPDATE outbox SET attempts = MAX(0, attempts - 1) WHERE id = ? AND status = 'pending'", arguments: [id])
+    }
+
+    /// A claimed message was delivered.
+    public func recordDelivered(_ id: Int64, at now: Date) throws {
+        try db.execute(
+            sql: "UPDATE outbox SET status = 'delivered', deliveredAt = ?, lastError = NULL WHERE id = ?",
             arguments: [now, id])
+    }
+
+    /// A claimed message failed: tried again at `retryAt`; it stays due as it was when
+    /// `retryAt` is nil (it waits for its disabled notifier).
+    public func recordFailure(_ id: Int64, error: String, retryAt: Date?) throws {
+        try db.execute(
+            sql: "UPDATE outbox SET lastError = ?, nextAttemptAt = COALESCE(?, nextAttemptAt) WHERE id = ?",
+            arguments: [error, retryAt, id])
+    }
+
+    /// A claimed message is given up.
+    public func recordDead(_ id: Int64, error: String) throws {
+        try db.execute(sql: "UPDATE outbox SET status = 'dead', lastError = ? WHERE id = ?", arguments: [error, id])
+    }
+
+    public func markDelivered(_ id: Int64, at now: Date) throws {
+        try claim([id], at: now)
+        try recordDelivered(id, at: now)
     }
 
     /// Records a failed attempt: retried at `retryAt`, or dead when `retryAt` is nil.
     public func markFailed(_ id: Int64, error: String, retryAt: Date?) throws {
+        try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [id])
         if let retryAt {
-            try db.execute(
-                sql: "UPDATE outbox SET attempts = attempts + 1, lastError = ?, nextAttemptAt = ? WHERE id = ?",
-                arguments: [error, retryAt, id])
+            try recordFailure(id, error: error, retryAt: retryAt)
         } else {
-            try db.execute(
-                sql: "UPDATE outbox SET status = 'dead', attempts = attempts + 1, lastError = ? WHERE id = ?",
-                arguments: [error, id])
+            try recordDead(id, error: error)
         }
     }
+
+    // MARK: - Health
 
     /// Counts per status, for `cxd status`.
     public func outboxCounts() throws -> [OutboxMessage.Status: Int] {
@@ -101,5 +203,12 @@ extension StoreTransaction {
         message.lastError = row["lastError"]
         message.deliveredAt = row["deliveredAt"]
         return message
+    }
+
+    static func dueMessage(from row: Row) -> DueMessage {
+        let message = message(from: row)
+        let backoffFrom: Int = row["backoffFrom"]
+        return DueMessage(
+            message: message, ageStartedAt: row["ageStartedAt"], attemptsSinceRetry: message.attempts - backoffFrom)
     }
 }
