@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // Tests only: a clock they advance by hand, to drive the dispatcher's real loop.
+        .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
     ],
     targets: [
         // Pure domain: workflows, initiatives, calendars, the state machine. No I/O, no clock.
@@ -132,6 +134,7 @@ let package = Package(
             dependencies: [
                 "CXNotifiers", "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Clocks", package: "swift-clocks"),
             ],
             exclude: ["Support"],
             swiftSettings: swiftSettings
@@ -151,13 +154,16 @@ let package = Package(
             dependencies: [
                 "CXDaemon", "CXCore", "CXConfig", "CXStore", "CXNotifiers", "CXSurveys", "CXTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         // Runs the real `cxd` binary: exit codes, output, signals.
         .testTarget(
             name: "CXDTests",
-            dependencies: ["cxd", "CXTestSupport"],
+            dependencies: ["cxd", "CXTestSupport", "CXStore", "CXCore"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -10,14 +10,23 @@ public protocol Notifier: Sendable {
     func deliver(_ message: OutboxMessage) async -> DeliveryOutcome
 
     /// Delivers several messages at once (e.g. one SMTP session for a batch); one outcome per
-    /// message, in order. The default delivers them one by one.
+    /// message, in order. After an `.endpointGone` the rest of the batch must not be sent: answer
+    /// `.notAttempted` for it. The default delivers them one by one and does exactly that; it
+    /// also stops (`.notAttempted`) once the delivering task is cancelled.
     func deliver(batch messages: [OutboxMessage]) async -> [DeliveryOutcome]
 }
 
 extension Notifier {
     public func deliver(batch messages: [OutboxMessage]) async -> [DeliveryOutcome] {
         var outcomes: [DeliveryOutcome] = []
-        for message in messages { outcomes.append(await deliver(message)) }
+        outcomes.reserveCapacity(messages.count)
+        var stopped = false
+        for message in messages {
+            stopped = stopped || Task.isCancelled
+            let outcome = stopped ? .notAttempted : await deliver(message)
+            stopped = stopped || outcome.endsBatch
+            outcomes.append(outcome)
+        }
         return outcomes
     }
 }
@@ -28,9 +37,19 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case retry(reason: String, after: Duration?)
     /// A permanent failure: the message goes dead with this reason.
     case failed(reason: String)
-    /// The endpoint is gone for good (HTTP 410): the message goes dead, the notifier is
-    /// disabled and the operators are told on another route.
+    /// The endpoint is gone for good (HTTP 410): the notifier is disabled and the operators are
+    /// told on another notifier; this message and the notifier's others wait in the outbox until
+    /// `cxd notify enable`.
     case endpointGone(reason: String)
+    /// Not sent at all (the batch stopped at an `.endpointGone`, or cxd is shutting down): the
+    /// message stays as it was, and this attempt is not counted.
+    case notAttempted
+
+    /// True when the rest of the batch must not be sent.
+    public var endsBatch: Bool {
+        if case .endpointGone = self { return true }
+        return false
+    }
 }
 
 /// The notifier types cxd knows, keyed by their `type:` name, each with its option schema.

@@ -45,8 +45,8 @@ struct DispatcherTests {
         let engine = try project.engine()
         let dispatcher = try project.dispatcher(for: engine)
         let start = hanoi("2026-11-23T08:30")
-        try engine.reconcile(at: start)
-        try engine.evaluate(at: start)
+        try await engine.reconcile(at: start)
+        try await engine.evaluate(at: start)
 
         // The file notifier delivers at once; the plugin fails and is rescheduled 1 minute later
         // (jitter fixed at its midpoint), then 2, then 4 minutes after each failure.
@@ -56,7 +56,7 @@ struct DispatcherTests {
         #expect(next == start.addingTimeInterval(60 + 120))
         next = try await dispatcher.drain(at: start.addingTimeInterval(180))
         #expect(next == start.addingTimeInterval(180 + 240))
-        let pending = try engine.outbox(status: .pending, limit: 10)
+        let pending = try await engine.outbox(status: .pending, limit: 10)
         #expect(pending.map(\.notifier) == ["chat"])
         #expect(pending.first?.attempts == 3)
         #expect(pending.first?.lastError == "\(project.folder.file("config/plugins/flaky.sh")) asked to retry (exit 75): chat server unavailable")
@@ -65,7 +65,7 @@ struct DispatcherTests {
         _ = FileManager.default.createFile(atPath: marker, contents: nil)
         next = try await dispatcher.drain(at: start.addingTimeInterval(420))
         #expect(next == nil)
-        #expect(try engine.outbox(status: .delivered, limit: 10).map(\.notifier).sorted() == ["chat", "log"])
+        await #expect(try engine.outbox(status: .delivered, limit: 10).map(\.notifier).sorted() == ["chat", "log"])
         // The email-like channel (file) was never repeated while the plugin was retried.
         #expect(try project.notifications().count == 1)
         #expect(try String(contentsOfFile: pluginLog, encoding: .utf8).split(separator: "\n").count == 4)
@@ -76,30 +76,55 @@ struct DispatcherTests {
         let engine = try project.engine()
         let dispatcher = try project.dispatcher(for: engine)
         let start = hanoi("2026-11-23T08:30")
-        try engine.reconcile(at: start)
-        try engine.evaluate(at: start)
+        try await engine.reconcile(at: start)
+        try await engine.evaluate(at: start)
         var now = start
         while let next = try await dispatcher.drain(at: now) { now = next }
-        let dead = try engine.outbox(status: .dead, limit: 10)
+        let dead = try await engine.outbox(status: .dead, limit: 10)
         #expect(dead.map(\.notifier) == ["chat"])
         #expect(now.timeIntervalSince(start) <= 3600)
-        let status = try engine.statusReport(at: now)
+        let status = try await engine.statusReport(at: now)
         #expect(status.outbox.dead == 1)
 
         _ = FileManager.default.createFile(atPath: marker, contents: nil)
-        #expect(try engine.retryDeadMessages(at: now) == 1)
+        await #expect(try engine.retryDeadMessages(at: now) == 1)
         #expect(try await dispatcher.drain(at: now) == nil)
-        #expect(try engine.outbox(status: .dead, limit: 10).isEmpty)
-        #expect(throws: EngineError.alreadyDelivered(try #require(dead.first?.id))) {
-            try engine.retryMessage(try #require(dead.first?.id), at: now)
+        await #expect(try engine.outbox(status: .dead, limit: 10).isEmpty)
+        let id = try #require(dead.first?.id)
+        await #expect(throws: EngineError.alreadyDelivered(id)) {
+            try await engine.retryMessage(id, at: now)
         }
+    }
+
+    @Test func retryingADeadMessageKeepsItsAttemptsAndStartsItsBackoffAndAgeAfresh() async throws {
+        let (project, _, pluginLog) = try project()
+        let engine = try project.engine()
+        let dispatcher = try project.dispatcher(for: engine)
+        let start = hanoi("2026-11-23T08:30")
+        try await engine.reconcile(at: start)
+        try await engine.evaluate(at: start)
+        var now = start
+        while let next = try await dispatcher.drain(at: now) { now = next }
+        let dead = try #require(try await engine.outbox(status: .dead, limit: 10).first)
+        let sends = try String(contentsOfFile: pluginLog, encoding: .utf8).split(separator: "\n").count
+        #expect(dead.attempts == sends && sends > 2)
+
+        // Sent again by hand, the plugin still failing: the history stays, the backoff restarts
+        // at first_retry and the message has a fresh hour before it goes dead.
+        try await engine.retryMessage(try #require(dead.id), at: now)
+        let retried = try #require(try await engine.outbox(status: .pending, limit: 10).first)
+        #expect(retried.attempts == sends)
+        #expect(retried.createdAt == dead.createdAt)
+        #expect(try await dispatcher.drain(at: now) == now.addingTimeInterval(60))
+        let again = try #require(try await engine.outbox(status: .pending, limit: 10).first)
+        #expect(again.attempts == sends + 1)
     }
 
     @Test func retriesBackOffExponentiallyWithJitterAndHonourRetryAfter() {
         var settings = DeliverySettings()
-        settings.firstRetry = .minutes(1)
-        settings.longestRetry = .hours(1)
-        settings.maximumAge = .hours(24)
+        settings.firstRetry = .seconds(60)
+        settings.longestRetry = .seconds(3600)
+        settings.maximumAge = .seconds(24 * 3600)
         let policy = RetryPolicy(settings)
         let created = instant("2026-12-01T00:00:00Z")
         let delays = (1...9).map { attempt in

@@ -7,53 +7,106 @@ import CXTestSupport
 import Foundation
 import Testing
 
-@Suite("410 Gone: the notifier is disabled and the operators are told")
+@Suite("410 Gone: the notifier is disabled, its messages wait and the operators are told")
 struct EndpointGoneTests {
-    @Test func aGoneEndpointDisablesItsNotifierAndAlertsOperatorsThroughAnotherOne() async throws {
-        let receiver = try WebhookReceiver(script: ["410"])
+    /// A project with a webhook notifier `hook` posting to `url`, operators told through
+    /// `hook` and the file notifier `log`, and the delivery settings given.
+    func project(url: String, delivery: String = "") throws -> TestProject {
         let project = try TestProject(keeping: ["pos-checkout"])
         try project.edit("config/cxd.yaml") { yaml in
             yaml.replacingOccurrences(of: "routes:\n  default: [log]", with: """
                   hook:
                     type: webhook
-                    url: \(receiver.url)
+                    url: \(url)
                     sign: false
                 routes:
                   default: [log]
                 operators:
                   people: [mai]
                   notifiers: [hook, log]
+                \(delivery)
                 """)
         }
+        return project
+    }
+
+    func messages(_ count: Int, at now: Date) throws -> [OutboxMessage] {
+        try (1...count).map { index in
+            var message = try WebhookFixtures.message(WebhookFixtures.overdue(id: "pos/run-1/overdue-\(index)@hook"))
+            message.createdAt = now
+            message.nextAttemptAt = now
+            return message
+        }
+    }
+
+    @Test func aGoneEndpointDisablesItsNotifierAndItsMessagesWaitUntilEnabled() async throws {
+        let receiver = try await WebhookReceiver(script: ["410"])
+        let project = try project(url: receiver.url)
         let engine = try project.engine()
         let dispatcher = try project.dispatcher(for: engine)
         let now = instant("2026-12-01T02:00:00Z")
-        var first = try WebhookFixtures.message(WebhookFixtures.overdue(id: "pos/run-1/overdue-1@hook"))
-        first.createdAt = now
-        first.nextAttemptAt = now
-        var second = try WebhookFixtures.message(WebhookFixtures.overdue(id: "pos/run-1/overdue-2@hook"))
-        second.createdAt = now
-        second.nextAttemptAt = now.addingTimeInterval(600)
-        try engine.store.write { tx in try tx.enqueue([first, second]) }
+        var messages = try messages(2, at: now)
+        messages[1].nextAttemptAt = now.addingTimeInterval(600)
+        let queued = messages
+        try await engine.store.write { tx in try tx.enqueue(queued) }
 
         try await dispatcher.drain(at: now)
-        let dead = try engine.outbox(status: .dead, limit: 10)
-        #expect(dead.map(\.key) == ["pos/run-1/overdue-1@hook"])
-        #expect(dead.first?.lastError?.hasPrefix("HTTP 410") == true)
-        let health = try engine.statusReport(at: now).outbox
+        // Nothing goes dead: the message that got 410 waits with its attempt counted.
+        #expect(try await engine.outbox(status: .dead, limit: 10).isEmpty)
+        let waiting = try await engine.outbox(status: .pending, limit: 10)
+        #expect(waiting.map(\.key) == ["pos/run-1/overdue-1@hook", "pos/run-1/overdue-2@hook"])
+        #expect(waiting.map(\.attempts) == [1, 0])
+        #expect(waiting.first?.lastError?.hasPrefix("HTTP 410") == true)
+        let health = try await engine.statusReport(at: now).outbox
         #expect(health.disabledNotifiers.map(\.name) == ["hook"])
-        // The operator hears about it through the file notifier, never through the gone hook.
+        // The operator hears about it through the file notifier, never through the gone hook,
+        // and what the alert says is true: the messages wait in the outbox.
         let alerts = try project.notifications().filter { $0.kind == "notifier.disabled" }
         #expect(alerts.map(\.recipient.id) == ["mai"])
         #expect(alerts.first?.subject == "Kênh thông báo 'hook' đã bị tắt: địa chỉ nhận không còn tồn tại")
 
         // Later messages for the disabled notifier wait…
         #expect(try await dispatcher.drain(at: now.addingTimeInterval(3600)) == nil)
-        #expect(try engine.outbox(status: .pending, limit: 10).map(\.key) == ["pos/run-1/overdue-2@hook"])
-        // …until an operator enables it again (the receiver now answers 200).
-        #expect(try engine.enableNotifier("hook"))
+        #expect(try await engine.outbox(status: .pending, limit: 10).count == 2)
+        // …until an operator enables it again (the receiver now answers 200): both go out.
+        #expect(try await engine.enableNotifier("hook"))
         try await dispatcher.drain(at: now.addingTimeInterval(3600))
-        #expect(try engine.outbox(status: .delivered, limit: 10).map(\.key).contains("pos/run-1/overdue-2@hook"))
-        #expect(try receiver.requests().count == 2)
+        #expect(try await engine.outbox(status: .delivered, limit: 10).map(\.key).filter { $0.hasSuffix("@hook") }
+            == ["pos/run-1/overdue-1@hook", "pos/run-1/overdue-2@hook"])
+        #expect(try receiver.requests().map(\.status) == [410, 200, 200])
+    }
+
+    @Test("a burst of 410s: the lane stops at the first, nothing goes dead, one alert")
+    func aBurstOf410sStopsTheLaneAndKillsNothing() async throws {
+        let receiver = try await WebhookReceiver(script: Array(repeating: "410", count: 60))
+        let project = try project(url: receiver.url, delivery: """
+            delivery:
+              batch_size: 5
+              concurrency: 3
+            """)
+        let engine = try project.engine()
+        let dispatcher = try project.dispatcher(for: engine)
+        let now = instant("2026-12-01T02:00:00Z")
+        let queued = try messages(60, at: now)
+        try await engine.store.write { tx in try tx.enqueue(queued) }
+
+        try await dispatcher.drain(at: now)
+
+        // At most one request per batch in flight met the gone endpoint; the rest of each
+        // batch, and every batch after, was never posted.
+        let posted = try receiver.requests()
+        #expect(posted.count >= 1 && posted.count <= 3, "\(posted.count) requests: \(posted.map { $0.webhookId ?? "-" })")
+        #expect(posted.allSatisfy { $0.status == 410 })
+        let outbox = try await engine.outbox(status: nil, limit: 100).filter { $0.notifier == "hook" }
+        #expect(outbox.count == 60)
+        #expect(outbox.allSatisfy { $0.status == .pending })
+        let tried = outbox.filter { $0.attempts > 0 }
+        #expect(Set(tried.map(\.key)) == Set(posted.compactMap(\.webhookId)))
+        #expect(tried.allSatisfy { $0.attempts == 1 && $0.lastError?.hasPrefix("HTTP 410") == true })
+        #expect(outbox.filter { $0.attempts == 0 }.allSatisfy { $0.lastError == nil })
+        // One alert for the episode, however many requests got 410.
+        let alerts = try project.notifications().filter { $0.kind == "notifier.disabled" }
+        #expect(alerts.count == 1)
+        #expect(alerts.first?.text.contains("wait in the outbox") == true || alerts.first?.text.contains("đang chờ trong outbox") == true)
     }
 }

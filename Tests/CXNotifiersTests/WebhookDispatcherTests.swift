@@ -11,7 +11,7 @@ import Testing
 struct WebhookDispatcherTests {
     @Test("through failures, timeouts and dropped connections every key ends delivered, answered 2xx exactly once")
     func exactlyOncePerKeyInTheEnd() async throws {
-        let receiver = try WebhookReceiver(script: ["500", "429:1", "slow:3", "drop"], secrets: [WebhookFixtures.secret])
+        let receiver = try await WebhookReceiver(script: ["500", "429:1", "slow:3", "drop"], secrets: [WebhookFixtures.secret])
         let project = try TestProject()
         let engine = try project.engine()
         let notifier = try WebhookFixtures.notifier(
@@ -25,19 +25,20 @@ struct WebhookDispatcherTests {
             WebhookFixtures.overdue(id: "onboarding/1/\(index)/kickoff/overdue/1@hook", stepTitle: "Bước \(index)")
         }
         let messages = try payloads.map { try WebhookFixtures.message($0) }
-        #expect(try engine.store.write { tx in try tx.enqueue(messages) } == messages.count)
+        let queued = messages
+        #expect(try await engine.store.write { tx in try tx.enqueue(queued) } == messages.count)
         // Queuing the same keys again adds nothing.
-        #expect(try engine.store.write { tx in try tx.enqueue(messages) } == 0)
+        #expect(try await engine.store.write { tx in try tx.enqueue(queued) } == 0)
 
         var now = WebhookFixtures.created
         var rounds = 0
-        while rounds < 10, try engine.store.read({ tx in try tx.messages(status: .pending) }).count > 0 {
+        while rounds < 10, try await engine.store.read({ tx in try tx.messages(status: .pending) }).count > 0 {
             try await dispatcher.drain(at: now)
             now = now.addingTimeInterval(3600)
             rounds += 1
         }
 
-        let outbox = try engine.store.read { tx in try tx.messages() }
+        let outbox = try await engine.store.read { tx in try tx.messages() }
         #expect(outbox.count == messages.count)
         #expect(outbox.allSatisfy { $0.status == .delivered })
         #expect(outbox.map(\.attempts).reduce(0, +) == messages.count + 4)
@@ -54,5 +55,48 @@ struct WebhookDispatcherTests {
             let attempts = requests.filter { $0.webhookId == message.key }
             #expect(attempts.allSatisfy { Data($0.body.utf8) == message.payload })
         }
+    }
+
+    @Test("an endpoint failing for longer than alert_after: operators are told once, and once more when it recovers")
+    func aFailingEndpointIsReportedOnceAndItsRecoveryToo() async throws {
+        // Six answers of 503 (half an hour of retries five minutes apart), then 200.
+        let receiver = try await WebhookReceiver(script: Array(repeating: "503", count: 6))
+        let project = try TestProject(keeping: ["pos-checkout"])
+        try project.edit("config/cxd.yaml") { yaml in
+            yaml.replacingOccurrences(of: "routes:\n  default: [log]", with: """
+                  hook:
+                    type: webhook
+                    url: \(receiver.url)
+                    sign: false
+                routes:
+                  default: [log]
+                operators:
+                  people: [mai]
+                  notifiers: [hook, log]
+                delivery:
+                  first_retry: 5m
+                  longest_retry: 5m
+                  alert_after: 15m
+                  max_age: 2h
+                """)
+        }
+        let engine = try project.engine()
+        let dispatcher = try project.dispatcher(for: engine)
+        let message = try WebhookFixtures.message(WebhookFixtures.overdue(id: "pos/run-1/overdue-1@hook"))
+        try await engine.store.write { tx in try tx.enqueue([message]) }
+
+        var now = WebhookFixtures.created
+        var steps = 0
+        while let next = try await dispatcher.drain(at: now), steps < 20 {
+            now = next
+            steps += 1
+        }
+        let alerts = try project.notifications().filter { $0.kind.hasPrefix("notifier.") }
+        #expect(alerts.map(\.kind) == ["notifier.failing", "notifier.recovered"])
+        #expect(alerts.first?.createdAt == WebhookFixtures.created.addingTimeInterval(15 * 60))
+        #expect(alerts.last?.createdAt == WebhookFixtures.created.addingTimeInterval(30 * 60))
+        #expect(try receiver.requests().map(\.status) == [503, 503, 503, 503, 503, 503, 200])
+        let delivered = try await engine.store.read { tx in try tx.messages(status: .delivered) }.map(\.key)
+        #expect(delivered.contains("pos/run-1/overdue-1@hook"))
     }
 }

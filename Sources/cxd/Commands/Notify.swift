@@ -40,6 +40,9 @@ struct NotifyTest: AsyncParsableCommand {
         case .failed(let reason), .endpointGone(let reason):
             CommandContext.printError("cxd: not delivered (permanent failure): \(reason)")
             throw ExitStatus.runtimeFailure
+        case .notAttempted:
+            CommandContext.printError("cxd: not delivered (the notifier did not try)")
+            throw ExitStatus.runtimeFailure
         }
     }
 }
@@ -55,7 +58,7 @@ struct NotifyEnable: AsyncParsableCommand {
     func run() async throws {
         let engine = try CommandContext.openEngine(options)
         try await CommandContext.reporting {
-            print(try engine.enableNotifier(name) ? "notifier '\(name)' enabled; its waiting messages go out now" : "notifier '\(name)' was not disabled")
+            await print(try engine.enableNotifier(name) ? "notifier '\(name)' enabled; its waiting messages go out now" : "notifier '\(name)' was not disabled")
         }
         DaemonLock.wakeDaemon(database: engine.configuration.databasePath)
     }

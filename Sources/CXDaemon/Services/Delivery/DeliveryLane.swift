@@ -1,0 +1,414 @@
+import CXConfig
+import CXNotifiers
+import CXStore
+import Foundation
+import Logging
+import Synchronization
+
+/// What every lane shares: the engine in force, the clocks and the way to wake other lanes.
+struct LaneEnvironment: Sendable {
+    var holder: EngineHolder
+    /// Measures every wait (next due time, store retries, the shutdown grace).
+    var clock: any Clock<Duration>
+    var random: @Sendable () -> Double
+    var logger: Logger
+    /// Wakes the lanes of these notifiers (they were sent alerts).
+    var wakeLanes: @Sendable (Set<String>) -> Void
+}
+
+/// What a lane did, for `Dispatcher.drain(at:)`.
+struct LaneSummary: Sendable {
+    var delivered = 0
+    /// Notifiers that were sent alerts meanwhile.
+    var queuedFor: Set<String> = []
+}
+
+/// One notifier's delivery loop: select its due messages (never those in flight or whose
+/// outcome is not recorded yet), send them in batches with at most `delivery.concurrency` in
+/// flight, record each batch as soon as it returns, and sleep until its next due time or a
+/// wake-up. A slow or failing notifier holds back nothing but its own lane.
+///
+/// Each batch is: claim (count the attempts, one write) → send → record (one write). A crash
+/// therefore re-sends at most the batches in flight, and `attempts` counts every send. After a
+/// 410 the lane sends nothing more until the notifier is enabled again.
+struct DeliveryLane: Sendable {
+    enum Mode: Sendable {
+        /// The daemon: runs until shutdown, on the wall clock `now`.
+        case continuous(now: @Sendable () -> Date)
+        /// `drain(at:)`: delivers what is due at this instant, then returns.
+        case drain(at: Date)
+    }
+
+    let notifier: String
+    let environment: LaneEnvironment
+    let mode: Mode
+
+    /// The first wait after the store refused a write, doubled after each further refusal…
+    static let firstStoreRetry: Duration = .milliseconds(500)
+    /// …up to this.
+    static let longestStoreRetry: Duration = .seconds(30)
+    /// A drain gives up after this many refusals in a row.
+    static let drainStoreAttempts = 4
+    /// Sleeps longer than this are cut, so that a wall-clock jump is noticed within the hour.
+    static let longestSleep: TimeInterval = 3600
+
+    private var now: Date {
+        switch mode {
+        case .continuous(let now): return now()
+        case .drain(let instant): return instant
+        }
+    }
+
+    private var draining: Bool {
+        if case .drain = mode { return true }
+        return false
+    }
+
+    private var logger: Logger {
+        var logger = environment.logger
+        logger[metadataKey: "notifier"] = "\(notifier)"
+        return logger
+    }
+
+    /// Runs the lane on `events` (the caller keeps `post` to wake or stop it).
+    func run(events: AsyncStream<LaneEvent>, post: AsyncStream<LaneEvent>.Continuation) async throws -> LaneSummary {
+        let timers = LaneTimers(clock: environment.clock, post: post)
+        defer { timers.cancelAll() }
+        let halted = HaltFlag()
+        let result: Result<LaneSummary, any Error> = await withDiscardingTaskGroup { group in
+            var state = LaneState()
+            post.yield(.wake)
+            for await event in events {
+                state.handle(event, lane: self, timers: timers)
+                switch event {
+                case .sent(_, .recorded(let result)) where result.endpointGone: halted.clear()
+                case .flushed(_, nil): halted.clear()
+                default: break
+                }
+                if let fatal = state.fatal {
+                    group.cancelAll()
+                    return .failure(fatal)
+                }
+                if state.graceOver {
+                    logger.warning("shutdown grace over: sends in flight cancelled, their messages stay pending")
+                    group.cancelAll()
+                    break
+                }
+                if state.shuttingDown {
+                    if state.inFlight.isEmpty, !state.flushing, state.unrecorded.isEmpty || state.flushedAfterShutdown { break }
+                    if !state.unrecorded.isEmpty, !state.flushing, !state.flushedAfterShutdown {
+                        state.flushedAfterShutdown = true
+                        flush(&state, group: &group, post: post)
+                    }
+                    continue
+                }
+                if state.storeTroubled {
+                    if draining, state.storeFailures >= Self.drainStoreAttempts {
+                        return .failure(DispatcherError.cannotRecordOutcomes(
+                            notifier: notifier, keys: state.unrecorded.flatMap { $0.messages.map(\.message.key) }))
+                    }
+                    if state.storeRetryDue, !state.flushing {
+                        state.storeRetryDue = false
+                        if state.unrecorded.isEmpty { state.storeRecovered() } else { flush(&state, group: &group, post: post) }
+                    }
+                    if state.storeTroubled { continue }
+                }
+                do {
+                    try await fill(&state, halted: halted, group: &group, post: post)
+                    if draining, state.inFlight.isEmpty {
+                        try await reportDeadLetters(&state)
+                        break
+                    }
+                    if !draining { try await armDueTimer(state, halted: halted, timers: timers, post: post) }
+                } catch {
+                    state.storeFailed(error, lane: self, timers: timers)
+                    if let fatal = state.fatal {
+                        group.cancelAll()
+                        return .failure(fatal)
+                    }
+                }
+            }
+            if !state.unrecorded.isEmpty {
+                logger.error(
+                    "stopping with delivery outcomes the store did not take: these messages will be sent again",
+                    metadata: ["keys": "\(state.unrecorded.flatMap { $0.messages.map(\.message.key) })"])
+            }
+            return .success(state.summary)
+        }
+        return try result.get()
+    }
+
+    // MARK: - Stages
+
+    /// Starts batches of due messages until `delivery.concurrency` are in flight.
+    private func fill(
+        _ state: inout LaneState, halted: HaltFlag, group: inout DiscardingTaskGroup,
+        post: AsyncStream<LaneEvent>.Continuation
+    ) async throws {
+        let current = environment.holder.current
+        let settings = current.engine.configuration.delivery
+        while state.inFlight.count < settings.concurrency, !halted.isSet {
+            let instant = now
+            let excluded = state.excluded
+            let notifier = self.notifier
+            let due = try await current.engine.store.read { tx in
+                try tx.dueMessages(notifier: notifier, at: instant, excluding: excluded, limit: settings.batchSize)
+            }
+            if due.isEmpty { return }
+            state.nextBatch += 1
+            let batch = state.nextBatch
+            state.inFlight[batch] = Set(due.compactMap(\.message.id))
+            group.addTask {
+                let finished = await abandoningOnCancel {
+                    await deliver(due, batch: batch, current: current, halted: halted, post: post)
+                    return true
+                }
+                if finished == nil { post.yield(.abandoned(batch: batch)) }
+            }
+        }
+    }
+
+    /// One batch: claim, send, record. Never throws: every end is an event for the lane.
+    private func deliver(
+        _ due: [DueMessage], batch: Int, current: EngineHolder.Current, halted: HaltFlag,
+        post: AsyncStream<LaneEvent>.Continuation
+    ) async {
+        let store = current.engine.store
+        let ids = due.compactMap(\.message.id)
+        let claimedAt = now
+        do {
+            try await store.write { tx in try tx.claim(ids, at: claimedAt) }
+        } catch {
+            post.yield(.claimFailed(batch: batch, error: error))
+            return
+        }
+        let outcomes: [DeliveryOutcome]
+        if let notifier = current.notifiers[notifier] {
+            outcomes = await notifier.deliver(batch: due.map(\.message))
+        } else {
+            outcomes = Array(repeating: .failed(reason: "notifier '\(notifier)' is not configured"), count: due.count)
+        }
+        if outcomes.contains(where: \.endsBatch) { halted.set() }
+        let sent = SentBatch(messages: due, outcomes: outcomes, finishedAt: now, jitter: due.map { _ in environment.random() })
+        let recorder = OutcomeRecorder(notifier: notifier, configuration: current.engine.configuration)
+        do {
+            let result = try await store.write { tx in try recorder.record(sent, in: tx) }
+            for line in result.log { line.write(to: logger) }
+            if !result.queuedFor.isEmpty { environment.wakeLanes(result.queuedFor) }
+            post.yield(.sent(batch: batch, .recorded(result)))
+        } catch {
+            logger.error(
+                "cannot record delivery outcomes; kept to be recorded later, not sent again",
+                metadata: ["error": "\(error)", "messages": "\(due.count)"])
+            post.yield(.sent(batch: batch, .unrecorded(sent, error: error)))
+        }
+    }
+
+    /// Writes the outcomes kept in memory, oldest first, in a task of its own.
+    private func flush(_ state: inout LaneState, group: inout DiscardingTaskGroup, post: AsyncStream<LaneEvent>.Continuation) {
+        state.flushing = true
+        let batches = state.unrecorded
+        let current = environment.holder.current
+        let recorder = OutcomeRecorder(notifier: notifier, configuration: current.engine.configuration)
+        let logger = self.logger
+        let wakeLanes = environment.wakeLanes
+        group.addTask {
+            var recorded = 0
+            for batch in batches {
+                do {
+                    let result = try await current.engine.store.write { tx in try recorder.record(batch, in: tx) }
+                    for line in result.log { line.write(to: logger) }
+                    if !result.queuedFor.isEmpty { wakeLanes(result.queuedFor) }
+                    recorded += 1
+                } catch {
+                    post.yield(.flushed(recorded: recorded, error: error))
+                    return
+                }
+            }
+            logger.notice("delivery outcomes kept in memory are recorded", metadata: ["batches": "\(recorded)"])
+            post.yield(.flushed(recorded: recorded, error: nil))
+        }
+    }
+
+    /// Sleeps until the next message is due or dead messages are due to be reported (reporting
+    /// them when that time has come).
+    private func armDueTimer(
+        _ state: LaneState, halted: HaltFlag, timers: LaneTimers, post: AsyncStream<LaneEvent>.Continuation
+    ) async throws {
+        let current = environment.holder.current
+        let alertAfter = current.engine.configuration.delivery.alertAfter.timeInterval
+        let canSend = state.inFlight.count < current.engine.configuration.delivery.concurrency && !halted.isSet
+        let excluded = state.excluded
+        let notifier = self.notifier
+        let (next, deadLetters) = try await current.engine.store.read { tx in
+            (try tx.nextAttemptAt(notifier: notifier, excluding: excluded),
+             try tx.health(of: notifier).deadLettersDue(alertAfter: alertAfter))
+        }
+        let instant = now
+        if let deadLetters, deadLetters <= instant {
+            var state = state
+            try await reportDeadLetters(&state)
+            post.yield(.due)
+            return
+        }
+        guard let deadline = [canSend ? next : nil, deadLetters].compactMap({ $0 }).min() else {
+            timers.cancel(.due)
+            return
+        }
+        let seconds = min(max(0, deadline.timeIntervalSince(instant)), Self.longestSleep)
+        timers.arm(.due, after: .milliseconds(Int64((seconds * 1000).rounded(.up))), event: .due)
+    }
+
+    /// Reports the dead messages waiting to be reported, when that is due.
+    private func reportDeadLetters(_ state: inout LaneState) async throws {
+        let current = environment.holder.current
+        let recorder = OutcomeRecorder(notifier: notifier, configuration: current.engine.configuration)
+        let instant = now
+        let result = try await current.engine.store.write { tx in try recorder.reportDeadLettersIfDue(at: instant, in: tx) }
+        for line in result.log { line.write(to: logger) }
+        if !result.queuedFor.isEmpty { environment.wakeLanes(result.queuedFor) }
+        state.summary.queuedFor.formUnion(result.queuedFor)
+    }
+}
+
+/// The lane's own bookkeeping, touched only by its loop.
+struct LaneState {
+    /// Batches in flight and their message ids.
+    var inFlight: [Int: Set<Int64>] = [:]
+    var nextBatch = 0
+    /// Outcomes the store refused, oldest first: written later, their messages never re-sent.
+    var unrecorded: [SentBatch] = []
+    var flushing = false
+    var flushedAfterShutdown = false
+    /// The store refused a write: nothing new is sent until it takes one again.
+    var storeTroubled = false
+    var storeRetryDue = false
+    var storeFailures = 0
+    var storeBackoff: Duration = .zero
+    var shuttingDown = false
+    var graceOver = false
+    /// The store is gone for good: the lane stops with this error.
+    var fatal: (any Error)?
+    var summary = LaneSummary()
+
+    /// Messages that must not be selected: in flight, or sent with their outcome not recorded.
+    var excluded: Set<Int64> {
+        var ids = Set(inFlight.values.joined())
+        for batch in unrecorded { ids.formUnion(batch.ids) }
+        return ids
+    }
+
+    mutating func handle(_ event: LaneEvent, lane: DeliveryLane, timers: LaneTimers) {
+        switch event {
+        case .wake, .due:
+            break
+        case .claimFailed(let batch, let error):
+            inFlight[batch] = nil
+            storeFailed(error, lane: lane, timers: timers)
+        case .sent(let batch, .recorded(let result)):
+            inFlight[batch] = nil
+            summary.delivered += result.delivered
+            summary.queuedFor.formUnion(result.queuedFor)
+            if storeTroubled, !flushing { storeRecovered() }
+        case .sent(let batch, .unrecorded(let sent, let error)):
+            inFlight[batch] = nil
+            unrecorded.append(sent)
+            storeFailed(error, lane: lane, timers: timers)
+        case .abandoned(let batch):
+            inFlight[batch] = nil
+        case .storeRetry:
+            storeRetryDue = true
+        case .flushed(let recorded, let error):
+            flushing = false
+            unrecorded.removeFirst(min(recorded, unrecorded.count))
+            if let error { storeFailed(error, lane: lane, timers: timers) } else { storeRecovered() }
+        case .shutdown:
+            shuttingDown = true
+            timers.cancel(.due)
+            let grace = lane.environment.holder.current.engine.configuration.delivery.shutdownGrace
+            timers.arm(.grace, after: grace, event: .graceOver)
+        case .graceOver:
+            graceOver = true
+        }
+    }
+
+    /// The store refused a write: wait (doubling the wait each time) before trying again.
+    mutating func storeFailed(_ error: any Error, lane: DeliveryLane, timers: LaneTimers) {
+        // A database deleted or replaced under the daemon is not a passing trouble: stop.
+        if let error = error as? StoreError, error.isIdentityLost {
+            fatal = error
+            return
+        }
+        if !storeTroubled {
+            lane.environment.logger.warning(
+                "the store refused a write; delivery of this notifier waits for it",
+                metadata: ["notifier": "\(lane.notifier)", "error": "\(error)"])
+        }
+        storeTroubled = true
+        storeFailures += 1
+        storeBackoff = storeBackoff == .zero
+            ? DeliveryLane.firstStoreRetry : min(storeBackoff * 2, DeliveryLane.longestStoreRetry)
+        timers.arm(.storeRetry, after: storeBackoff, event: .storeRetry)
+    }
+
+    /// The store took a write: when nothing waits to be recorded, deliveries go on.
+    mutating func storeRecovered() {
+        if !unrecorded.isEmpty {
+            storeRetryDue = true
+            return
+        }
+        storeTroubled = false
+        storeRetryDue = false
+        storeFailures = 0
+        storeBackoff = .zero
+    }
+}
+
+/// Set when a batch met a gone endpoint, until the lane has seen that batch's outcome: no new
+/// batch starts meanwhile.
+final class HaltFlag: Sendable {
+    private let value = Mutex(false)
+
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
+    func clear() { value.withLock { $0 = false } }
+}
+
+/// A lane's timers: each slot holds at most one sleeping task, re-armed as needed.
+final class LaneTimers: Sendable {
+    enum Slot: Hashable, Sendable {
+        case due, storeRetry, grace
+    }
+
+    private let clock: any Clock<Duration>
+    private let post: AsyncStream<LaneEvent>.Continuation
+    private let tasks = Mutex<[Slot: Task<Void, Never>]>([:])
+
+    init(clock: any Clock<Duration>, post: AsyncStream<LaneEvent>.Continuation) {
+        self.clock = clock
+        self.post = post
+    }
+
+    /// Posts `event` after `delay` on the clock, replacing what the slot held.
+    func arm(_ slot: Slot, after delay: Duration, event: LaneEvent) {
+        let clock = self.clock
+        let post = self.post
+        let task = Task {
+            do {
+                try await clock.sleep(for: delay, tolerance: nil)
+            } catch {
+                return
+            }
+            post.yield(event)
+        }
+        tasks.withLock { $0.updateValue(task, forKey: slot) }?.cancel()
+    }
+
+    func cancel(_ slot: Slot) {
+        tasks.withLock { $0.removeValue(forKey: slot) }?.cancel()
+    }
+
+    func cancelAll() {
+        for task in tasks.withLock({ tasks in defer { tasks = [:] }; return Array(tasks.values) }) { task.cancel() }
+    }
+}
