@@ -14,7 +14,7 @@ struct Outbox: AsyncParsableCommand {
 struct OutboxList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List outbox messages (pending and dead by default), newest last.")
+        abstract: "List outbox messages (pending and dead by default), oldest first, with how many match in all.")
 
     enum Filter: String, ExpressibleByArgument, CaseIterable {
         case pending, dead, delivered, undelivered, all
@@ -23,24 +23,32 @@ struct OutboxList: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "pending, dead, delivered, undelivered (pending and dead) or all.") var status: Filter = .undelivered
-    @Option(help: "At most this many rows.") var limit: Int = 200
+    @Option(help: "At most this many rows (the oldest first).") var limit: Int = 200
+
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+    }
+
+    var statuses: [OutboxMessage.Status] {
+        switch status {
+        case .pending: [.pending]
+        case .dead: [.dead]
+        case .delivered: [.delivered]
+        case .undelivered: [.pending, .dead]
+        case .all: []
+        }
+    }
 
     func run() async throws {
         let engine = try CommandContext.openEngine(options)
         let zone = engine.configuration.defaultTimeZone
+        let statuses = self.statuses
+        let limit = self.limit
         try await CommandContext.reporting {
-            var messages: [OutboxMessage]
-            switch status {
-            case .pending: messages = try engine.outbox(status: .pending, limit: limit)
-            case .dead: messages = try engine.outbox(status: .dead, limit: limit)
-            case .delivered: messages = try engine.outbox(status: .delivered, limit: limit)
-            case .all: messages = try engine.outbox(status: nil, limit: limit)
-            case .undelivered:
-                messages = try engine.outbox(status: .pending, limit: limit) + engine.outbox(status: .dead, limit: limit)
-                messages.sort { ($0.id ?? 0) < ($1.id ?? 0) }
-            }
+            let page = try await engine.store.read { tx in try tx.outboxPage(statuses: statuses, limit: limit) }
+            let messages = page.messages
             if output.json {
-                print(try Format.json(messages.map(OutboxLine.init)))
+                print(try Format.json(OutboxListing(total: page.total, shown: messages.count, messages: messages.map(OutboxLine.init))))
                 return
             }
             let rows = messages.map { message -> [Table.Cell] in
@@ -58,9 +66,21 @@ struct OutboxList: AsyncParsableCommand {
                 ]
             }
             print(Table(headers: ["ID", "STATUS", "KIND", "TO", "VIA", "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR"], rows: rows).render())
-            print("\n\(messages.count) message(s)  (times in \(zone.identifier))")
+            if messages.count < page.total {
+                print("\nshowing \(messages.count) of \(page.total) message(s), oldest first (use --limit or --status to see more)  (times in \(zone.identifier))")
+            } else {
+                print("\n\(messages.count) message(s)  (times in \(zone.identifier))")
+            }
         }
     }
+}
+
+/// The JSON shape of `cxd outbox --json`: how many messages match, how many are shown, and
+/// those (oldest first).
+struct OutboxListing: Encodable {
+    var total: Int
+    var shown: Int
+    var messages: [OutboxLine]
 }
 
 /// The JSON shape of an outbox row (the payload itself is left out; see the file notifier).
@@ -95,7 +115,8 @@ struct OutboxLine: Encodable {
 struct OutboxRetry: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retry",
-        abstract: "Send a dead (or waiting) message again now, or every dead message with --dead.")
+        abstract: "Send a dead (or waiting) message again now, or every dead message with --dead.",
+        discussion: "The message keeps its attempt count and creation time; its maximum age (delivery.max_age) and its backoff start afresh now.")
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The message id (from `cxd outbox`).") var id: Int64?
@@ -109,10 +130,10 @@ struct OutboxRetry: AsyncParsableCommand {
         let engine = try CommandContext.openEngine(options)
         try await CommandContext.reporting {
             if let id {
-                try engine.retryMessage(id, at: options.instant)
+                try await engine.retryMessage(id, at: options.instant)
                 print("message \(id) queued again")
             } else {
-                print("\(try engine.retryDeadMessages(at: options.instant)) dead message(s) queued again")
+                print("\(try await engine.retryDeadMessages(at: options.instant)) dead message(s) queued again")
             }
         }
         DaemonLock.wakeDaemon(database: engine.configuration.databasePath)
