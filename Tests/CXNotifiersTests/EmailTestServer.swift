@@ -17,7 +17,7 @@ final class EmailTestServer: @unchecked Sendable {
 
     /// Starts the server and waits (at most 20 s) for it to print its port.
     init(_ arguments: [String] = [], password: String? = nil, certificate: TestCertificate? = nil) async throws {
-        try PythonTools.requireEnvironment()
+        try await PythonTools.requireEnvironment()
         process.executableURL = URL(fileURLWithPath: PythonTools.python)
         var all = [Self.support.appendingPathComponent("smtp_server.py").path, "--out", folder.file("out")]
         if let certificate { all += ["--cert", certificate.certificate, "--key", certificate.key] }

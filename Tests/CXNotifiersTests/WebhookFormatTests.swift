@@ -10,7 +10,7 @@ import Testing
 struct WebhookFormatTests {
     @Test("cloudevents wraps the payload in a CloudEvents 1.0 structured-mode envelope")
     func cloudEventsEnvelope() async throws {
-        let receiver = try WebhookReceiver(secrets: [WebhookFixtures.secret])
+        let receiver = try await WebhookReceiver(secrets: [WebhookFixtures.secret])
         let notifier = try WebhookFixtures.notifier(
             ["url": .string(receiver.url), "secret_env": .string("S"), "format": .string("cloudevents")],
             environment: NotifierEnvironment(variables: ["S": WebhookFixtures.secret]))
@@ -34,7 +34,7 @@ struct WebhookFormatTests {
 
     @Test("a Slack-style template renders valid JSON even when the subject has quotes, backslashes and newlines")
     func templateRendersValidJSON() async throws {
-        let receiver = try WebhookReceiver()
+        let receiver = try await WebhookReceiver()
         let folder = TemporaryDirectory()
         try folder.write("slack.json.mustache", """
             {"text": "*{{subject}}*\\n{{text}}", "username": "cxd", "kind": "{{kind}}", "owner": "{{reminder.owner.name}}"}
@@ -61,7 +61,7 @@ struct WebhookFormatTests {
 
     @Test("a template with another content type is sent with it, values unescaped")
     func templateWithPlainTextContentType() async throws {
-        let receiver = try WebhookReceiver()
+        let receiver = try await WebhookReceiver()
         let folder = TemporaryDirectory()
         try folder.write("plain.mustache", "{{subject}} <{{recipient_name}}>")
         let notifier = try WebhookFixtures.notifier([

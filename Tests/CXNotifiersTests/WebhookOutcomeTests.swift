@@ -10,7 +10,7 @@ import Testing
 struct WebhookOutcomeTests {
     @Test("each kind of answer maps to its outcome: 5xx, 429, timeout and dropped connections retry; 410 is gone; 400 fails")
     func scriptedAnswersMapToOutcomes() async throws {
-        let receiver = try WebhookReceiver(
+        let receiver = try await WebhookReceiver(
             script: ["500", "429:2", "slow:3", "drop", "410", "400", "200"], secrets: [WebhookFixtures.secret])
         let notifier = try WebhookFixtures.notifier(
             ["url": .string(receiver.url), "secret_env": .string("S"), "timeout": .string("1s")],
@@ -40,7 +40,7 @@ struct WebhookOutcomeTests {
 
     @Test("a refused connection is retried")
     func refusedConnectionRetries() async throws {
-        let receiver = try WebhookReceiver()
+        let receiver = try await WebhookReceiver()
         let url = receiver.url
         receiver.stop()
         let notifier = try WebhookFixtures.notifier(["url": .string(url), "sign": .bool(false), "timeout": .string("2s")])

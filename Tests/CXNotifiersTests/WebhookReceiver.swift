@@ -35,8 +35,8 @@ final class WebhookReceiver: @unchecked Sendable {
     private let input = Pipe()
 
     /// Starts the receiver; `script` answers requests in turn (then 200), `secrets` verify them.
-    init(script: [String] = [], secrets: [String] = [], lifetime: TimeInterval = 60) throws {
-        try PythonTools.requireEnvironment()
+    init(script: [String] = [], secrets: [String] = [], lifetime: TimeInterval = 60) async throws {
+        try await PythonTools.requireEnvironment()
         let output = folder.file("stdout")
         _ = FileManager.default.createFile(atPath: output, contents: nil)
         process.executableURL = URL(fileURLWithPath: PythonTools.python)

@@ -12,8 +12,8 @@ struct WebhookSchemaTests {
     static let checkerPath = repositoryRoot().appendingPathComponent("Tests/Support/webhook_schema_check.py").path
 
     /// Runs the checker on `payloads` (JSON documents); returns the errors per payload, in order.
-    func check(_ payloads: [Data]) throws -> [[String]] {
-        try PythonTools.requireEnvironment()
+    func check(_ payloads: [Data]) async throws -> [[String]] {
+        try await PythonTools.requireEnvironment()
         let folder = TemporaryDirectory("cxd-schema")
         var paths: [String] = []
         for (index, payload) in payloads.enumerated() {
@@ -40,7 +40,7 @@ struct WebhookSchemaTests {
     }
 
     @Test("a single reminder, an escalation and a digest, as encoded, are valid against the schema")
-    func realPayloadsAreValid() throws {
+    func realPayloadsAreValid() async throws {
         let payloads = [WebhookFixtures.overdue(), WebhookFixtures.escalation(), WebhookFixtures.digest()]
         var minimal = WebhookFixtures.overdue(id: "onboarding/1/1/kickoff/started@hook")
         minimal.kind = "step.started"
@@ -48,13 +48,13 @@ struct WebhookSchemaTests {
         minimal.recipient = WebhookFixtures.alice
         let encoded = try (payloads + [minimal]).map { try NotificationPayload.encoder.encode($0) }
 
-        let errors = try check(encoded)
+        let errors = try await check(encoded)
 
         #expect(errors == Array(repeating: [], count: encoded.count))
     }
 
     @Test("payloads that break the schema are reported: a digest without items, a missing recipient, an undocumented field")
-    func invalidPayloadsAreRejected() throws {
+    func invalidPayloadsAreRejected() async throws {
         var digest = WebhookFixtures.digest()
         digest.items = nil
         let noItems = try NotificationPayload.encoder.encode(digest)
@@ -67,7 +67,7 @@ struct WebhookSchemaTests {
         extra["surprise"] = true
         let undocumented = try JSONSerialization.data(withJSONObject: extra)
 
-        let errors = try check([noItems, noRecipient, undocumented])
+        let errors = try await check([noItems, noRecipient, undocumented])
 
         #expect(errors.allSatisfy { !$0.isEmpty })
         #expect(errors[1].contains { $0.contains("recipient") })

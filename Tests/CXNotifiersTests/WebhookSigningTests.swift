@@ -12,7 +12,7 @@ import Testing
 struct WebhookSigningTests {
     @Test("a standard webhook arrives signed with a file secret, with custom headers and the payload intact")
     func standardRequestVerifiesWithTheIndependentLibrary() async throws {
-        let receiver = try WebhookReceiver(secrets: [WebhookFixtures.secret])
+        let receiver = try await WebhookReceiver(secrets: [WebhookFixtures.secret])
         let folder = TemporaryDirectory()
         try folder.write("secret", WebhookFixtures.secret + "\n")
         let now = Date()
@@ -43,7 +43,7 @@ struct WebhookSigningTests {
 
     @Test("a secret from an environment variable signs requests the receiver verifies")
     func secretFromEnvironmentVariableVerifies() async throws {
-        let receiver = try WebhookReceiver(secrets: [WebhookFixtures.secret])
+        let receiver = try await WebhookReceiver(secrets: [WebhookFixtures.secret])
         let notifier = try WebhookFixtures.notifier(
             ["url": .string(receiver.url), "secret_env": .string("CXD_HOOK_SECRET")],
             environment: NotifierEnvironment(variables: ["CXD_HOOK_SECRET": WebhookFixtures.secret]))
@@ -59,7 +59,7 @@ struct WebhookSigningTests {
     @Test("during a rotation both signatures are sent and each verifies with its own secret")
     func rotationSendsBothSignatures() async throws {
         // Secret 0 is the new one, secret 1 the previous one.
-        let receiver = try WebhookReceiver(secrets: [WebhookFixtures.secret, WebhookFixtures.previousSecret])
+        let receiver = try await WebhookReceiver(secrets: [WebhookFixtures.secret, WebhookFixtures.previousSecret])
         let notifier = try WebhookFixtures.notifier(
             ["url": .string(receiver.url), "secret_env": .string("NEW"), "previous_secret_env": .string("OLD")],
             environment: NotifierEnvironment(variables: ["NEW": WebhookFixtures.secret, "OLD": WebhookFixtures.previousSecret]))
@@ -76,7 +76,7 @@ struct WebhookSigningTests {
 
     @Test("an unsigned webhook (sign: false) sends the id and timestamp but no signature")
     func unsignedWebhookHasNoSignature() async throws {
-        let receiver = try WebhookReceiver(secrets: [WebhookFixtures.secret])
+        let receiver = try await WebhookReceiver(secrets: [WebhookFixtures.secret])
         let notifier = try WebhookFixtures.notifier(["url": .string(receiver.url), "sign": .bool(false)])
 
         #expect(await notifier.deliver(try WebhookFixtures.message(WebhookFixtures.overdue())) == .delivered)
