@@ -24,12 +24,12 @@ struct Plan: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let engine = try CommandContext.openEngine(options)
+        let engine = try CommandContext.openEngine(options, creation: .createIfMissing)
         let configuration = engine.configuration
         let start = options.instant
         let end = start.addingTimeInterval(TimeInterval(days) * 86_400)
         try await CommandContext.reporting {
-            var entries = try engine.plan(from: start, until: end)
+            var entries = try await engine.plan(from: start, until: end)
             if let initiative {
                 guard configuration.initiatives[initiative] != nil else {
                     throw EngineError.unknownInitiative(initiative, known: configuration.initiatives.keys.sorted())
