@@ -80,6 +80,31 @@ struct DeliveryAlertTests {
         #expect(OutcomeChange.decide(.notAttempted, for: due, at: failedAt, policy: policy, random: 0.5) == .notSent)
     }
 
+    @Test func everyDeliveryAlertRendersThroughTheBuiltInTemplates() throws {
+        let project = try TestProject(keeping: ["pos-checkout"])
+        try project.edit("config/cxd.yaml") {
+            $0.replacingOccurrences(of: "routes:\n  default: [log]", with: """
+                routes:
+                  default: [log]
+                operators:
+                  people: [mai, thao]
+                  notifiers: [log]
+                """)
+        }
+        let configuration = try project.configuration()
+        let alerts = OperatorAlert.notifierDisabled("hook", reason: "HTTP 410", configuration: configuration, at: start)
+            + OperatorAlert.notifierFailing("hook", since: start, lastError: "refused", configuration: configuration, at: start)
+            + OperatorAlert.notifierRecovered("hook", since: start, configuration: configuration, at: start)
+            + OperatorAlert.deadLetters("hook", count: 3, number: 1, lastError: nil, configuration: configuration, at: start)
+        #expect(alerts.count == 8)
+        for alert in alerts {
+            let payload = try NotificationPayload.decoder.decode(NotificationPayload.self, from: alert.payload)
+            let rendered = MessageTemplates.builtIn.render(payload, zone: configuration.defaultTimeZone)
+            #expect(rendered.subject == payload.subject)
+            #expect(rendered.text == payload.text + "\n")
+        }
+    }
+
     // MARK: - The real loop, a refusing endpoint, the controllable clock
 
     @Test func aRefusingEndpointAlertsOnceThenItsDeadMessagesAreReportedTogether() async throws {

@@ -5,7 +5,7 @@ enum BuiltInTemplates {
     static let kinds = [
         "step.started", "step.reassigned", "step.due_soon", "step.overdue", "step.escalated", "reminder.digest",
         "survey.requested", "survey.closed", "cycle.evaluated", "followup.opened", "followup.reminders", "notifier.disabled",
-        "notifier.test", "initiative.failed",
+        "notifier.test", "initiative.failed", "notifier.failing", "notifier.recovered", "notifier.dead_letters",
     ]
 
     static var sources: [(MessageTemplates.Key, String)] {
@@ -79,6 +79,9 @@ enum BuiltInTemplates {
             add("notifier.disabled", locale, subject: "{{payload_subject}}", text: "{{payload_text}}\n")
             add("notifier.test", locale, subject: "{{payload_subject}}", text: "{{payload_text}}\n")
             add("initiative.failed", locale, subject: "{{payload_subject}}", text: "{{payload_text}}\n")
+            for kind in ["notifier.failing", "notifier.recovered", "notifier.dead_letters"] {
+                add(kind, locale, subject: "{{payload_subject}}", text: "{{payload_text}}\n")
+            }
         }
         for locale in ["en", "vi"] {
             result.append((
