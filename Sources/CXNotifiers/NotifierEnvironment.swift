@@ -41,9 +41,9 @@ public struct NotifierEnvironment: Sendable {
                 throw NotifierSetupError(notifier: config.name, message: "\(name)_file: \(path) is empty")
             }
             return value
-        case (nil, let name?):
-            guard let value = variables[name], !value.isEmpty else {
-                throw NotifierSetupError(notifier: config.name, message: "environment variable \(name) is not set")
+        case (nil, let variable?):
+            guard let value = variables[variable], !value.isEmpty else {
+                throw NotifierSetupError(notifier: config.name, message: "\(name)_env: environment variable \(variable) is not set")
             }
             return value
         }

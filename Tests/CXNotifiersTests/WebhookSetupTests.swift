@@ -103,7 +103,12 @@ struct WebhookSetupTests {
     @Test("the registered webhook type declares its options for the configuration loader")
     func registeredSchema() throws {
         let schema = try #require(WebhookFixtures.registry.schemas["webhook"])
-        #expect(schema.required == ["url": .string])
+        #expect(schema.required.isEmpty)  // one of url, url_file, url_env: checked at setup
+        #expect(schema.optional["url"] == .string)
+        #expect(schema.optional["url_file"] == .path)
+        #expect(schema.optional["url_env"] == .string)
+        #expect(schema.optional["headers_file"] == .path)
+        #expect(schema.optional["header_env"] == .stringMap)
         #expect(schema.optional["secret_file"] == .path)
         #expect(schema.optional["previous_secret_env"] == .string)
         #expect(schema.optional["headers"] == .stringMap)

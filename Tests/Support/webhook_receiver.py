@@ -7,6 +7,7 @@ answers from a script, one entry per request in turn:
     200 / 410 / 500 ...   answer with that status
     429:2                 answer 429 with `Retry-After: 2`
     slow:3                wait 3 s, then answer 503 (a client with a shorter timeout gave up)
+    trickle:10            answer 200 at once, then send the body one byte at a time over 10 s
     drop                  close the connection without answering
 
 Once the script runs out every request gets 200. Stops when stdin closes or after --lifetime
@@ -94,6 +95,8 @@ def main():
                 status = int(answer)
             elif answer.startswith("429:"):
                 status = 429
+            elif answer.startswith("trickle:"):
+                status = 200
             record({
                 "webhook_id": headers.get("webhook-id"),
                 "answer": answer,
@@ -112,6 +115,9 @@ def main():
                 except OSError:
                     pass
                 return
+            if answer.startswith("trickle:"):
+                self.trickle(float(answer.split(":", 1)[1]))
+                return
             extra = {}
             if answer.startswith("slow:"):
                 time.sleep(float(answer.split(":", 1)[1]))
@@ -127,6 +133,23 @@ def main():
                 self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()
                 self.wfile.write(reply)
+            except OSError:
+                self.close_connection = True
+
+        def trickle(self, seconds):
+            """Headers at once, then the body a byte at a time: every read gets data soon, only
+            a deadline on the whole exchange stops the client."""
+            body = b"x" * 50
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.flush()
+                for byte in body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(seconds / len(body))
             except OSError:
                 self.close_connection = True
 

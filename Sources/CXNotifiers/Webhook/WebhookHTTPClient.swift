@@ -6,11 +6,19 @@ import NIOCore
 ///
 /// Unlike `HTTPClient.shared` it does not follow redirects: a redirected POST would turn into a
 /// GET or carry a signed body to another host, so a 3xx answer is a failure to look at.
+///
+/// A connection that cannot be made (refused, unreachable) fails the request at once, as a
+/// temporary failure: the dispatcher's backoff is the retry, instead of AsyncHTTPClient's own
+/// reconnection attempts that would hold the request until its deadline.
 enum WebhookHTTPClient {
-    static let shared = HTTPClient(
-        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-        configuration: HTTPClient.Configuration(
+    static let shared = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+
+    static var configuration: HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            // The per-request deadline (the notifier's `timeout`) is what limits a delivery.
-            timeout: .init(connect: .seconds(30), read: .seconds(600))))
+            // The notifier's `timeout` limits each delivery from connect to the last byte.
+            timeout: .init(connect: .seconds(30), read: .seconds(600)))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return configuration
+    }
 }

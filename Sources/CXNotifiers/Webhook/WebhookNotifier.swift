@@ -69,7 +69,32 @@ public struct WebhookNotifier: Notifier {
                 name: "webhook-signature", value: signer.signature(id: message.key, timestamp: timestamp, body: body))
         }
         request.body = .bytes(ByteBuffer(bytes: body))
+        return await send(request)
+    }
 
+    /// Sends the request and reads the whole answer within `timeout`: connecting, sending,
+    /// the status line and headers, and every byte of the body. The request is cancelled when
+    /// the time is up or when the calling task is cancelled (cxd stopping); both are retries.
+    private func send(_ request: HTTPClientRequest) async -> DeliveryOutcome {
+        let timeout = settings.timeout
+        return await withTaskGroup(of: DeliveryOutcome?.self) { group in
+            group.addTask { await self.exchange(request) }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            // The first to finish decides; cancelling the other ends the request (AsyncHTTPClient
+            // cancels a request whose task is cancelled, also while its body is being read).
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            if let first { return first }
+            if Task.isCancelled { return .retry(reason: "cancelled: cxd is stopping", after: nil) }
+            return WebhookOutcome.timedOut(timeout)
+        }
+    }
+
+    private func exchange(_ request: HTTPClientRequest) async -> DeliveryOutcome {
+        // AsyncHTTPClient's own deadline only covers the time until the response head.
         let deadline = NIODeadline.now() + TimeAmount.nanoseconds(Self.nanoseconds(settings.timeout))
         do {
             let response = try await client.execute(request, deadline: deadline)
@@ -78,7 +103,7 @@ public struct WebhookNotifier: Notifier {
                 status: Int(response.status.code), retryAfter: response.headers.first(name: "retry-after"),
                 body: answer, now: environment.clock())
         } catch {
-            return WebhookOutcome.outcome(error: error, timeout: settings.timeout)
+            return WebhookOutcome.outcome(error: error, timeout: settings.timeout, url: settings.url, shownURL: settings.shownURL)
         }
     }
 

@@ -7,6 +7,9 @@ import Foundation
 /// secret (nor the URL, which for chat incoming webhooks is a secret itself).
 struct WebhookSettings: Sendable {
     var url: String
+    /// The URL as messages may show it: in full when the YAML gives it (`url:`), cut to
+    /// `scheme://host/…` when it is a secret (`url_file:`, `url_env:`).
+    var shownURL: String
     var signer: WebhookSigner?
     var headers: [(name: String, value: String)]
     var timeout: Duration
@@ -14,23 +17,18 @@ struct WebhookSettings: Sendable {
 
     /// The options `type: webhook` accepts.
     static let schema = NotifierOptionSchema(
-        required: ["url": .string],
+        required: [:],
         optional: [
+            "url": .string, "url_file": .path, "url_env": .string,
             "secret_file": .path, "secret_env": .string,
             "previous_secret_file": .path, "previous_secret_env": .string,
             "sign": .boolean,
-            "headers": .stringMap,
+            "headers": .stringMap, "headers_file": .path, "header_env": .stringMap,
             "timeout": .string,
             "format": .string,
             "template": .path,
             "content_type": .string,
         ])
-
-    /// Headers the notifier sets itself; `headers:` may not replace them.
-    static let reservedHeaders: Set<String> = [
-        "webhook-id", "webhook-timestamp", "webhook-signature", "content-type", "content-length", "host",
-        "transfer-encoding", "connection",
-    ]
 
     static let defaultTimeout: Duration = .seconds(10)
     static let timeoutRange: ClosedRange<Duration> = .milliseconds(100) ... .seconds(600)
@@ -41,10 +39,23 @@ struct WebhookSettings: Sendable {
         }
         let options = config.options
 
-        guard let url = options["url"]?.stringValue, Self.isHTTPURL(url) else {
-            throw fail("url must be an http:// or https:// URL with a host")
+        switch (options["url"]?.stringValue, try environment.secret("url", in: config)) {
+        case (nil, nil):
+            throw fail("give the endpoint with url, url_file or url_env")
+        case (.some, .some):
+            throw fail("give only one of url, url_file and url_env")
+        case (let url?, nil):
+            guard Self.isHTTPURL(url) else { throw fail("url must be an http:// or https:// URL with a host") }
+            self.url = url
+            shownURL = url
+        case (nil, let url?):
+            let option = options["url_file"] != nil ? "url_file" : "url_env"
+            guard Self.isHTTPURL(url) else {
+                throw fail("\(option): the URL it holds must be an http:// or https:// URL with a host")
+            }
+            self.url = url
+            shownURL = Self.redacted(url)
         }
-        self.url = url
 
         var sign = true
         if let value = options["sign"] {
@@ -73,19 +84,7 @@ struct WebhookSettings: Sendable {
             signer = nil
         }
 
-        headers = []
-        if let value = options["headers"] {
-            guard case .map(let entries) = value else { throw fail("headers must map header names to values") }
-            for (name, entry) in entries.sorted(by: { $0.key < $1.key }) {
-                guard Self.isToken(name) else { throw fail("headers: '\(name)' is not a valid header name") }
-                guard !Self.reservedHeaders.contains(name.lowercased()) else {
-                    throw fail("headers: \(name) is set by cxd and cannot be replaced")
-                }
-                guard let text = entry.stringValue, !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
-                else { throw fail("headers: the value of \(name) must be one line of text") }
-                headers.append((name, text))
-            }
-        }
+        headers = try WebhookHeaders.load(config, environment: environment)
 
         timeout = Self.defaultTimeout
         if let value = options["timeout"] {
@@ -124,6 +123,15 @@ struct WebhookSettings: Sendable {
               scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else { return false }
         return !text.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F }
+    }
+
+    /// `https://hooks.example.com/…`: enough to tell endpoints apart, nothing of a secret path
+    /// or query (nor of user information).
+    static func redacted(_ url: String) -> String {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host
+        else { return "(a URL)" }
+        let port = components.port.map { ":\($0)" } ?? ""
+        return "\(scheme)://\(host)\(port)/…"
     }
 
     /// `10s`, `1500ms`, `2m`.

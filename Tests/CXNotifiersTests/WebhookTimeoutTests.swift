@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CXConfig
+import CXCore
+import CXNotifiers
+import CXStore
+import CXTestSupport
+import Foundation
+import Testing
+
+/// `timeout` bounds the whole exchange, and a refused connection fails at once.
+@Suite("Webhook timeouts")
+struct WebhookTimeoutTests {
+    @Test("a body that trickles in slower than the timeout is cut off at the timeout, and retried")
+    func tricklingBodyTimesOut() async throws {
+        // Headers at once, then the body over 20 s: each read gets a byte within a second.
+        let receiver = try await WebhookReceiver(script: ["trickle:20"])
+        let notifier = try WebhookFixtures.notifier(
+            ["url": .string(receiver.url), "sign": .bool(false), "timeout": .string("1s")])
+        let clock = ContinuousClock()
+        let started = clock.now
+
+        let outcome = await notifier.deliver(try WebhookFixtures.message(WebhookFixtures.overdue()))
+
+        let took = clock.now - started
+        #expect(outcome == .retry(reason: "no answer within 1.0 seconds", after: nil))
+        // Generous: the point is that it does not wait for the body's 20 s.
+        #expect(took < .seconds(10), "took \(took)")
+        print("webhook: trickling body with timeout 1s returned after \(took)")
+    }
+
+    @Test("a refused connection fails at once, naming the address, long before the timeout")
+    func refusedConnectionFailsFast() async throws {
+        let port = try ClosedPort.make()
+        let notifier = try WebhookFixtures.notifier(
+            ["url": .string("http://127.0.0.1:\(port)/hooks/cxd"), "sign": .bool(false), "timeout": .string("30s")])
+        let clock = ContinuousClock()
+        let started = clock.now
+
+        let outcome = await notifier.deliver(try WebhookFixtures.message(WebhookFixtures.overdue()))
+
+        let took = clock.now - started
+        #expect(outcome == .retry(reason: "connection refused by 127.0.0.1:\(port)", after: nil))
+        #expect(took < .seconds(5), "took \(took)")
+        print("webhook: refused connection with timeout 30s returned after \(took)")
+    }
+}
+
+/// A loopback port nothing listens on: bound to learn a free number, then closed.
+enum ClosedPort {
+    struct Failure: Error {}
+
+    static func make() throws -> Int {
+        #if canImport(Glibc)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard descriptor >= 0 else { throw Failure() }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
+            }
+        }
+        guard bound else { throw Failure() }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
