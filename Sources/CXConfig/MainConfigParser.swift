@@ -213,7 +213,10 @@ struct MainConfigParser {
                 if isRequired { valid = false }
                 continue
             }
-            if let option = option(value, kind) { options[key] = option } else { valid = false }
+            // Options ending in _file or _env name where a secret is, so their maps may use
+            // secret-looking keys (`header_env: {Authorization: CXD_CHAT_AUTH}`).
+            let namesSource = key.hasSuffix("_file") || key.hasSuffix("_env")
+            if let option = option(value, kind, plainValues: !namesSource) { options[key] = option } else { valid = false }
         }
         reader.finish()
         return valid ? NotifierConfig(name: name, type: type, options: options) : nil
@@ -222,7 +225,15 @@ struct MainConfigParser {
     /// Option names that would hold a secret in plain text.
     static let secretKeys: Set<String> = ["password", "secret", "token", "api_key", "secrets"]
 
-    private func option(_ node: Node, _ kind: NotifierOptionSchema.Kind) -> Document? {
+    /// A name in a map of plain values (environment variables, HTTP headers) whose value would
+    /// be a secret: `DB_PASSWORD`, `GITHUB_TOKEN`, `X-Api-Key`, `Authorization`…
+    static func looksLikeSecret(_ name: String) -> Bool {
+        let letters = String(name.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) })
+        return ["password", "passwd", "secret", "token", "apikey", "authorization", "credential", "privatekey"]
+            .contains { letters.contains($0) }
+    }
+
+    private func option(_ node: Node, _ kind: NotifierOptionSchema.Kind, plainValues: Bool) -> Document? {
         switch kind {
         case .string: return file.string(node).map(Document.string)
         case .path: return file.string(node, "a file path").map { .string(Paths.absolute(Paths.resolve($0, against: folder))) }
@@ -234,6 +245,13 @@ struct MainConfigParser {
             guard let reader = MappingReader(node, in: file) else { return nil }
             var values: [String: Document] = [:]
             for entry in reader.entries {
+                // `env: {API_TOKEN: …}`, `headers: {Authorization: …}`: the same rule as above.
+                if plainValues, Self.looksLikeSecret(entry.key) {
+                    file.error(
+                        "secrets do not belong in YAML: \(entry.key) looks like one; give it from a file or cxd's environment (see the notifier's *_file and *_env options)",
+                        at: entry.keyNode)
+                    return nil
+                }
                 guard let value = file.string(entry.value) else { return nil }
                 values[entry.key] = .string(value)
             }
