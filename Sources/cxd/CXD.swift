@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
 import Foundation
 
@@ -27,6 +32,9 @@ struct CXD: AsyncParsableCommand {
     /// Parses and runs like ArgumentParser's own `main`, but with the documented exit
     /// statuses: usage errors exit 2 (ArgumentParser's default is 64).
     static func main() async {
+        // A receiver that closes its end early (an exec plugin that does not read its input, a
+        // peer gone mid-write) must be an error on that write, never the end of cxd.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -52,7 +52,7 @@ struct Run: AsyncParsableCommand {
         let logger = Logger(label: "cxd")
         let options = self.options
         let engine = try CommandContext.openEngine(options, creation: .createIfMissing)
-        // The lock file publishes our pid at once, and CLI commands signal it (SIGUSR1) to wake
+        // The pid file publishes our pid as soon as the lock is held, and CLI commands signal it (SIGUSR1) to wake
         // the daemon: until the scheduler traps these signals they must not end the process.
         signal(SIGUSR1, SIG_IGN)
         signal(SIGHUP, SIG_IGN)
