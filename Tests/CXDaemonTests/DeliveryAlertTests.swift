@@ -128,12 +128,8 @@ struct DeliveryAlertTests {
                   people: [mai]
                   notifiers: [hook, log]
                 """)
-        let engine = try delivery.engine()
-        let time = TestTime(start: start)
-        let wake = WakeSignal(clock: time.clock)
-        let dispatcher = try delivery.dispatcher(for: engine, time: time, wake: wake)
-        try await delivery.enqueue(["a@hook", "b@hook", "c@hook"], notifier: "hook", at: start, in: engine)
-        let task = Task { try await dispatcher.run() }
+        let running = try await delivery.run(["a@hook", "b@hook", "c@hook"], notifier: "hook", at: start)
+        let (engine, time) = (running.engine, running.time)
         func alerts(_ kind: String) -> [NotificationPayload] {
             ((try? delivery.project.notifications()) ?? []).filter { $0.kind == kind }
         }
@@ -154,8 +150,7 @@ struct DeliveryAlertTests {
         #expect(alerts("notifier.dead_letters").count == 1)
         #expect(alerts("notifier.dead_letters").first?.subject.hasPrefix("3 ") == true)
         #expect(alerts("notifier.failing").count == 1)
-        await wake.wake(.shutdown)
-        try await task.value
+        try await running.stop()
 
         // A restart on the same store repeats none of them.
         try await delivery.dispatcher(for: engine, time: time).drain(at: time.now)

@@ -16,21 +16,6 @@ import Testing
 struct DeliveryLaneTests {
     let start = instant("2026-12-01T02:00:00Z")
 
-    /// Runs `dispatcher` in a task; `stop` ends it through its wake signal.
-    struct Running {
-        let task: Task<Void, any Error>
-        let wake: WakeSignal
-
-        func stop() async throws {
-            await wake.wake(.shutdown)
-            try await task.value
-        }
-    }
-
-    func run(_ dispatcher: Dispatcher, wake: WakeSignal) -> Running {
-        Running(task: Task { try await dispatcher.run() }, wake: wake)
-    }
-
     @Test func aStuckNotifierHoldsBackNoOtherLane() async throws {
         let delivery = try DeliveryProject(notifiers: """
               stuck:
@@ -39,18 +24,14 @@ struct DeliveryLaneTests {
                 timeout: 10m
             """)
         _ = try delivery.receivingPlugin(gated: true)
-        let engine = try delivery.engine()
-        let time = TestTime(start: start)
-        let wake = WakeSignal(clock: time.clock)
-        let dispatcher = try delivery.dispatcher(for: engine, time: time, wake: wake)
-        try await delivery.enqueue(["a@stuck"], notifier: "stuck", at: start, in: engine)
-        let running = run(dispatcher, wake: wake)
+        let running = try await delivery.run(["a@stuck"], notifier: "stuck", at: start)
+        let engine = running.engine
 
         #expect(await eventually { delivery.started == 1 }, "the stuck plugin never started")
         // While that send hangs, the scheduler queues a message for the file notifier and
         // wakes the dispatcher: the file lane delivers it at once.
         try await delivery.enqueue(["b@log"], notifier: "log", at: start, in: engine)
-        await wake.wake(.changed)
+        await running.wake.wake(.changed)
         #expect(await eventually { (try? delivery.project.notifications().map(\.id)) == ["b@log"] })
         #expect(delivery.received().isEmpty, "the stuck send is still stuck")
 
@@ -115,22 +96,16 @@ struct DeliveryLaneTests {
                 """)
         _ = try delivery.plugin("slow-fail.sh", """
             cat > /dev/null
-            echo started >> "\(delivery.startedPath)"
-            i=0
-            while [ ! -e "\(delivery.gatePath)" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done
+            \(delivery.waitAtGate)
             echo "chat server unavailable" >&2
             exit 75
             """)
-        let engine = try delivery.engine()
-        let time = TestTime(start: start)
-        let wake = WakeSignal(clock: time.clock)
-        let dispatcher = try delivery.dispatcher(for: engine, time: time, wake: wake)
-        try await delivery.enqueue(["a@chat"], notifier: "chat", at: start, in: engine)
-        let running = run(dispatcher, wake: wake)
+        let running = try await delivery.run(["a@chat"], notifier: "chat", at: start)
+        let engine = running.engine
         #expect(await eventually { delivery.started == 1 })
 
         // The send takes five minutes, then fails: the retry is one minute after the failure.
-        await time.advance(by: .seconds(300))
+        await running.time.advance(by: .seconds(300))
         delivery.openGate()
         let retried = await eventually {
             (try? engine.store.read { tx in try tx.messages() }.first?.lastError) != nil
@@ -160,20 +135,14 @@ struct DeliveryLaneTests {
             payload=$(cat)
             case "$payload" in
               *hold*)
-                echo started >> "\(delivery.startedPath)"
-                i=0
-                while [ ! -e "\(delivery.gatePath)" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done
+                \(delivery.waitAtGate)
                 exit 0 ;;
             esac
             echo "connection refused" >&2
             exit 75
             """)
-        let engine = try delivery.engine()
-        let time = TestTime(start: start)
-        let wake = WakeSignal(clock: time.clock)
-        let dispatcher = try delivery.dispatcher(for: engine, time: time, wake: wake)
-        try await delivery.enqueue(["a-hold@chat", "b@chat"], notifier: "chat", at: start, in: engine)
-        let running = run(dispatcher, wake: wake)
+        let running = try await delivery.run(["a-hold@chat", "b@chat"], notifier: "chat", at: start)
+        let engine = running.engine
 
         // `cxd outbox` shows the failure while the other send is still in flight.
         let shown = await eventually {
@@ -206,13 +175,10 @@ struct DeliveryLaneTests {
                 """)
         _ = try delivery.receivingPlugin(gated: true)
         // A short busy timeout: the store gives up on a locked database quickly.
-        let engine = try delivery.engine(busyTimeout: 0.2)
-        let time = TestTime(start: start)
-        let wake = WakeSignal(clock: time.clock)
-        let dispatcher = try delivery.dispatcher(for: engine, time: time, wake: wake)
         let keys = (1...6).map { "m\($0)@chat" }
-        try await delivery.enqueue(keys, notifier: "chat", at: start, in: engine)
-        let running = run(dispatcher, wake: wake)
+        let running = try await delivery.run(keys, notifier: "chat", at: start, busyTimeout: 0.2)
+        let engine = running.engine
+        let time = running.time
         #expect(await eventually { delivery.started == 2 }, "two batches in flight")
 
         // Another process takes the write lock and keeps it while the sends complete.
@@ -268,7 +234,8 @@ struct DeliveryLaneTests {
 
         // …and a new one takes over.
         let wake = WakeSignal(clock: time.clock)
-        let running = run(try delivery.dispatcher(for: engine, time: time, wake: wake), wake: wake)
+        let second = try delivery.dispatcher(for: engine, time: time, wake: wake)
+        let running = RunningDispatcher(engine: engine, time: time, wake: wake, task: Task { try await second.run() })
         #expect(await eventually {
             (try? engine.store.read { tx in try tx.messages(status: .delivered) }.count) == keys.count
         })

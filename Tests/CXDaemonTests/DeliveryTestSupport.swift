@@ -61,16 +61,21 @@ struct DeliveryProject {
         return path
     }
 
+    /// Shell lines that note a send started, then wait (at most two minutes) for the gate.
+    var waitAtGate: String {
+        """
+        echo started >> "\(startedPath)"
+        i=0
+        while [ ! -e "\(gatePath)" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done
+        """
+    }
+
     /// A plugin that records its payload as received, then exits 0; with `gated`, it first
-    /// notes that it started and waits (at most two minutes) for the gate to open.
+    /// waits at the gate.
     func receivingPlugin(gated: Bool) throws -> String {
         try plugin(gated ? "gated.sh" : "receive.sh", """
             payload=$(cat)
-            \(gated ? """
-            echo started >> "\(startedPath)"
-            i=0
-            while [ ! -e "\(gatePath)" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done
-            """ : "")
+            \(gated ? waitAtGate : "")
             printf '%s\\n' "$payload" >> "\(receivedPath)"
             exit 0
             """)
@@ -121,6 +126,34 @@ struct DeliveryProject {
                 payload: try NotificationPayload.encoder.encode(payload), createdAt: now)
         }
         return try await engine.store.write { tx in try tx.enqueue(messages) }
+    }
+}
+
+/// A dispatcher running its real loop on a clock of its own, and how to stop it.
+struct RunningDispatcher {
+    let engine: Engine
+    let time: TestTime
+    let wake: WakeSignal
+    let task: Task<Void, any Error>
+
+    func stop() async throws {
+        await wake.wake(.shutdown)
+        try await task.value
+    }
+}
+
+extension DeliveryProject {
+    /// Queues `keys` for `notifier` at `start`, then runs a dispatcher on a test clock starting
+    /// there.
+    func run(
+        _ keys: [String], notifier: String, at start: Date, busyTimeout: TimeInterval = Store.defaultBusyTimeout
+    ) async throws -> RunningDispatcher {
+        let engine = try engine(busyTimeout: busyTimeout)
+        let time = TestTime(start: start)
+        let wake = WakeSignal(clock: time.clock)
+        let dispatcher = try dispatcher(for: engine, time: time, wake: wake)
+        try await enqueue(keys, notifier: notifier, at: start, in: engine)
+        return RunningDispatcher(engine: engine, time: time, wake: wake, task: Task { try await dispatcher.run() })
     }
 }
 

@@ -71,8 +71,8 @@ struct DispatcherTests {
         #expect(try String(contentsOfFile: pluginLog, encoding: .utf8).split(separator: "\n").count == 4)
     }
 
-    @Test func aMessageOlderThanTheMaximumAgeGoesDeadAndCanBeRetried() async throws {
-        let (project, marker, _) = try project()
+    @Test func aMessageOlderThanTheMaximumAgeGoesDeadAndCanBeRetriedKeepingItsAttempts() async throws {
+        let (project, marker, pluginLog) = try project()
         let engine = try project.engine()
         let dispatcher = try project.dispatcher(for: engine)
         let start = hanoi("2026-11-23T08:30")
@@ -85,39 +85,26 @@ struct DispatcherTests {
         #expect(now.timeIntervalSince(start) <= 3600)
         let status = try await engine.statusReport(at: now)
         #expect(status.outbox.dead == 1)
+        let sends = try String(contentsOfFile: pluginLog, encoding: .utf8).split(separator: "\n").count
+        #expect(dead.first?.attempts == sends && sends > 2)
 
-        _ = FileManager.default.createFile(atPath: marker, contents: nil)
+        // Sent again by hand while the plugin still fails: the attempt history and creation time
+        // stay, the backoff restarts at first_retry and the message has a fresh hour.
         await #expect(try engine.retryDeadMessages(at: now) == 1)
-        #expect(try await dispatcher.drain(at: now) == nil)
+        let retried = try #require(try await engine.outbox(status: .pending, limit: 10).first)
+        #expect(retried.attempts == sends)
+        #expect(retried.createdAt == dead.first?.createdAt)
+        #expect(try await dispatcher.drain(at: now) == now.addingTimeInterval(60))
+        #expect(try await engine.outbox(status: .pending, limit: 10).first?.attempts == sends + 1)
+
+        // The plugin works again.
+        _ = FileManager.default.createFile(atPath: marker, contents: nil)
+        #expect(try await dispatcher.drain(at: now.addingTimeInterval(60)) == nil)
         await #expect(try engine.outbox(status: .dead, limit: 10).isEmpty)
         let id = try #require(dead.first?.id)
         await #expect(throws: EngineError.alreadyDelivered(id)) {
             try await engine.retryMessage(id, at: now)
         }
-    }
-
-    @Test func retryingADeadMessageKeepsItsAttemptsAndStartsItsBackoffAndAgeAfresh() async throws {
-        let (project, _, pluginLog) = try project()
-        let engine = try project.engine()
-        let dispatcher = try project.dispatcher(for: engine)
-        let start = hanoi("2026-11-23T08:30")
-        try await engine.reconcile(at: start)
-        try await engine.evaluate(at: start)
-        var now = start
-        while let next = try await dispatcher.drain(at: now) { now = next }
-        let dead = try #require(try await engine.outbox(status: .dead, limit: 10).first)
-        let sends = try String(contentsOfFile: pluginLog, encoding: .utf8).split(separator: "\n").count
-        #expect(dead.attempts == sends && sends > 2)
-
-        // Sent again by hand, the plugin still failing: the history stays, the backoff restarts
-        // at first_retry and the message has a fresh hour before it goes dead.
-        try await engine.retryMessage(try #require(dead.id), at: now)
-        let retried = try #require(try await engine.outbox(status: .pending, limit: 10).first)
-        #expect(retried.attempts == sends)
-        #expect(retried.createdAt == dead.createdAt)
-        #expect(try await dispatcher.drain(at: now) == now.addingTimeInterval(60))
-        let again = try #require(try await engine.outbox(status: .pending, limit: 10).first)
-        #expect(again.attempts == sends + 1)
     }
 
     @Test func retriesBackOffExponentiallyWithJitterAndHonourRetryAfter() {

@@ -9,27 +9,6 @@ import Testing
 
 @Suite("410 Gone: the notifier is disabled, its messages wait and the operators are told")
 struct EndpointGoneTests {
-    /// A project with a webhook notifier `hook` posting to `url`, operators told through
-    /// `hook` and the file notifier `log`, and the delivery settings given.
-    func project(url: String, delivery: String = "") throws -> TestProject {
-        let project = try TestProject(keeping: ["pos-checkout"])
-        try project.edit("config/cxd.yaml") { yaml in
-            yaml.replacingOccurrences(of: "routes:\n  default: [log]", with: """
-                  hook:
-                    type: webhook
-                    url: \(url)
-                    sign: false
-                routes:
-                  default: [log]
-                operators:
-                  people: [mai]
-                  notifiers: [hook, log]
-                \(delivery)
-                """)
-        }
-        return project
-    }
-
     func messages(_ count: Int, at now: Date) throws -> [OutboxMessage] {
         try (1...count).map { index in
             var message = try WebhookFixtures.message(WebhookFixtures.overdue(id: "pos/run-1/overdue-\(index)@hook"))
@@ -41,7 +20,7 @@ struct EndpointGoneTests {
 
     @Test func aGoneEndpointDisablesItsNotifierAndItsMessagesWaitUntilEnabled() async throws {
         let receiver = try await WebhookReceiver(script: ["410"])
-        let project = try project(url: receiver.url)
+        let project = try hookProject(url: receiver.url)
         let engine = try project.engine()
         let dispatcher = try project.dispatcher(for: engine)
         let now = instant("2026-12-01T02:00:00Z")
@@ -79,7 +58,7 @@ struct EndpointGoneTests {
     @Test("a burst of 410s: the lane stops at the first, nothing goes dead, one alert")
     func aBurstOf410sStopsTheLaneAndKillsNothing() async throws {
         let receiver = try await WebhookReceiver(script: Array(repeating: "410", count: 60))
-        let project = try project(url: receiver.url, delivery: """
+        let project = try hookProject(url: receiver.url, delivery: """
             delivery:
               batch_size: 5
               concurrency: 3

@@ -61,25 +61,13 @@ struct WebhookDispatcherTests {
     func aFailingEndpointIsReportedOnceAndItsRecoveryToo() async throws {
         // Six answers of 503 (half an hour of retries five minutes apart), then 200.
         let receiver = try await WebhookReceiver(script: Array(repeating: "503", count: 6))
-        let project = try TestProject(keeping: ["pos-checkout"])
-        try project.edit("config/cxd.yaml") { yaml in
-            yaml.replacingOccurrences(of: "routes:\n  default: [log]", with: """
-                  hook:
-                    type: webhook
-                    url: \(receiver.url)
-                    sign: false
-                routes:
-                  default: [log]
-                operators:
-                  people: [mai]
-                  notifiers: [hook, log]
-                delivery:
-                  first_retry: 5m
-                  longest_retry: 5m
-                  alert_after: 15m
-                  max_age: 2h
-                """)
-        }
+        let project = try hookProject(url: receiver.url, delivery: """
+            delivery:
+              first_retry: 5m
+              longest_retry: 5m
+              alert_after: 15m
+              max_age: 2h
+            """)
         let engine = try project.engine()
         let dispatcher = try project.dispatcher(for: engine)
         let message = try WebhookFixtures.message(WebhookFixtures.overdue(id: "pos/run-1/overdue-1@hook"))
