@@ -58,7 +58,7 @@ struct DeliveryProcessTests {
               batch_size: 3
               concurrency: 2
             """)
-        let keys = try enqueue(60, notifier: "chat", at: Date(), in: project)
+        let keys = try enqueue(400, notifier: "chat", at: Date(), in: project)
         let dir = project.folder.path
 
         let first = try CXDProcess.start(["run"], in: dir)
@@ -75,6 +75,8 @@ struct DeliveryProcessTests {
             (try? store.read { tx in try tx.messages(status: .delivered, limit: 1000) }.filter { $0.notifier == "chat" }.count)
                 == keys.count
         }
+        // SIGTERM once the service group runs (before that the default action would apply).
+        _ = await CXDProcess.waitFor(timeout: 30) { second.stderr.contains("cxd running on") }
         second.signal(SIGTERM)
         let stopped = await second.wait(timeout: 20)
         #expect(done != nil, "not everything was delivered: \(second.stderr)")

@@ -16,8 +16,8 @@ import Testing
 struct WebhookTimeoutTests {
     @Test("a body that trickles in slower than the timeout is cut off at the timeout, and retried")
     func tricklingBodyTimesOut() async throws {
-        // Headers at once, then the body over 20 s: each read gets a byte within a second.
-        let receiver = try await WebhookReceiver(script: ["trickle:20"])
+        // Headers at once, then the body over 120 s: each read gets a byte within a second.
+        let receiver = try await WebhookReceiver(script: ["trickle:120"])
         let notifier = try WebhookFixtures.notifier(
             ["url": .string(receiver.url), "sign": .bool(false), "timeout": .string("1s")])
         let clock = ContinuousClock()
@@ -27,8 +27,8 @@ struct WebhookTimeoutTests {
 
         let took = clock.now - started
         #expect(outcome == .retry(reason: "no answer within 1.0 seconds", after: nil))
-        // Generous: the point is that it does not wait for the body's 20 s.
-        #expect(took < .seconds(10), "took \(took)")
+        // Generous (a loaded CI machine): the point is that it does not wait for the body's 120 s.
+        #expect(took < .seconds(60), "took \(took)")
         print("webhook: trickling body with timeout 1s returned after \(took)")
     }
 
@@ -36,7 +36,7 @@ struct WebhookTimeoutTests {
     func refusedConnectionFailsFast() async throws {
         let port = try ClosedPort.make()
         let notifier = try WebhookFixtures.notifier(
-            ["url": .string("http://127.0.0.1:\(port)/hooks/cxd"), "sign": .bool(false), "timeout": .string("30s")])
+            ["url": .string("http://127.0.0.1:\(port)/hooks/cxd"), "sign": .bool(false), "timeout": .string("300s")])
         let clock = ContinuousClock()
         let started = clock.now
 
@@ -44,8 +44,9 @@ struct WebhookTimeoutTests {
 
         let took = clock.now - started
         #expect(outcome == .retry(reason: "connection refused by 127.0.0.1:\(port)", after: nil))
-        #expect(took < .seconds(5), "took \(took)")
-        print("webhook: refused connection with timeout 30s returned after \(took)")
+        // Generous (a loaded CI machine): the point is that it does not wait the 300 s.
+        #expect(took < .seconds(60), "took \(took)")
+        print("webhook: refused connection with timeout 300s returned after \(took)")
     }
 }
 
