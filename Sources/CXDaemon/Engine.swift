@@ -221,7 +221,8 @@ public struct Engine: Sendable {
         // Anything due now was done above; a wake at or before now would only spin.
         let wake = [machine.nextWake(in: context), survey.nextWake].compactMap { $0 }.min().map { max($0, now.addingTimeInterval(1)) }
         try tx.setNextWake(id, at: wake)
-        if let since = try tx.clearEvaluationFailure(id) {
+        if let since = record.failingSince {
+            try tx.clearEvaluationFailure(id)
             try tx.record(
                 AuditEntry(kind: "evaluation.recovered", at: now, cycle: machine.state.cycle, details: ["since": Timestamp.iso(since)]),
                 initiative: id)

@@ -49,14 +49,9 @@ extension StoreTransaction {
         return since == nil && db.changesCount > 0
     }
 
-    /// Clears a failure after a successful evaluation. Returns when the episode began, if any.
-    @discardableResult
-    public func clearEvaluationFailure(_ id: InitiativeID) throws -> Date? {
-        let since = try Date.fetchOne(db, sql: "SELECT failingSince FROM initiative WHERE id = ?", arguments: [id])
-        if since != nil {
-            try db.execute(sql: "UPDATE initiative SET lastError = NULL, failingSince = NULL WHERE id = ?", arguments: [id])
-        }
-        return since
+    /// Clears a failure after a successful evaluation.
+    public func clearEvaluationFailure(_ id: InitiativeID) throws {
+        try db.execute(sql: "UPDATE initiative SET lastError = NULL, failingSince = NULL WHERE id = ?", arguments: [id])
     }
 
     /// The id naming this database (see the `installation` table).
