@@ -59,7 +59,7 @@ struct SchedulerTests {
         let scheduler = Scheduler(
             holder: holder, wake: WakeSignal(), dispatcherWake: dispatcherWake, reload: { holder.current },
             logger: Self.quiet, trapSignals: false)
-        // The scheduler's start-up reconcile fails: the database is gone.
+        // The scheduler's start-up write fails: the database is gone.
         try FileManager.default.removeItem(atPath: project.databasePath)
         var configuration = ServiceGroupConfiguration(
             services: [.init(service: dispatcher), .init(service: scheduler)], logger: Self.quiet)

@@ -7,8 +7,8 @@ import UnixSignals
 /// Sleeps until the next instant anything is due, evaluates, and sleeps again. Woken early by
 /// SIGUSR1 (a CLI command changed the store) and SIGHUP (reload the configuration).
 ///
-/// Start-up brings the store in line with the YAML and makes every initiative due once (the
-/// configuration may have changed while cxd was stopped); after that each evaluation touches
+/// Start-up makes every initiative due once (the configuration may have changed while cxd was
+/// stopped; the caller has already brought the store in line with the YAML); after that each evaluation touches
 /// only the initiatives the next-wake index says are due. A failure at start-up ends the
 /// service with the error (the service group then stops the daemon, which exits non-zero); a
 /// failure later is logged and retried with backoff, and one initiative's failure never stops
@@ -49,9 +49,9 @@ public struct Scheduler: Service {
                     }
                 }
             }
-            let engine = holder.current.engine
-            try await engine.reconcile(at: clock())
-            try await engine.scheduleEveryone(at: clock())
+            // The caller reconciled the store with the YAML before starting the services
+            // (`cxd run` does, to report a change the store cannot follow as bad input).
+            try await holder.current.engine.scheduleEveryone(at: clock())
             try await loop()
             group.cancelAll()
         }
