@@ -15,6 +15,9 @@ struct DeliveryProcessTests {
             #!/bin/sh
             payload=$(cat)
             printf '%s\\n' "$payload" >> "\(received)"
+            # Once 12 have arrived, hold every send until the test releases them: the kill
+            # then lands mid-run however slowly a loaded machine runs the test itself.
+            while [ ! -e "\(received).release" ] && [ "$(wc -l < "\(received)")" -ge 12 ]; do sleep 0.05; done
             exit 0
             """)
         try FileManager.default.setAttributes(
@@ -58,7 +61,7 @@ struct DeliveryProcessTests {
               batch_size: 3
               concurrency: 2
             """)
-        let keys = try enqueue(400, notifier: "chat", at: Date(), in: project)
+        let keys = try enqueue(60, notifier: "chat", at: Date(), in: project)
         let dir = project.folder.path
 
         let first = try CXDProcess.start(["run"], in: dir)
@@ -67,6 +70,7 @@ struct DeliveryProcessTests {
         first.signal(SIGKILL)
         _ = await first.wait(timeout: 10)
         let beforeRestart = ids(in: received).count
+        _ = FileManager.default.createFile(atPath: received + ".release", contents: nil)
         #expect(beforeRestart < keys.count, "the daemon was killed too late to test anything")
 
         let second = try CXDProcess.start(["run"], in: dir)
