@@ -23,6 +23,15 @@ public struct Configuration: Sendable {
     public var delivery = DeliverySettings()
     /// Who hears about delivery problems, and through which notifiers (`operators:`).
     public var operators = Operators()
+    /// The folder of initiative files (`initiatives:`), as shown in diagnostics.
+    public var initiativesFolder: String?
+    /// True when `initiatives` holds every initiative of the folder (or of the test that built
+    /// this configuration); false when only the main, people and workflow files were read and
+    /// the engine takes definitions from its store.
+    public var initiativesLoaded = true
+    /// Identifies the main, people and workflow files as read (and the rules of this cxd
+    /// version): when it changes, every initiative's wake and reconciliation is computed again.
+    public var fingerprint = ""
 
     public init(
         file: String, databasePath: String, defaultTimeZone: TimeZone, calendar: WorkCalendar,

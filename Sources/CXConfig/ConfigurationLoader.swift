@@ -15,8 +15,13 @@ public enum ConfigurationLoader {
     ///   - configFile: path of the main configuration file, relative to the current directory or absolute.
     ///   - notifierTypes: the notifier types that may appear under `notifiers:`, with their options.
     /// - Throws: every problem found, at once.
+    ///   - initiatives: `.all` reads and cross-checks every initiative file (`cxd validate`);
+    ///     `.none` reads only the main, people and workflow files and checks that the
+    ///     initiatives folder is there: the engine then reads the initiative files that changed
+    ///     (`initiativeFiles(of:)`, `loadInitiatives(_:for:claimed:)`) and the definitions it
+    ///     stored, so a command's cost does not grow with the number of initiatives.
     public static func load(
-        from configFile: String, notifierTypes: [String: NotifierOptionSchema]
+        from configFile: String, notifierTypes: [String: NotifierOptionSchema], initiatives loading: InitiativeLoading = .all
     ) throws(ConfigurationError) -> Configuration {
         let log = DiagnosticLog()
         let mainPath = Paths.normalize(configFile)
@@ -30,13 +35,22 @@ public enum ConfigurationLoader {
 
         let people = loadPeople(draft.people, zone: zoneName, notifiers: draft.notifierNames, main: mainFile)
         let workflows = loadWorkflows(draft.workflows, main: mainFile)
-        let initiatives = loadInitiatives(draft.initiatives, main: mainFile)
+        let initiatives: Loaded<InitiativeDraft>
+        switch loading {
+        case .all:
+            initiatives = loadInitiatives(draft.initiatives, main: mainFile)
+        case .none:
+            if let ref = draft.initiatives, !Paths.isFolder(ref.path) {
+                mainFile.error(Paths.folderProblem(ref.path), at: ref.node)
+            }
+            initiatives = Loaded(complete: false)
+        }
 
         let peopleByID = Dictionary(people.drafts.map { ($0.person.id, $0.person) }, uniquingKeysWith: { first, _ in first })
         let workflowsByID = uniqueWorkflows(workflows.drafts)
         let initiativesByID = uniqueInitiatives(initiatives.drafts)
         let checker = CrossChecker(
-            people: peopleByID, workflows: workflowsByID,
+            people: peopleByID, workflows: workflowsByID.mapValues(\.workflow),
             knownPeople: people.complete ? Set(peopleByID.keys).union(people.brokenIDs) : nil,
             knownWorkflows: workflows.complete ? Set(workflowsByID.keys).union(workflows.brokenIDs) : nil)
         for initiative in initiatives.drafts { checker.check(initiative) }
@@ -57,6 +71,10 @@ public enum ConfigurationLoader {
             downtimeGrace: draft.downtimeGrace, notifiers: draft.notifiers, routes: routes, people: peopleByID,
             workflows: workflowsByID.mapValues(\.workflow), initiatives: initiativesByID.mapValues(\.definition))
         configuration.delivery = draft.delivery
+        configuration.initiativesFolder = draft.initiatives?.path
+        configuration.initiativesLoaded = loading == .all
+        configuration.fingerprint = Fingerprint.of(
+            files: [mainPath] + (draft.people.map { [$0.path] } ?? []) + workflows.paths)
         configuration.operators = Operators(
             people: draft.operators?.people.map(\.0) ?? [], notifiers: draft.operators?.notifiers.map(\.0) ?? [])
         return configuration
@@ -79,6 +97,8 @@ public enum ConfigurationLoader {
     /// whether every file could at least be identified.
     struct Loaded<Draft> {
         var drafts: [Draft] = []
+        /// Every file read, in order.
+        var paths: [String] = []
         var brokenIDs: Set<String> = []
         var complete = true
     }
@@ -89,6 +109,7 @@ public enum ConfigurationLoader {
     ) -> Loaded<Draft> {
         var loaded = Loaded<Draft>()
         for ref in refs {
+            loaded.paths.append(ref.path)
             guard let (root, file) = loadFile(ref.path, referencedBy: ref.node, main: main) else {
                 loaded.complete = false
                 continue

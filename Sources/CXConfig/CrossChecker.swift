@@ -7,7 +7,7 @@ import Yams
 struct CrossChecker {
     /// The people and workflows that loaded without a problem.
     let people: [PersonID: Person]
-    let workflows: [WorkflowID: WorkflowDraft]
+    let workflows: [WorkflowID: Workflow]
     /// Every id declared, problems or not; nil when some file could not even be identified,
     /// in which case references are not reported as unknown (the real problem is reported).
     let knownPeople: Set<PersonID>?
@@ -23,7 +23,7 @@ struct CrossChecker {
                 file.error(DidYouMean.unknown("person", owner, among: knownPeople.sorted()), at: node)
             }
         }
-        guard let workflow = workflows[draft.definition.workflow]?.workflow else {
+        guard let workflow = workflows[draft.definition.workflow] else {
             if let knownWorkflows, !knownWorkflows.contains(draft.definition.workflow) {
                 file.error(
                     DidYouMean.unknown("workflow", draft.definition.workflow, among: knownWorkflows.sorted()),

@@ -56,6 +56,12 @@ enum Paths {
             .map { normalize(folder + "/" + $0) }
     }
 
+    /// Whether `path` is a folder (one `stat`, no listing).
+    static func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
     /// Why `folder` cannot be listed, for the diagnostic.
     static func folderProblem(_ folder: String) -> String {
         var isDirectory: ObjCBool = false

@@ -48,6 +48,7 @@ extension Engine {
         _ text: String, file: String, initiative id: InitiativeID, round requested: Int? = nil, skipInvalid: Bool = false,
         at now: Date, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> ImportReport {
+        let configuration = try await configuration(with: [id])
         guard let context = configuration.context(for: id) else { throw EngineError.unknownInitiative(id, known: knownIDs) }
         guard let settings = context.definition.survey else { throw SurveyError.noSurvey(id) }
         let scale = settings.scale
@@ -77,7 +78,8 @@ extension Engine {
         }
         let total = rows.count
         do {
-            return try await importStaged(
+            // The import's notices are routed with this initiative's labels: its definition in hand.
+            return try await Engine(configuration: configuration, store: store).importStaged(
                 batch: batch, total: total, parsed: parsed, file: file, initiative: id, round: requested,
                 context: context, settings: settings, knownIDs: knownIDs, at: now)
         } catch {

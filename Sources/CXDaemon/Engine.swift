@@ -32,67 +32,6 @@ public struct Engine: Sendable {
     /// change or a command on it makes it due at once).
     public static let failedRetryDelay: TimeInterval = 600
 
-    /// Brings the store in line with the YAML: new initiatives are registered, changed ones
-    /// reconciled (a new role binding reassigns the open step), removed ones archived. All or
-    /// nothing: every change is computed first on a snapshot, and if one initiative cannot
-    /// follow, nothing is written. The changes are then written in short chunks.
-    @discardableResult
-    public func reconcile(at now: Date) async throws -> Report {
-        let configuration = configuration
-        let changes: [Change] = try await store.read { tx in
-            var changes: [Change] = []
-            var stored: [InitiativeID: InitiativeRecord] = [:]
-            var unreadable: Set<InitiativeID> = []
-            for (id, result) in try tx.initiativesEach() {
-                switch result {
-                case .success(let record): stored[id] = record
-                // Left alone here; the evaluation records why and alerts the operators.
-                case .failure: unreadable.insert(id)
-                }
-            }
-            for id in configuration.initiatives.keys.sorted() where !unreadable.contains(id) {
-                guard let context = configuration.context(for: id) else { continue }
-                if let change = try Self.reconciliation(of: stored[id], id: id, context: context, at: now) {
-                    changes.append(change)
-                }
-            }
-            for (id, record) in stored.sorted(by: { $0.key < $1.key })
-            where configuration.initiatives[id] == nil && record.state.phase != .archived {
-                var machine = InitiativeMachine(state: record.state)
-                let effects = try Self.archive(&machine, configuration: configuration, at: now)
-                changes.append(Change(
-                    state: machine.state, title: record.title, workflow: record.workflow, effects: effects,
-                    basedOn: record.updatedAt))
-            }
-            return changes
-        }
-        var report = Report()
-        for start in stride(from: 0, to: changes.count, by: Self.chunkSize) {
-            let chunk = Array(changes[start..<min(start + Self.chunkSize, changes.count)])
-            let queued = try await store.write { tx in
-                var notices: [Notice] = []
-                for planned in chunk {
-                    var change = planned
-                    // A command may have moved this initiative since the snapshot: compute again
-                    // from what is stored now rather than overwrite it.
-                    let current = try tx.initiative(change.state.id)
-                    if current?.updatedAt != change.basedOn {
-                        guard let context = configuration.context(for: change.state.id) else { continue }
-                        guard let fresh = try Self.reconciliation(of: current, id: change.state.id, context: context, at: now)
-                        else { continue }
-                        change = fresh
-                    }
-                    try tx.save(change.state, title: change.title, workflow: change.workflow, effects: change.effects, at: now)
-                    notices += change.effects.notices
-                }
-                return try tx.enqueue(NotificationComposer(configuration: configuration, installation: try tx.installationID()).messages(for: notices, at: now))
-            }
-            report.transitions += chunk.count
-            report.queued += queued
-        }
-        return report
-    }
-
     /// A state change computed ahead of its write.
     struct Change: Sendable {
         var state: InitiativeState
@@ -101,6 +40,7 @@ public struct Engine: Sendable {
         var effects: [Effect]
         /// `updatedAt` of the stored row it was computed from (nil: a new initiative).
         var basedOn: Date?
+        var summary = InitiativeSummary()
     }
 
     /// What the YAML asks of one initiative, or nil when the store already agrees.
@@ -114,7 +54,7 @@ public struct Engine: Sendable {
                 details: ["workflow": context.workflow.id, "file": context.definition.sourcePath]))]
             return Change(
                 state: machine.state, title: context.definition.title, workflow: context.workflow.id, effects: effects,
-                basedOn: nil)
+                basedOn: nil, summary: summary(of: machine.state, context: context))
         }
         var machine = InitiativeMachine(state: record.state)
         let effects = try machine.handle(.definitionChanged, at: now, in: context)
@@ -122,10 +62,10 @@ public struct Engine: Sendable {
         if effects.isEmpty && unchanged { return nil }
         return Change(
             state: machine.state, title: context.definition.title, workflow: context.workflow.id, effects: effects,
-            basedOn: record.updatedAt)
+            basedOn: record.updatedAt, summary: summary(of: machine.state, context: context))
     }
 
-    private static func archive(_ machine: inout InitiativeMachine, configuration: Configuration, at now: Date) throws -> [Effect] {
+    static func archive(_ machine: inout InitiativeMachine, configuration: Configuration, at now: Date) throws -> [Effect] {
         // Archiving needs no definition; any context works, so build a minimal one.
         let context = InitiativeContext(
             definition: InitiativeDefinition(
@@ -175,9 +115,10 @@ public struct Engine: Sendable {
         var alerts: [OutboxMessage] = []
         let ids = try tx.dueInitiatives(at: now, limit: Self.chunkSize)
         result.handled = ids.count
+        var configuration = configuration
         for id in ids {
             do {
-                let outcome = try tx.isolating { try evaluateOne(id, tx: tx, at: now) }
+                let outcome = try tx.isolating { try evaluateOne(id, tx: tx, configuration: &configuration, at: now) }
                 notices += outcome.notices
                 if outcome.changed { result.transitions += 1 }
             } catch {
@@ -198,8 +139,11 @@ public struct Engine: Sendable {
 
     /// Evaluates one initiative and stores its next wake. Throws on any failure; the caller
     /// rolls back what it wrote.
-    private func evaluateOne(_ id: InitiativeID, tx: StoreTransaction, at now: Date) throws -> (changed: Bool, notices: [Notice]) {
+    private func evaluateOne(
+        _ id: InitiativeID, tx: StoreTransaction, configuration: inout Configuration, at now: Date
+    ) throws -> (changed: Bool, notices: [Notice]) {
         guard let record = try tx.initiative(id) else { return (false, []) }
+        try Self.load([id], into: &configuration, tx: tx)
         guard let context = configuration.context(for: id) else {
             // Removed from the YAML: reconcile archives it; nothing to wake for meanwhile.
             try tx.setNextWake(id, at: nil)
@@ -221,6 +165,7 @@ public struct Engine: Sendable {
         // Anything due now was done above; a wake at or before now would only spin.
         let wake = [machine.nextWake(in: context), survey.nextWake].compactMap { $0 }.min().map { max($0, now.addingTimeInterval(1)) }
         try tx.setNextWake(id, at: wake)
+        try tx.setSummary(id, summary(of: machine.state, context: context))
         if let since = record.failingSince {
             try tx.clearEvaluationFailure(id)
             try tx.record(
@@ -234,7 +179,9 @@ public struct Engine: Sendable {
     @discardableResult
     public func apply(_ event: InitiativeEvent, to id: InitiativeID, at now: Date) async throws -> [Effect] {
         try await store.write { [self] tx in
-            guard let record = try tx.initiative(id) else { throw EngineError.unknownInitiative(id, known: knownIDs) }
+            guard let record = try tx.initiative(id) else { throw EngineError.unknownInitiative(id, known: try knownIDs(tx)) }
+            var configuration = configuration
+            try Self.load([id], into: &configuration, tx: tx)
             guard let context = configuration.context(for: id) else { throw EngineError.notConfigured(id) }
             var machine = InitiativeMachine(state: record.state)
             // Catch up first (a start date that passed, reminders due) so that the event meets
@@ -261,16 +208,31 @@ public struct Engine: Sendable {
                 }
             }
             effects += try machine.handle(event, at: now, in: context)
-            try tx.save(machine.state, title: record.title, workflow: record.workflow, effects: effects, at: now)
+            try tx.save(
+                machine.state, title: record.title, workflow: record.workflow, effects: effects, at: now,
+                summary: summary(of: machine.state, context: context))
             notices = effects.notices + notices + (try surveys.advance(machine.state, context: context).notices)
             try tx.enqueue(NotificationComposer(configuration: configuration, installation: try tx.installationID()).messages(for: notices, at: now))
             return effects
         }
     }
 
-    /// What would happen from `start` until `end` if nobody acted.
-    public func plan(from start: Date, until end: Date) async throws -> [PlanEntry] {
-        let records = try await store.read { tx in try tx.initiatives() }
+    /// What would happen from `start` until `end` if nobody acted (`only`: one initiative).
+    /// Reads the stored states and definitions; nothing is written.
+    public func plan(from start: Date, until end: Date, only: InitiativeID? = nil) async throws -> [PlanEntry] {
+        var configuration = configuration
+        let loaded = configuration.initiativesLoaded
+        let (records, definitions) = try await store.read { tx in
+            if let only {
+                let record = try tx.initiative(only)
+                return (record.map { [$0] } ?? [], loaded ? [] : try tx.definition(of: only).map { [$0] } ?? [])
+            }
+            return (try tx.initiatives(), loaded ? [] : try tx.allDefinitions())
+        }
+        for definition in definitions { configuration.initiatives[definition.id] = definition }
+        if let only, records.isEmpty, configuration.initiatives[only] == nil {
+            throw EngineError.unknownInitiative(only, known: knownIDs)
+        }
         var items: [(machine: InitiativeMachine, context: InitiativeContext)] = []
         var known = Set<InitiativeID>()
         for record in records {
@@ -279,7 +241,7 @@ public struct Engine: Sendable {
             items.append((InitiativeMachine(state: record.state), context))
         }
         // Initiatives in YAML that the store has not seen yet (no daemon run since they were added).
-        for id in configuration.initiatives.keys.sorted() where !known.contains(id) {
+        for id in configuration.initiatives.keys.sorted() where !known.contains(id) && (only == nil || only == id) {
             if let context = configuration.context(for: id) {
                 items.append((InitiativeMachine(state: InitiativeState(id: id)), context))
             }
@@ -287,7 +249,25 @@ public struct Engine: Sendable {
         return Planner.plan(items, from: start, until: end)
     }
 
+    /// The plan of a configuration whose database does not exist yet: every initiative as it
+    /// would start.
+    public static func plan(_ configuration: Configuration, from start: Date, until end: Date, only: InitiativeID? = nil) throws -> [PlanEntry] {
+        if let only, configuration.initiatives[only] == nil {
+            throw EngineError.unknownInitiative(only, known: configuration.initiatives.keys.sorted())
+        }
+        let items = configuration.initiatives.keys.sorted().filter { only == nil || only == $0 }.compactMap { id in
+            configuration.context(for: id).map { (machine: InitiativeMachine(state: InitiativeState(id: id)), context: $0) }
+        }
+        return Planner.plan(items, from: start, until: end)
+    }
+
     var knownIDs: [InitiativeID] { configuration.initiatives.keys.sorted() }
+
+    /// The initiatives to name when an id is unknown: those of the configuration when it holds
+    /// them all, else those the store runs (read only on this error path).
+    func knownIDs(_ tx: StoreTransaction) throws -> [InitiativeID] {
+        configuration.initiativesLoaded ? knownIDs : try tx.initiativeIDs(archived: false)
+    }
 }
 
 public enum EngineError: Error, CustomStringConvertible, Equatable {
@@ -303,7 +283,8 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .unknownInitiative(let id, let known):
-            let list = known.isEmpty ? "none" : known.joined(separator: ", ")
+            guard !known.isEmpty else { return "no initiative '\(id)' (`cxd status` lists them)" }
+            let list = known.count > 20 ? known.prefix(20).joined(separator: ", ") + ", …" : known.joined(separator: ", ")
             return "no initiative '\(id)' (known: \(list))"
         case .notConfigured(let id):
             return "initiative '\(id)' is archived: its file is no longer in the configuration"

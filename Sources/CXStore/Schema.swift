@@ -155,6 +155,34 @@ enum Schema {
                 t.column("deadReports", .integer).notNull().defaults(to: 0)
             }
         }
+        migrator.registerMigration("v6: stored status, definition index, configuration fingerprint") { db in
+            // What `cxd status` prints, kept with each state write so that listing initiatives
+            // reads columns instead of decoding every state and parsing every YAML file.
+            try db.alter(table: "initiative") { t in
+                t.add(column: "openStep", .text)
+                t.add(column: "stepTitle", .text)
+                t.add(column: "owner", .text)
+                t.add(column: "dueAt", .datetime)
+                t.add(column: "nextReminderAt", .datetime)
+                t.add(column: "startsAt", .datetime)
+            }
+            // Existing rows get their status at their next evaluation: make them all due.
+            try db.execute(sql: "UPDATE initiative SET nextWakeAt = ?", arguments: [Date(timeIntervalSince1970: 0)])
+            // Each initiative file as last read: a file whose size and modification time did
+            // not change is not read again, and the engine takes its definition from here.
+            try db.create(table: "initiativeSource") { t in
+                t.primaryKey("initiative", .text)
+                t.column("path", .text).notNull().unique()
+                t.column("size", .integer).notNull()
+                t.column("modified", .integer).notNull()
+                t.column("definition", .jsonText).notNull()
+            }
+            // Small facts about the installation (the configuration fingerprint).
+            try db.create(table: "setting") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+        }
         return migrator
     }
 

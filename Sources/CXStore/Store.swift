@@ -22,6 +22,9 @@ public final class Store: Sendable {
         case createIfMissing
         /// Refuse: every other command works on an existing database.
         case mustExist
+        /// Open an existing database for reading only (`status`, `history`, `plan`…): nothing
+        /// is written, not even a migration, and no write lock is ever taken.
+        case readOnly
     }
 
     public let path: String
@@ -39,17 +42,25 @@ public final class Store: Sendable {
     ) throws(StoreError) {
         self.path = path
         do {
-            if creation == .mustExist, !FileManager.default.fileExists(atPath: path) {
+            if creation != .createIfMissing, !FileManager.default.fileExists(atPath: path) {
                 throw StoreProblem.missing
             }
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.busyMode = .timeout(busyTimeout)
             configuration.foreignKeysEnabled = true
             configuration.label = "cxd"
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Schema.migrator.migrate(pool)
+            if creation == .readOnly {
+                configuration.readonly = true
+                pool = try DatabasePool(path: path, configuration: configuration)
+                guard try pool.read({ db in try Schema.migrator.hasCompletedMigrations(db) }) else {
+                    throw StoreProblem.olderSchema
+                }
+            } else {
+                let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                pool = try DatabasePool(path: path, configuration: configuration)
+                try Schema.migrator.migrate(pool)
+            }
             guard let identity = FileIdentity(path: path) else { throw StoreProblem.replaced }
             self.identity = identity
         } catch let error as StoreError {
@@ -130,11 +141,15 @@ enum StoreProblem: Error, CustomStringConvertible {
     case missing
     case removed
     case replaced
+    case olderSchema
 
     var description: String {
         switch self {
         case .missing:
             return "no database here yet; `cxd run` creates it on its first start (or `cxd init` for a new project)"
+        case .olderSchema:
+            return "the database was written by an older cxd and is upgraded by the next command that changes it "
+                + "(`cxd run`, `cxd complete`…); this command only reads"
         case .removed:
             return "the database file was removed while cxd had it open; stopping rather than writing to a new, empty "
                 + "database (restore the file from a backup, or restart cxd to start afresh)"

@@ -59,9 +59,11 @@ extension StoreTransaction {
         try String.fetchOne(db, sql: "SELECT id FROM installation") ?? ""
     }
 
-    /// Ids of every initiative, archived ones included, ordered by id (no state decoded).
-    public func initiativeIDs() throws -> [InitiativeID] {
-        try String.fetchAll(db, sql: "SELECT id FROM initiative ORDER BY id")
+    /// Ids of every initiative (without archived ones when `archived` is false), ordered by
+    /// id; no state decoded.
+    public func initiativeIDs(archived: Bool = true) throws -> [InitiativeID] {
+        try String.fetchAll(
+            db, sql: archived ? "SELECT id FROM initiative ORDER BY id" : "SELECT id FROM initiative WHERE phase != 'archived' ORDER BY id")
     }
 }
 

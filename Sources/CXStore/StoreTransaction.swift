@@ -53,7 +53,8 @@ public struct StoreTransaction {
     /// initiative becomes due for evaluation at `now` (the scheduler then computes its next
     /// wake exactly and stores it with `setNextWake`).
     public func save(
-        _ state: InitiativeState, title: String, workflow: WorkflowID, effects: [Effect], at now: Date
+        _ state: InitiativeState, title: String, workflow: WorkflowID, effects: [Effect], at now: Date,
+        summary: InitiativeSummary? = nil
     ) throws {
         let json = String(decoding: try Self.encoder.encode(state), as: UTF8.self)
         let reminded = effects.contains { effect in
@@ -91,6 +92,7 @@ public struct StoreTransaction {
                 continue
             }
         }
+        if let summary { try setSummary(state.id, summary) }
         // Owner and deadline of the open run change on reassignment and resume.
         if let run = state.openRun {
             try db.execute(
@@ -114,15 +116,17 @@ public struct StoreTransaction {
     /// The audit log of one initiative, oldest first.
     public func events(of initiative: InitiativeID) throws -> [EventRecord] {
         try Row.fetchAll(db, sql: "SELECT * FROM event WHERE initiative = ? ORDER BY id", arguments: [initiative])
-            .map { row in
-                let details: String = row["details"]
-                return EventRecord(
-                    id: row["id"], initiative: row["initiative"],
-                    entry: AuditEntry(
-                        kind: row["kind"], at: row["at"], actor: row["actor"], step: row["step"], cycle: row["cycle"],
-                        run: row["run"],
-                        details: try Self.decoder.decode([String: String].self, from: Data(details.utf8))))
-            }
+            .map(Self.event(from:))
+    }
+
+    static func event(from row: Row) throws -> EventRecord {
+        let details: String = row["details"]
+        return EventRecord(
+            id: row["id"], initiative: row["initiative"],
+            entry: AuditEntry(
+                kind: row["kind"], at: row["at"], actor: row["actor"], step: row["step"], cycle: row["cycle"],
+                run: row["run"],
+                details: try Self.decoder.decode([String: String].self, from: Data(details.utf8))))
     }
 
     /// The step runs of one initiative, in the order they were opened.

@@ -51,3 +51,36 @@ public indirect enum Document: Codable, Sendable, Equatable, Hashable {
         return nil
     }
 }
+
+extension Document {
+    /// Plain JSON (`{"goal":{"target":35}}`), not the tagged form a synthesized conformance
+    /// would write: the store keeps every initiative's document, and reads them back often.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let flag = try? container.decode(Bool.self) {
+            self = .bool(flag)
+        } else if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else if let text = try? container.decode(String.self) {
+            self = .string(text)
+        } else if let items = try? container.decode([Document].self) {
+            self = .list(items)
+        } else {
+            self = .map(try container.decode([String: Document].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let flag): try container.encode(flag)
+        case .number(let number): try container.encode(number)
+        case .string(let text): try container.encode(text)
+        case .list(let items): try container.encode(items)
+        case .map(let entries): try container.encode(entries)
+        }
+    }
+}

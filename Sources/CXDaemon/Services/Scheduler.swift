@@ -7,9 +7,9 @@ import UnixSignals
 /// Sleeps until the next instant anything is due, evaluates, and sleeps again. Woken early by
 /// SIGUSR1 (a CLI command changed the store) and SIGHUP (reload the configuration).
 ///
-/// Start-up makes every initiative due once (the configuration may have changed while cxd was
-/// stopped; the caller has already brought the store in line with the YAML); after that each evaluation touches
-/// only the initiatives the next-wake index says are due. A failure at start-up ends the
+/// Each evaluation touches only the initiatives the next-wake index says are due; the reconcile
+/// before start-up and on reload makes every initiative due when the configuration that decides
+/// their wakes changed (its fingerprint), and only the changed ones otherwise. A failure at start-up ends the
 /// service with the error (the service group then stops the daemon, which exits non-zero); a
 /// failure later is logged and retried with backoff, and one initiative's failure never stops
 /// the others (see `Engine.evaluate`).
@@ -50,8 +50,8 @@ public struct Scheduler: Service {
                 }
             }
             // The caller reconciled the store with the YAML before starting the services
-            // (`cxd run` does, to report a change the store cannot follow as bad input).
-            try await holder.current.engine.scheduleEveryone(at: clock())
+            // (`cxd run` does, to report a change the store cannot follow as bad input); that
+            // reconcile made every initiative due if the configuration changed meanwhile.
             try await loop()
             group.cancelAll()
         }
@@ -94,9 +94,9 @@ public struct Scheduler: Service {
         do {
             let fresh = try reload()
             let report = try await fresh.engine.reconcile(at: clock())
+            // When calendars, workflows or people changed, the reconcile made every initiative
+            // due: every wake is computed again.
             holder.replace(with: fresh)
-            // Calendars, workflows or people may have changed: every wake is computed again.
-            try await fresh.engine.scheduleEveryone(at: clock())
             logger.info("configuration reloaded: \(report.transitions) initiative(s) changed, \(report.queued) notification(s) queued")
             return true
         } catch {

@@ -47,32 +47,28 @@ public struct InitiativeDetail: Codable, Sendable {
     public var recentEvents: [EventRecord]
     /// The survey metric across rounds and the last verdict; nil without a survey.
     public var surveys: SurveyTrend?
+
+    public init(status: InitiativeStatus, runs: [StepRunRecord], recentEvents: [EventRecord], surveys: SurveyTrend?) {
+        self.status = status
+        self.runs = runs
+        self.recentEvents = recentEvents
+        self.surveys = surveys
+    }
 }
 
 extension Engine {
+    /// Every initiative's status line from the store's columns (no state decoded, no YAML
+    /// read), plus the outbox's health. A configuration that holds its initiatives in memory
+    /// also lists those the store has not seen yet, as `unregistered`.
     public func statusReport(at now: Date) async throws -> StatusReport {
-        try await store.read { tx in
-            let failures = try tx.evaluationFailures()
-            var statuses: [InitiativeStatus] = []
-            var known = Set<InitiativeID>()
-            for (id, result) in try tx.initiativesEach() {
-                known.insert(id)
-                switch result {
-                case .success(let record):
-                    var line = status(of: record, at: now)
-                    line.failure = failures[id]
-                    statuses.append(line)
-                case .failure(let error):
-                    var line = unregistered(id)
-                    line.phase = "unreadable"
-                    line.failure = failures[id] ?? EvaluationFailure(error: "stored state cannot be read: \(error)", since: now)
-                    statuses.append(line)
-                }
+        let configuration = configuration
+        return try await store.read { tx in
+            var statuses = try tx.statusRows().map { status(of: $0, at: now) }
+            if configuration.initiativesLoaded {
+                let known = Set(statuses.map(\.id))
+                for id in configuration.initiatives.keys where !known.contains(id) { statuses.append(unregistered(id)) }
+                statuses.sort { $0.id < $1.id }
             }
-            for id in configuration.initiatives.keys.sorted() where !known.contains(id) {
-                statuses.append(unregistered(id))
-            }
-            statuses.sort { $0.id < $1.id }
             let counts = try tx.outboxCounts()
             return StatusReport(
                 at: now, initiatives: statuses,
@@ -82,50 +78,53 @@ extension Engine {
         }
     }
 
+    /// The status of every initiative of a configuration whose database does not exist yet.
+    public static func unregisteredReport(_ configuration: Configuration, at now: Date) -> StatusReport {
+        StatusReport(
+            at: now, initiatives: configuration.initiatives.keys.sorted().map { unregistered($0, configuration: configuration) },
+            outbox: OutboxHealth(pending: 0, delivered: 0, dead: 0, oldestPendingAt: nil, disabledNotifiers: []))
+    }
+
     public func detail(of id: InitiativeID, at now: Date) async throws -> InitiativeDetail {
-        try await store.read { tx in
-            guard let record = try tx.initiative(id) else {
+        let configuration = try await configuration(with: [id])
+        return try await store.read { tx in
+            guard let row = try tx.statusRow(of: id) else {
                 if configuration.initiatives[id] != nil {
                     return InitiativeDetail(status: unregistered(id), runs: [], recentEvents: [], surveys: nil)
                 }
-                throw EngineError.unknownInitiative(id, known: knownIDs)
+                throw EngineError.unknownInitiative(id, known: try knownIDs(tx))
             }
-            var line = status(of: record, at: now)
-            line.failure = record.lastError.map { EvaluationFailure(error: $0, since: record.failingSince ?? now) }
             return InitiativeDetail(
-                status: line, runs: try tx.stepRuns(of: id),
-                recentEvents: Array(try tx.events(of: id).suffix(20)), surveys: try surveyTrend(id, tx: tx))
+                status: status(of: row, at: now), runs: try tx.stepRuns(of: id),
+                recentEvents: try tx.recentEvents(of: id, limit: 20),
+                surveys: try Engine(configuration: configuration, store: store).surveyTrend(id, tx: tx))
         }
     }
 
     /// The full audit log of one initiative.
     public func history(of id: InitiativeID) async throws -> [EventRecord] {
         try await store.read { tx in
-            guard try tx.initiative(id) != nil else { throw EngineError.unknownInitiative(id, known: knownIDs) }
+            guard try tx.statusRow(of: id) != nil else { throw EngineError.unknownInitiative(id, known: try knownIDs(tx)) }
             return try tx.events(of: id)
         }
     }
 
-    private func status(of record: InitiativeRecord, at now: Date) -> InitiativeStatus {
-        let state = record.state
-        let context = configuration.context(for: state.id)
-        let run = state.openRun
-        let locale = run.flatMap { configuration.people[$0.owner]?.locale } ?? "en"
-        var nextReminder: Date?
-        if state.phase == .active, let run, let context, let step = context.workflow.step(run.stepID) {
-            nextReminder = ReminderSchedule(run: run, policy: step.reminders, context: context).upcoming.first?.deliverAt
-        }
-        let overdue = run.map { Int(now.timeIntervalSince($0.dueAt)) }.flatMap { $0 > 0 ? $0 : nil }
+    private func status(of row: StatusRow, at now: Date) -> InitiativeStatus {
+        let summary = row.summary
+        let overdue = summary.dueAt.map { Int(now.timeIntervalSince($0)) }.flatMap { $0 > 0 ? $0 : nil }
         return InitiativeStatus(
-            id: state.id, title: record.title, phase: state.phase.rawValue, cycle: state.cycle, step: run?.stepID,
-            stepTitle: run.flatMap { context?.workflow.step($0.stepID)?.title.text(for: locale) },
-            owner: run?.owner, ownerName: run.flatMap { configuration.people[$0.owner]?.name },
-            startsAt: state.phase == .pending ? context?.startInstant : nil, dueAt: run?.dueAt,
-            overdueBy: state.phase == .active ? overdue : nil, lastReminderAt: record.lastReminderAt,
-            nextReminderAt: nextReminder)
+            id: row.id, title: row.title, phase: row.phase, cycle: row.cycle, step: summary.openStep,
+            stepTitle: summary.stepTitle, owner: summary.owner, ownerName: summary.owner.flatMap { configuration.people[$0]?.name },
+            startsAt: row.phase == "pending" ? summary.startsAt : nil, dueAt: summary.dueAt,
+            overdueBy: row.phase == "active" ? overdue : nil, lastReminderAt: row.lastReminderAt,
+            nextReminderAt: summary.nextReminderAt, failure: row.failure)
     }
 
     private func unregistered(_ id: InitiativeID) -> InitiativeStatus {
+        Self.unregistered(id, configuration: configuration)
+    }
+
+    private static func unregistered(_ id: InitiativeID, configuration: Configuration) -> InitiativeStatus {
         let context = configuration.context(for: id)
         return InitiativeStatus(
             id: id, title: context?.definition.title ?? id, phase: "unregistered", cycle: 1,

@@ -47,6 +47,7 @@ public struct SurveyTrend: Codable, Sendable {
 
 extension Engine {
     public func surveyShow(_ id: InitiativeID, round number: Int?) async throws -> SurveyShow {
+        let configuration = try await configuration(with: [id])
         guard let context = configuration.context(for: id) else { throw EngineError.unknownInitiative(id, known: knownIDs) }
         guard let settings = context.definition.survey else { throw SurveyError.noSurvey(id) }
         return try await store.read { tx in
@@ -80,7 +81,7 @@ extension Engine {
                 round: round.number, cycle: round.cycle, trigger: round.trigger.description, status: round.status.rawValue,
                 n: metric.n, value: metric.value, interval: metric.interval)
         }
-        let verdict = try tx.events(of: id).last { $0.entry.kind == "cycle.evaluated" }
+        let verdict = try tx.lastEvent(of: id, kind: "cycle.evaluated")
         return SurveyTrend(
             metric: settings.scale.metric.rawValue.uppercased(), baseline: context.definition.goal?.baseline,
             target: context.definition.goal?.target, rounds: points, lastVerdict: verdict?.entry.details["outcome"],
@@ -91,6 +92,7 @@ extension Engine {
 extension Engine {
     /// The experience map, with emotions from every answer on record when there are any.
     public func journeyMap(_ id: InitiativeID) async throws -> JourneyMap {
+        let configuration = try await configuration(with: [id])
         guard let context = configuration.context(for: id) else { throw EngineError.unknownInitiative(id, known: knownIDs) }
         let emotions: [String: EmotionCounts] = try await store.read { tx in
             guard try tx.initiative(id) != nil else { return [:] }

@@ -20,7 +20,7 @@ struct FollowupsList: AsyncParsableCommand {
     @Flag(help: "Closed ones too.") var all = false
 
     func run() async throws {
-        let engine = try CommandContext.openEngine(options)
+        let engine = try CommandContext.openEngine(options, creation: .readOnly)
         let zone = engine.configuration.defaultTimeZone
         try await CommandContext.reporting {
             let items = try await engine.followUps(of: initiative, openOnly: !all)

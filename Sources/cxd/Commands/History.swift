@@ -14,7 +14,7 @@ struct History: AsyncParsableCommand {
     @Argument(help: "The initiative.") var initiative: String
 
     func run() async throws {
-        let engine = try CommandContext.openEngine(options)
+        let engine = try CommandContext.openEngine(options, creation: .readOnly)
         let zone = engine.configuration.defaultTimeZone
         try await CommandContext.reporting {
             let events = try await engine.history(of: initiative)

@@ -2,6 +2,7 @@ import ArgumentParser
 import CXConfig
 import CXCore
 import CXDaemon
+import CXStore
 import CXSurveys
 import Foundation
 
@@ -24,7 +25,7 @@ struct Journey: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
 
     func run() async throws {
-        let engine = try CommandContext.openEngine(options)
+        let engine = try CommandContext.openEngine(options, creation: .readOnly)
         let text = try await CommandContext.reporting {
             let map = try await engine.journeyMap(initiative)
             switch format {

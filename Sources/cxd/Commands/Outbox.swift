@@ -40,7 +40,7 @@ struct OutboxList: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let engine = try CommandContext.openEngine(options)
+        let engine = try CommandContext.openEngine(options, creation: .readOnly)
         let zone = engine.configuration.defaultTimeZone
         let statuses = self.statuses
         let limit = self.limit

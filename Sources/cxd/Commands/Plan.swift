@@ -24,17 +24,25 @@ struct Plan: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let engine = try CommandContext.openEngine(options, creation: .createIfMissing)
-        let configuration = engine.configuration
+        var configuration = try CommandContext.loadConfiguration(options)
         let start = options.instant
         let end = start.addingTimeInterval(TimeInterval(days) * 86_400)
+        // Before the first run, the plan comes from the YAML alone; after, from the store's
+        // states and definitions. Nothing is written either way.
+        let engine: Engine?
+        if FileManager.default.fileExists(atPath: configuration.databasePath) {
+            engine = try CommandContext.openEngine(configuration, creation: .readOnly)
+        } else {
+            configuration = try CommandContext.loadConfiguration(options, initiatives: .all)
+            engine = nil
+        }
+        let only = initiative
         try await CommandContext.reporting {
-            var entries = try await engine.plan(from: start, until: end)
-            if let initiative {
-                guard configuration.initiatives[initiative] != nil else {
-                    throw EngineError.unknownInitiative(initiative, known: configuration.initiatives.keys.sorted())
-                }
-                entries = entries.filter { $0.initiative == initiative }
+            let entries: [PlanEntry]
+            if let engine {
+                entries = try await engine.plan(from: start, until: end, only: only)
+            } else {
+                entries = try Engine.plan(configuration, from: start, until: end, only: only)
             }
             if output.json {
                 print(try Format.json(entries.map(PlanLine.init)))

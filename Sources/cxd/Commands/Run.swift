@@ -76,7 +76,7 @@ struct Run: AsyncParsableCommand {
                 let reconciled = try await engine.reconcile(at: now)
                 let report = try await engine.evaluate(at: now)
                 try await dispatcher.drain(at: now)
-                let health = try await engine.statusReport(at: now).outbox
+                let health = try await engine.store.read { tx in try tx.outboxTotals() }
                 let next = report.nextWake.map { Format.time($0, in: zone) } ?? "nothing scheduled"
                 print(
                     "evaluated at \(Format.time(now, in: zone)) (\(zone.identifier)): "
@@ -95,7 +95,7 @@ struct Run: AsyncParsableCommand {
             holder: holder, wake: schedulerWake, dispatcherWake: dispatcherWake,
             reload: {
                 let fresh = try ConfigurationLoader.load(
-                    from: options.config, notifierTypes: NotifierRegistry.standard.schemas)
+                    from: options.config, notifierTypes: NotifierRegistry.standard.schemas, initiatives: .none)
                 // The daemon lock belongs to the database it started on: switching needs a restart.
                 guard fresh.databasePath == engine.store.path else { throw ReloadError.databaseChanged(from: engine.store.path, to: fresh.databasePath) }
                 return EngineHolder.Current(
@@ -112,7 +112,8 @@ struct Run: AsyncParsableCommand {
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(Run.gracefulShutdownSeconds)
         groupConfiguration.maximumCancellationDuration = .seconds(Run.cancellationSeconds)
         let group = ServiceGroup(configuration: groupConfiguration)
-        logger.info("cxd running on \(engine.configuration.databasePath) with \(engine.configuration.initiatives.count) initiative(s); pid \(ProcessInfo.processInfo.processIdentifier)")
+        let registered = (try? await engine.store.read { tx in try tx.initiativeIDs(archived: false).count }) ?? 0
+        logger.info("cxd running on \(engine.configuration.databasePath) with \(registered) initiative(s); pid \(ProcessInfo.processInfo.processIdentifier)")
         do {
             try await group.run()
         } catch {

@@ -49,7 +49,7 @@ struct SurveyImport: AsyncParsableCommand {
         }
         let showProgress = isatty(STDERR_FILENO) == 1
         let report = try await CommandContext.reporting {
-            try await engine.reconcile(at: options.instant)
+            try await engine.reconcile(initiative, at: options.instant)
             return try await engine.importResponses(
                 text, file: file, initiative: initiative, round: round, skipInvalid: skipInvalid, at: options.instant,
                 progress: { done, total in
@@ -83,7 +83,7 @@ struct SurveyShowCommand: AsyncParsableCommand {
     @Option(help: "The round number (default: the latest).") var round: Int?
 
     func run() async throws {
-        let engine = try CommandContext.openEngine(options)
+        let engine = try CommandContext.openEngine(options, creation: .readOnly)
         try await CommandContext.reporting {
             let show = try await engine.surveyShow(initiative, round: round)
             if output.json {

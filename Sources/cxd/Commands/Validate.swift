@@ -18,7 +18,7 @@ struct Validate: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let configuration = try CommandContext.loadConfiguration(options)
+        let configuration = try CommandContext.loadConfiguration(options, initiatives: .all)
         // Builds every notifier too: unreadable secrets and broken templates are found now.
         _ = try CommandContext.makeNotifiers(configuration.notifiers)
         let steps = configuration.workflows.values.map(\.steps.count).reduce(0, +)

@@ -15,9 +15,13 @@ enum ExitStatus {
 /// Loading and error reporting shared by the commands: the commands parse and print, the
 /// libraries do the work.
 enum CommandContext {
-    static func loadConfiguration(_ options: GlobalOptions) throws -> Configuration {
+    /// Loads the configuration. Commands read only the main, people and workflow files
+    /// (`.none`): the engine reads the initiative files that changed and takes the others'
+    /// definitions from its store. `cxd validate` reads them all.
+    static func loadConfiguration(_ options: GlobalOptions, initiatives: InitiativeLoading = .none) throws -> Configuration {
         do {
-            return try ConfigurationLoader.load(from: options.config, notifierTypes: NotifierRegistry.standard.schemas)
+            return try ConfigurationLoader.load(
+                from: options.config, notifierTypes: NotifierRegistry.standard.schemas, initiatives: initiatives)
         } catch {
             printError(error.description)
             let count = error.diagnostics.count
@@ -36,12 +40,16 @@ enum CommandContext {
         }
     }
 
-    /// Loads the configuration and opens its database. Only the daemon (its first start) and
-    /// the read-only overviews may create the database: a command that changes state on a
-    /// database that is not there refuses, so that it never writes into a new, empty file
-    /// while the real one was deleted or moved.
+    /// Loads the configuration and opens its database. Only the daemon (its first start) may
+    /// create the database: a command that changes state on a database that is not there
+    /// refuses, so that it never writes into a new, empty file while the real one was deleted
+    /// or moved; the overviews open it read-only and never take the write lock.
     static func openEngine(_ options: GlobalOptions, creation: Store.Creation = .mustExist) throws -> Engine {
         let configuration = try loadConfiguration(options)
+        return try openEngine(configuration, creation: creation)
+    }
+
+    static func openEngine(_ configuration: Configuration, creation: Store.Creation) throws -> Engine {
         do {
             return Engine(configuration: configuration, store: try Store(path: configuration.databasePath, creation: creation))
         } catch {
@@ -68,6 +76,12 @@ enum CommandContext {
         } catch let error as SurveyError {
             printError("cxd: \(error)")
             throw ExitStatus.dataError
+        } catch let error as ConfigurationError {
+            // An initiative file read by the engine (it changed since it was last read).
+            printError(error.description)
+            let count = error.diagnostics.count
+            printError("\(count) error\(count == 1 ? "" : "s") in the configuration; nothing was changed")
+            throw ExitStatus.dataError
         } catch {
             printError("cxd: \(error)")
             throw ExitStatus.runtimeFailure
@@ -80,7 +94,7 @@ enum CommandContext {
     ) async throws -> Engine {
         let engine = try opened ?? openEngine(options)
         try await reporting {
-            try await engine.reconcile(at: options.instant)
+            try await engine.reconcile(id, at: options.instant)
             try await engine.apply(event, to: id, at: options.instant)
         }
         DaemonLock.wakeDaemon(database: engine.configuration.databasePath)

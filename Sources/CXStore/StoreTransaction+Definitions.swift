@@ -1,0 +1,84 @@
+import CXCore
+import Foundation
+import GRDB
+
+/// The engine's index of initiative files: which file declared which initiative, its size and
+/// modification time when last read, and the definition read from it. A command reads the
+/// definitions of the initiatives it touches from here instead of parsing every YAML file,
+/// and reconciling reads again only the files whose size or modification time changed.
+public struct InitiativeSourceRecord: Sendable, Equatable {
+    public var initiative: InitiativeID
+    /// Absolute path of the file.
+    public var path: String
+    public var size: Int64
+    /// Nanoseconds since 1970.
+    public var modified: Int64
+
+    public init(initiative: InitiativeID, path: String, size: Int64, modified: Int64) {
+        self.initiative = initiative
+        self.path = path
+        self.size = size
+        self.modified = modified
+    }
+}
+
+extension StoreTransaction {
+    /// Every indexed file (definitions not decoded).
+    public func initiativeSources() throws -> [InitiativeSourceRecord] {
+        try Row.fetchAll(db, sql: "SELECT initiative, path, size, modified FROM initiativeSource").map { row in
+            InitiativeSourceRecord(initiative: row[0], path: row[1], size: row[2], modified: row[3])
+        }
+    }
+
+    /// The file that declared `id`, when indexed.
+    public func initiativeSource(of id: InitiativeID) throws -> InitiativeSourceRecord? {
+        try Row.fetchOne(
+            db, sql: "SELECT initiative, path, size, modified FROM initiativeSource WHERE initiative = ?", arguments: [id]
+        ).map { row in InitiativeSourceRecord(initiative: row[0], path: row[1], size: row[2], modified: row[3]) }
+    }
+
+    /// The definition of `id` as last read from its file.
+    public func definition(of id: InitiativeID) throws -> InitiativeDefinition? {
+        guard let json = try String.fetchOne(db, sql: "SELECT definition FROM initiativeSource WHERE initiative = ?", arguments: [id])
+        else { return nil }
+        return try Self.decoder.decode(InitiativeDefinition.self, from: Data(json.utf8))
+    }
+
+    /// Every stored definition, for the commands that simulate all initiatives (`cxd plan`).
+    public func allDefinitions() throws -> [InitiativeDefinition] {
+        try String.fetchAll(db, sql: "SELECT definition FROM initiativeSource ORDER BY initiative").map { json in
+            try Self.decoder.decode(InitiativeDefinition.self, from: Data(json.utf8))
+        }
+    }
+
+    /// Records that `source.path` declares `definition` (replacing whatever the path or the
+    /// initiative was indexed with before).
+    public func index(_ definition: InitiativeDefinition, from source: InitiativeSourceRecord) throws {
+        let json = String(decoding: try Self.encoder.encode(definition), as: UTF8.self)
+        try db.execute(sql: "DELETE FROM initiativeSource WHERE path = ? AND initiative != ?", arguments: [source.path, definition.id])
+        try db.execute(
+            sql: """
+                INSERT INTO initiativeSource (initiative, path, size, modified, definition) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(initiative) DO UPDATE SET path = excluded.path, size = excluded.size,
+                  modified = excluded.modified, definition = excluded.definition
+                """,
+            arguments: [definition.id, source.path, source.size, source.modified, json])
+    }
+
+    /// Forgets the file of `id` (the initiative was archived).
+    public func unindex(_ id: InitiativeID) throws {
+        try db.execute(sql: "DELETE FROM initiativeSource WHERE initiative = ?", arguments: [id])
+    }
+
+    // MARK: - Settings
+
+    public func setting(_ key: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key])
+    }
+
+    public func setSetting(_ key: String, to value: String) throws {
+        try db.execute(
+            sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            arguments: [key, value])
+    }
+}

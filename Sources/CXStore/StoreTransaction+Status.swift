@@ -1,0 +1,101 @@
+import CXCore
+import Foundation
+import GRDB
+
+/// Where an initiative stands, as `cxd status` prints it: stored beside the state with every
+/// write, so that listing initiatives reads columns, never the state JSON or the YAML.
+public struct InitiativeSummary: Sendable, Equatable {
+    public var openStep: StepID?
+    /// The open step's title in its owner's language.
+    public var stepTitle: String?
+    public var owner: PersonID?
+    public var dueAt: Date?
+    public var nextReminderAt: Date?
+    /// When a pending initiative's first step opens.
+    public var startsAt: Date?
+
+    public init(
+        openStep: StepID? = nil, stepTitle: String? = nil, owner: PersonID? = nil, dueAt: Date? = nil,
+        nextReminderAt: Date? = nil, startsAt: Date? = nil
+    ) {
+        self.openStep = openStep
+        self.stepTitle = stepTitle
+        self.owner = owner
+        self.dueAt = dueAt
+        self.nextReminderAt = nextReminderAt
+        self.startsAt = startsAt
+    }
+}
+
+/// One line of `cxd status`, straight from the initiative's columns.
+public struct StatusRow: Sendable, Equatable {
+    public var id: InitiativeID
+    public var title: String
+    public var phase: String
+    public var cycle: Int
+    public var summary: InitiativeSummary
+    public var lastReminderAt: Date?
+    public var failure: EvaluationFailure?
+}
+
+extension StoreTransaction {
+    /// Every initiative's status line, ordered by id: one indexed scan of small columns.
+    public func statusRows() throws -> [StatusRow] {
+        var rows: [StatusRow] = []
+        let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.statusColumns) FROM initiative ORDER BY id")
+        while let row = try cursor.next() { rows.append(Self.statusRow(row)) }
+        return rows
+    }
+
+    /// One initiative's status line.
+    public func statusRow(of id: InitiativeID) throws -> StatusRow? {
+        try Row.fetchOne(db, sql: "SELECT \(Self.statusColumns) FROM initiative WHERE id = ?", arguments: [id]).map(Self.statusRow)
+    }
+
+    private static let statusColumns =
+        "id, title, phase, cycle, openStep, stepTitle, owner, dueAt, nextReminderAt, startsAt, lastReminderAt, lastError, failingSince"
+
+    private static func statusRow(_ row: Row) -> StatusRow {
+        let error: String? = row[11]
+        return StatusRow(
+            id: row[0], title: row[1], phase: row[2], cycle: row[3],
+            summary: InitiativeSummary(
+                openStep: row[4], stepTitle: row[5], owner: row[6], dueAt: row[7], nextReminderAt: row[8], startsAt: row[9]),
+            lastReminderAt: row[10],
+            failure: error.map { EvaluationFailure(error: $0, since: row[12] ?? Date(timeIntervalSince1970: 0)) })
+    }
+
+    /// Stores what `cxd status` shows of `id`.
+    public func setSummary(_ id: InitiativeID, _ summary: InitiativeSummary) throws {
+        try db.execute(
+            sql: """
+                UPDATE initiative SET openStep = ?, stepTitle = ?, owner = ?, dueAt = ?, nextReminderAt = ?, startsAt = ?
+                WHERE id = ?
+                """,
+            arguments: [summary.openStep, summary.stepTitle, summary.owner, summary.dueAt, summary.nextReminderAt,
+                        summary.startsAt, id])
+    }
+
+    /// The latest `limit` audit entries of one initiative, oldest first (the index on
+    /// `initiative` and the id order keep this bounded whatever the history).
+    public func recentEvents(of initiative: InitiativeID, limit: Int) throws -> [EventRecord] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM (SELECT * FROM event WHERE initiative = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
+            arguments: [initiative, limit]
+        ).map(Self.event(from:))
+    }
+
+    /// The latest audit entry of one kind (the index on `initiative` bounds the scan to its log).
+    public func lastEvent(of initiative: InitiativeID, kind: String) throws -> EventRecord? {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM event WHERE initiative = ? AND kind = ? ORDER BY id DESC LIMIT 1",
+            arguments: [initiative, kind]
+        ).map(Self.event(from:))
+    }
+
+    /// Outbox totals by status (`run --once` prints them).
+    public func outboxTotals() throws -> (pending: Int, delivered: Int, dead: Int) {
+        let counts = try outboxCounts()
+        return (counts[.pending] ?? 0, counts[.delivered] ?? 0, counts[.dead] ?? 0)
+    }
+}
