@@ -805,6 +805,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--not-run", type=lambda s: [int(x) for x in s.split(",")], default=[],
                    help="sizes to list in the report as not run")
     p.add_argument("--note", action="append", help="a note for the report (repeatable)")
+    p.add_argument("--merge", type=Path, action="append",
+                   help="JSON lines of an earlier run (its stdout) to include in the report, e.g. the 1k and 10k "
+                        "figures when this run measures 100k only (figures measured now win)")
     args = p.parse_args(argv)
     args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     args.largest_n = max(args.sizes)
@@ -839,6 +842,12 @@ def main(argv: list[str] | None = None) -> int:
         runner.bench_overdue(args.overdue_size)
     if not args.no_delivery and not only:
         runner.bench_delivery()
+    for path in args.merge or []:
+        have = {(f["name"], f["n"]) for f in runner.figures if "n" in f}
+        for line in path.read_text().splitlines():
+            f = json.loads(line) if line.startswith("{") else None
+            if f and "n" in f and "exponent_per_10x" not in f and (f["name"], f["n"]) not in have:
+                runner.figures.append(f)
     growth = exponents(runner.figures)
     for g in growth:
         print(json.dumps(g), flush=True)
