@@ -232,7 +232,7 @@ extension Engine {
 
     /// The configuration with the stored definitions of `ids`, for the commands on one
     /// initiative.
-    public func configuration(with ids: [InitiativeID]) async throws -> Configuration {
+    public func withDefinitions(of ids: [InitiativeID]) async throws -> Configuration {
         guard !configuration.initiativesLoaded else { return configuration }
         let configuration = configuration
         return try await store.read { tx in

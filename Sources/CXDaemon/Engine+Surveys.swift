@@ -48,7 +48,7 @@ extension Engine {
         _ text: String, file: String, initiative id: InitiativeID, round requested: Int? = nil, skipInvalid: Bool = false,
         at now: Date, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> ImportReport {
-        let configuration = try await configuration(with: [id])
+        let configuration = try await withDefinitions(of: [id])
         guard let context = configuration.context(for: id) else { throw EngineError.unknownInitiative(id, known: knownIDs) }
         guard let settings = context.definition.survey else { throw SurveyError.noSurvey(id) }
         let scale = settings.scale

@@ -31,12 +31,13 @@ public final class TestProject: @unchecked Sendable {
         }
     }
 
-    public func configuration() throws -> Configuration {
-        try ConfigurationLoader.load(from: configPath, notifierTypes: NotifierRegistry.standard.schemas)
+    /// The configuration; `.none` reads no initiative file, as the commands and the daemon do.
+    public func configuration(initiatives: InitiativeLoading = .all) throws -> Configuration {
+        try ConfigurationLoader.load(from: configPath, notifierTypes: NotifierRegistry.standard.schemas, initiatives: initiatives)
     }
 
-    public func engine() throws -> Engine {
-        let configuration = try configuration()
+    public func engine(initiatives: InitiativeLoading = .all) throws -> Engine {
+        let configuration = try configuration(initiatives: initiatives)
         return Engine(configuration: configuration, store: try Store(path: configuration.databasePath))
     }
 

@@ -29,7 +29,7 @@ extension Engine {
     }
 
     public func routeReport(event: Notice.Kind, initiative id: InitiativeID, at now: Date) async throws -> RouteReport {
-        let configuration = try await configuration(with: [id])
+        let configuration = try await withDefinitions(of: [id])
         guard let context = configuration.context(for: id) else {
             throw EngineError.unknownInitiative(id, known: knownIDs)
         }

@@ -86,7 +86,7 @@ extension Engine {
     }
 
     public func detail(of id: InitiativeID, at now: Date) async throws -> InitiativeDetail {
-        let configuration = try await configuration(with: [id])
+        let configuration = try await withDefinitions(of: [id])
         return try await store.read { tx in
             guard let row = try tx.statusRow(of: id) else {
                 if configuration.initiatives[id] != nil {

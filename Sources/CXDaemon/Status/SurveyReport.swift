@@ -47,7 +47,7 @@ public struct SurveyTrend: Codable, Sendable {
 
 extension Engine {
     public func surveyShow(_ id: InitiativeID, round number: Int?) async throws -> SurveyShow {
-        let configuration = try await configuration(with: [id])
+        let configuration = try await withDefinitions(of: [id])
         guard let context = configuration.context(for: id) else { throw EngineError.unknownInitiative(id, known: knownIDs) }
         guard let settings = context.definition.survey else { throw SurveyError.noSurvey(id) }
         return try await store.read { tx in
@@ -92,7 +92,7 @@ extension Engine {
 extension Engine {
     /// The experience map, with emotions from every answer on record when there are any.
     public func journeyMap(_ id: InitiativeID) async throws -> JourneyMap {
-        let configuration = try await configuration(with: [id])
+        let configuration = try await withDefinitions(of: [id])
         guard let context = configuration.context(for: id) else { throw EngineError.unknownInitiative(id, known: knownIDs) }
         let emotions: [String: EmotionCounts] = try await store.read { tx in
             guard try tx.initiative(id) != nil else { return [:] }
