@@ -289,6 +289,7 @@ class Runner:
         self.workdir = args.workdir.resolve()
         self.figures: list[dict] = []
         self.notes: list[str] = []
+        self.floor_sql: dict[str, str] = {}  # figure → the floor's SQL, for the report
 
     # -- output
 
@@ -431,6 +432,13 @@ class Runner:
         ]
         if ds.n <= self.args.plan_max:
             benches.append(Bench("plan", [self.cxd, "plan", "-c", c, "--now", idle, "--days", "60"]))
+        self.floor_sql.update({
+            "run_idle": "SELECT MIN(nextWakeAt) FROM initiative",
+            "status": f"{listing}; aggregate: SELECT phase, count(*) FROM initiative GROUP BY phase",
+            "status_id": "SELECT * FROM initiative WHERE id = 'ID'",
+            "complete, ack, snooze": f"UPDATE initiative SET updatedAt = '…' WHERE id = 'ID' (fresh copy each run)",
+            "validate": "find config -name '*.yaml' -exec cat {} + (reading every file; not SQL)",
+        })
         only = set(self.args.only.split(",")) if self.args.only else None
         for b in benches:
             if only and b.name not in only:
@@ -470,6 +478,7 @@ class Runner:
         floor_sql = root / "floor-insert.sql"
         floor_sql.write_text(outbox_insert_sql(db, n, payload, manifest["overdue_run_at"]))
         floor = [("floor_insert_outbox", command_line(["sqlite3", str(db), f".read {floor_sql}"]))]
+        self.floor_sql["overdue, overdue_queue"] = " ".join(floor_sql.read_text().split())
         run = [self.cxd, "run", "--once", "-c", config, "--now", manifest["overdue_run_at"]]
         rm = f"rm -f {shlex.quote(str(notifications))}"
         fig = self.measure(ds, Bench("overdue", run, floor, prepare=ds.restore_cmd(rm), watch=notifications),
@@ -626,6 +635,16 @@ def machine() -> dict:
             "hyperfine": out(["hyperfine", "--version"])}
 
 
+FLOOR_TEXT = {
+    "floor_min_next_wake": "MIN(nextWakeAt)",
+    "floor_listing": "ordered listing",
+    "floor_lookup": "row by id",
+    "floor_update": "one-row UPDATE",
+    "floor_read_files": "cat every file",
+    "floor_insert_outbox": "N-row INSERT",
+}
+
+
 def fmt_s(s) -> str:
     if s is None:
         return "–"
@@ -674,6 +693,12 @@ def write_report(path: Path, args: argparse.Namespace, runner: Runner, growth: l
     L.append("- Growth exponent per 10× N: log(t₂/t₁) / log(n₂/n₁) between consecutive sizes "
              "(= log₁₀(t(10N)/t(N))). 1 is linear, 0 constant.")
     L.append("")
+    if runner.floor_sql:
+        L.append("Floors (the `sqlite3` shell on the same database file):")
+        L.append("")
+        for name, sql in runner.floor_sql.items():
+            L.append(f"- {name}: `{sql}`")
+        L.append("")
     L.append("Reproduce: `python3 scripts/bench/run.py --cxd .build/release/cxd "
              f"--sizes {','.join(str(s) for s in sizes)}` (after `swift build -c release`).")
     L.append("")
@@ -718,11 +743,13 @@ def write_report(path: Path, args: argparse.Namespace, runner: Runner, growth: l
     L.append("|---|---|---|---|---|---|---|---|---|")
     for f in sorted(figs, key=lambda f: (order.index(f["name"]) if f["name"] in order else 99, f["n"])):
         floor = fmt_s(f.get("floor_s"))
+        if f.get("floor") in FLOOR_TEXT:
+            floor += f" ({FLOOR_TEXT[f['floor']]})"
         if f["name"] == "status" and f.get("status_aggregate_floor_s") is not None:
-            floor += f" (aggregate {fmt_s(f['status_aggregate_floor_s'])})"
+            floor += f"; aggregate {fmt_s(f['status_aggregate_floor_s'])}"
         extra = ""
         if f.get("first_delivery_s") is not None:
-            extra = f"; first delivery after {fmt_s(f['first_delivery_s'])}"
+            extra = f"; first delivery {fmt_s(f['first_delivery_s'])} after start"
         if f.get("error"):
             extra = f" **failed**: {f['error'][:200]}"
         met = {True: "yes", False: "**no**", None: "–"}[f.get("met")] if "target" in f else ""
