@@ -103,6 +103,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // In-process benchmarks (issue 9): `swift run -c release cxd-bench --project DIR`.
+        .executableTarget(
+            name: "cxd-bench",
+            dependencies: [
+                "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXNotifiers",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CXTestSupport",
             dependencies: [

@@ -10,7 +10,7 @@ extension SourceFile {
         case .sequence: return "a list"
         case .alias: return "an alias"
         case .scalar(let scalar):
-            switch node.tagName {
+            switch ScalarResolver.tagName(of: node) {
             case .null: return "nothing"
             case .bool: return "the boolean \(scalar.string)"
             case .int, .float: return "the number \(scalar.string)"
@@ -25,7 +25,7 @@ extension SourceFile {
 
     /// A string scalar: quoted, or plain text that YAML does not read as a number, boolean or null.
     func string(_ node: Node, _ expected: String = "a string") -> String? {
-        if case .scalar(let scalar) = node, node.tagName == .str || node.tagName == .timestamp {
+        if case .scalar(let scalar) = node, ScalarResolver.tagName(of: node) == .str || ScalarResolver.tagName(of: node) == .timestamp {
             return scalar.string
         }
         mismatch(expected, node)
@@ -35,26 +35,26 @@ extension SourceFile {
     /// The raw text of any non-null scalar: durations, dates and times are written unquoted
     /// and YAML may read them as numbers (`17:30` is a base-60 integer in YAML 1.1).
     func text(_ node: Node, _ expected: String) -> String? {
-        if case .scalar(let scalar) = node, node.tagName != .null { return scalar.string }
+        if case .scalar(let scalar) = node, ScalarResolver.tagName(of: node) != .null { return scalar.string }
         mismatch(expected, node)
         return nil
     }
 
     func integer(_ node: Node, atLeast minimum: Int? = nil) -> Int? {
-        if node.tagName == .int, let value = node.int, value >= minimum ?? value { return value }
+        if ScalarResolver.tagName(of: node) == .int, let value = node.int, value >= minimum ?? value { return value }
         mismatch(minimum.map { "a whole number ≥ \($0)" } ?? "a whole number", node)
         return nil
     }
 
     func number(_ node: Node) -> Double? {
-        if node.tagName == .int, let value = node.int { return Double(value) }
-        if node.tagName == .float, let value = node.float, value.isFinite { return value }
+        if ScalarResolver.tagName(of: node) == .int, let value = node.int { return Double(value) }
+        if ScalarResolver.tagName(of: node) == .float, let value = node.float, value.isFinite { return value }
         mismatch("a number", node)
         return nil
     }
 
     func bool(_ node: Node) -> Bool? {
-        if node.tagName == .bool, let value = node.bool { return value }
+        if ScalarResolver.tagName(of: node) == .bool, let value = node.bool { return value }
         mismatch("true or false", node)
         return nil
     }
@@ -161,7 +161,7 @@ struct MappingReader {
         asked.append(key)
         used.insert(key)
         guard let entry = entries.first(where: { $0.key == key }) else { return nil }
-        if case .scalar = entry.value, entry.value.tagName == .null { return nil }
+        if case .scalar = entry.value, ScalarResolver.tagName(of: entry.value) == .null { return nil }
         return entry.value
     }
 
@@ -191,7 +191,7 @@ enum DocumentConverter {
         switch node {
         case .alias: return .null
         case .scalar(let scalar):
-            switch node.tagName {
+            switch ScalarResolver.tagName(of: node) {
             case .null: return .null
             case .bool: return node.bool.map(Document.bool) ?? .string(scalar.string)
             case .int: return node.int.map { .number(Double($0)) } ?? .string(scalar.string)

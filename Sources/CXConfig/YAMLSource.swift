@@ -34,7 +34,7 @@ enum YAMLSource {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             report(error, text: text, file: file)
             return nil

@@ -87,14 +87,18 @@ public struct Engine: Sendable {
     /// reminders and escalations that fell due, runs their survey loop. An initiative whose
     /// evaluation fails is set aside (its error recorded and shown by `cxd status`, the
     /// operators told once) and the others go on. Returns when anything will next be due.
+    ///
+    /// - Parameter queued: called after each chunk that queued messages, once they are
+    ///   committed: the dispatcher can start on them while later chunks are evaluated.
     @discardableResult
-    public func evaluate(at now: Date) async throws -> Report {
+    public func evaluate(at now: Date, queued: @Sendable () async -> Void = {}) async throws -> Report {
         var report = Report()
         while true {
             let chunk = try await store.write { tx in try evaluateDue(tx, at: now) }
             report.transitions += chunk.transitions
             report.queued += chunk.queued
             report.failures += chunk.failures
+            if chunk.queued > 0 { await queued() }
             if chunk.handled < Self.chunkSize { break }
         }
         report.nextWake = try await store.read { tx in try tx.nextInitiativeWake() }

@@ -166,7 +166,9 @@ struct ExecNotifierTests {
         let took = clock.now - cancelled
 
         #expect(outcome == .retry(reason: "\(path) was stopped because cxd is shutting down", after: nil))
-        #expect(took < .seconds(5), "took \(took)")
+        // The plugin would run 60 s; the bound only has to tell "killed" from "waited for it",
+        // with room for a loaded 2-core machine running the whole suite in parallel.
+        #expect(took < .seconds(20), "took \(took)")
         #expect(!ExecTestProcesses.isAlive(plugin))
         #expect(await ExecTestProcesses.isGone(orphan))
     }

@@ -62,10 +62,11 @@ public struct Scheduler: Service {
         while true {
             var next: Date?
             do {
-                let report = try await holder.current.engine.evaluate(at: clock())
+                // The dispatcher starts on each chunk's messages as soon as they are committed.
+                let dispatcherWake = dispatcherWake
+                let report = try await holder.current.engine.evaluate(at: clock(), queued: { await dispatcherWake.wake(.changed) })
                 failures = 0
                 next = report.nextWake
-                if report.queued > 0 { await dispatcherWake.wake(.changed) }
                 logger.debug("evaluated: \(report.transitions) changed, \(report.queued) queued, \(report.failures) failed, next at \(next.map { "\($0)" } ?? "never")")
             } catch let error as StoreError where error.isIdentityLost {
                 // The database was deleted or replaced under us: writing on would lose the
