@@ -10,6 +10,9 @@ import NIOCore
 /// A connection that cannot be made (refused, unreachable) fails the request at once, as a
 /// temporary failure: the dispatcher's backoff is the retry, instead of AsyncHTTPClient's own
 /// reconnection attempts that would hold the request until its deadline.
+///
+/// Up to 64 connections per host are kept open, so that a lane with many batches in flight
+/// never waits for a free one.
 enum WebhookHTTPClient {
     static let shared = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
 
@@ -19,6 +22,9 @@ enum WebhookHTTPClient {
             // The notifier's `timeout` limits each delivery from connect to the last byte.
             timeout: .init(connect: .seconds(30), read: .seconds(600)))
         configuration.connectionPool.retryConnectionEstablishment = false
+        // Every batch in flight (`delivery.concurrency` per notifier) keeps a connection of its
+        // own: the default of 8 per host would queue the rest behind them.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         return configuration
     }
 }

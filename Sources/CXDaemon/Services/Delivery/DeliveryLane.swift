@@ -13,6 +13,8 @@ struct LaneEnvironment: Sendable {
     var logger: Logger
     /// Wakes the lanes of these notifiers (they were sent alerts).
     var wakeLanes: @Sendable (Set<String>) -> Void
+    /// Where batches write their claims and outcomes: together with the other lanes' writes.
+    var commits: GroupCommit
 }
 
 /// What a lane did, for `Dispatcher.drain(at:)`.
@@ -172,11 +174,10 @@ struct DeliveryLane: Sendable {
         _ due: [DueMessage], batch: Int, current: EngineHolder.Current, halted: HaltFlag,
         post: AsyncStream<LaneEvent>.Continuation
     ) async {
-        let store = current.engine.store
         let ids = due.compactMap(\.message.id)
         let claimedAt = now
         do {
-            try await store.write { tx in try tx.claim(ids, at: claimedAt) }
+            try await environment.commits.write { tx in try tx.claim(ids, at: claimedAt) }
         } catch {
             post.yield(.claimFailed(batch: batch, error: error))
             return
@@ -191,7 +192,7 @@ struct DeliveryLane: Sendable {
         let sent = SentBatch(messages: due, outcomes: outcomes, finishedAt: now, jitter: due.map { _ in environment.random() })
         let recorder = OutcomeRecorder(notifier: notifier, configuration: current.engine.configuration)
         do {
-            let result = try await store.write { tx in try recorder.record(sent, in: tx) }
+            let result = try await environment.commits.write { tx in try recorder.record(sent, in: tx) }
             for line in result.log { line.write(to: logger) }
             if !result.queuedFor.isEmpty { environment.wakeLanes(result.queuedFor) }
             post.yield(.sent(batch: batch, .recorded(result)))

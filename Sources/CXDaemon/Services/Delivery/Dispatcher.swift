@@ -47,7 +47,12 @@ public struct Dispatcher: Service {
     /// flight `delivery.shutdown_grace` before cancelling them (their messages stay pending).
     public func run() async throws {
         let lanes = LaneDirectory()
-        let environment = laneEnvironment(wakeLanes: { names in lanes.post(.wake, to: names) })
+        let commits = GroupCommit(store: holder.current.engine.store)
+        let environment = laneEnvironment(commits: commits, wakeLanes: { names in lanes.post(.wake, to: names) })
+        try await committing(commits) { try await runLanes(lanes, environment: environment) }
+    }
+
+    private func runLanes(_ lanes: LaneDirectory, environment: LaneEnvironment) async throws {
         // A lane fails only when the database is gone (deleted or replaced): then the whole
         // dispatcher stops with that error, and the service group with it.
         try await withThrowingDiscardingTaskGroup { group in
@@ -80,7 +85,17 @@ public struct Dispatcher: Service {
     /// report of dead messages) is due. For `cxd run --once` and tests.
     @discardableResult
     public func drain(at now: Date) async throws -> Date? {
-        let environment = laneEnvironment(wakeLanes: { _ in })
+        let commits = GroupCommit(store: holder.current.engine.store)
+        let environment = laneEnvironment(commits: commits, wakeLanes: { _ in })
+        try await committing(commits) { try await drainLanes(at: now, environment: environment) }
+        let alertAfter = holder.current.engine.configuration.delivery.alertAfter.timeInterval
+        return try await holder.current.engine.store.read { tx in
+            let reports = try tx.notifierHealth().compactMap { $0.deadLettersDue(alertAfter: alertAfter) }
+            return ([try tx.nextAttemptAt()].compactMap { $0 } + reports).min()
+        }
+    }
+
+    private func drainLanes(at now: Date, environment: LaneEnvironment) async throws {
         // Alerts queued by one lane go out through another: drain again while any were queued.
         for _ in 0..<10 {
             let names = await laneNames()
@@ -97,15 +112,29 @@ public struct Dispatcher: Service {
             }
             if summaries.allSatisfy(\.queuedFor.isEmpty) { break }
         }
-        let alertAfter = holder.current.engine.configuration.delivery.alertAfter.timeInterval
-        return try await holder.current.engine.store.read { tx in
-            let reports = try tx.notifierHealth().compactMap { $0.deadLettersDue(alertAfter: alertAfter) }
-            return ([try tx.nextAttemptAt()].compactMap { $0 } + reports).min()
+    }
+
+    /// Runs `lanes` beside the group commit they write through; the commit ends after them,
+    /// with what they left queued written.
+    private func committing(_ commits: GroupCommit, _ lanes: @escaping @Sendable () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await commits.run() }
+            do {
+                try await lanes()
+            } catch {
+                commits.finish()
+                throw error
+            }
+            commits.finish()
+            try await group.waitForAll()
         }
     }
 
-    private func laneEnvironment(wakeLanes: @escaping @Sendable (Set<String>) -> Void) -> LaneEnvironment {
-        LaneEnvironment(holder: holder, clock: clock, random: random, logger: logger, wakeLanes: wakeLanes)
+    private func laneEnvironment(
+        commits: GroupCommit, wakeLanes: @escaping @Sendable (Set<String>) -> Void
+    ) -> LaneEnvironment {
+        LaneEnvironment(
+            holder: holder, clock: clock, random: random, logger: logger, wakeLanes: wakeLanes, commits: commits)
     }
 
     /// The configured notifiers, plus any notifier that has pending messages (a notifier
