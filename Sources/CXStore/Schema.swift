@@ -175,7 +175,11 @@ enum Schema {
                 t.column("path", .text).notNull().unique()
                 t.column("size", .integer).notNull()
                 t.column("modified", .integer).notNull()
+                // The definition without its document, and the document (the whole file as
+                // data) apart: only the commands that check `requires:` or draw the journey need
+                // it, and it is most of the decoding time.
                 t.column("definition", .jsonText).notNull()
+                t.column("document", .jsonText).notNull()
             }
             // Small facts about the installation (the configuration fingerprint).
             try db.create(table: "setting") { t in

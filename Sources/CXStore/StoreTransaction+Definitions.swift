@@ -37,14 +37,19 @@ extension StoreTransaction {
         ).map { row in InitiativeSourceRecord(initiative: row[0], path: row[1], size: row[2], modified: row[3]) }
     }
 
-    /// The definition of `id` as last read from its file.
+    /// The definition of `id` as last read from its file, with its document.
     public func definition(of id: InitiativeID) throws -> InitiativeDefinition? {
-        guard let json = try String.fetchOne(db, sql: "SELECT definition FROM initiativeSource WHERE initiative = ?", arguments: [id])
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT definition, document FROM initiativeSource WHERE initiative = ?", arguments: [id])
         else { return nil }
-        return try Self.decoder.decode(InitiativeDefinition.self, from: Data(json.utf8))
+        let json: String = row[0], document: String = row[1]
+        var definition = try Self.decoder.decode(InitiativeDefinition.self, from: Data(json.utf8))
+        definition.document = try Self.decoder.decode(Document.self, from: Data(document.utf8))
+        return definition
     }
 
-    /// Every stored definition, for the commands that simulate all initiatives (`cxd plan`).
+    /// Every stored definition without its document (`.null`), for the commands that simulate
+    /// all initiatives (`cxd plan`): schedules never look at the document.
     public func allDefinitions() throws -> [InitiativeDefinition] {
         try String.fetchAll(db, sql: "SELECT definition FROM initiativeSource ORDER BY initiative").map { json in
             try Self.decoder.decode(InitiativeDefinition.self, from: Data(json.utf8))
@@ -54,15 +59,18 @@ extension StoreTransaction {
     /// Records that `source.path` declares `definition` (replacing whatever the path or the
     /// initiative was indexed with before).
     public func index(_ definition: InitiativeDefinition, from source: InitiativeSourceRecord) throws {
-        let json = String(decoding: try Self.encoder.encode(definition), as: UTF8.self)
+        var lean = definition
+        lean.document = .null
+        let json = String(decoding: try Self.encoder.encode(lean), as: UTF8.self)
+        let document = String(decoding: try Self.encoder.encode(definition.document), as: UTF8.self)
         try db.execute(sql: "DELETE FROM initiativeSource WHERE path = ? AND initiative != ?", arguments: [source.path, definition.id])
         try db.execute(
             sql: """
-                INSERT INTO initiativeSource (initiative, path, size, modified, definition) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO initiativeSource (initiative, path, size, modified, definition, document) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT(initiative) DO UPDATE SET path = excluded.path, size = excluded.size,
-                  modified = excluded.modified, definition = excluded.definition
+                  modified = excluded.modified, definition = excluded.definition, document = excluded.document
                 """,
-            arguments: [definition.id, source.path, source.size, source.modified, json])
+            arguments: [definition.id, source.path, source.size, source.modified, json, document])
     }
 
     /// Forgets the file of `id` (the initiative was archived).

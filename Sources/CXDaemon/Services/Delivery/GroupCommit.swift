@@ -42,7 +42,7 @@ final class GroupCommit: Sendable {
         let queued: T? = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T?, any Error>) in
             let job = Job(
                 run: { tx in
-                    let result = Result { try tx.savepoint { try body(tx) } }
+                    let result = Result { try tx.isolating { try body(tx) } }
                     return { continuation.resume(with: result.map { $0 }) }
                 },
                 fail: { error in continuation.resume(throwing: error) })
