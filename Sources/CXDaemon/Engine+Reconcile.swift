@@ -223,10 +223,15 @@ extension Engine {
 
     /// Adds to `configuration` the stored definitions of `ids` it does not hold (a
     /// configuration that holds all its initiatives is left as it is: one it lacks is gone).
-    static func load(_ ids: [InitiativeID], into configuration: inout Configuration, tx: StoreTransaction) throws {
+    ///
+    /// - Parameter documents: false when the caller never checks `requires:` (the scheduler):
+    ///   the documents, most of the decoding, are left out then.
+    static func load(
+        _ ids: [InitiativeID], into configuration: inout Configuration, tx: StoreTransaction, documents: Bool = true
+    ) throws {
         guard !configuration.initiativesLoaded else { return }
         for id in ids where configuration.initiatives[id] == nil {
-            if let definition = try tx.definition(of: id) { configuration.initiatives[id] = definition }
+            if let definition = try tx.definition(of: id, document: documents) { configuration.initiatives[id] = definition }
         }
     }
 

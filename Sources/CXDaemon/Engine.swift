@@ -147,7 +147,8 @@ public struct Engine: Sendable {
         _ id: InitiativeID, tx: StoreTransaction, configuration: inout Configuration, at now: Date
     ) throws -> (changed: Bool, notices: [Notice]) {
         guard let record = try tx.initiative(id) else { return (false, []) }
-        try Self.load([id], into: &configuration, tx: tx)
+        // Advancing never checks `requires:` (only a person completing a step does).
+        try Self.load([id], into: &configuration, tx: tx, documents: false)
         guard let context = configuration.context(for: id) else {
             // Removed from the YAML: reconcile archives it; nothing to wake for meanwhile.
             try tx.setNextWake(id, at: nil)

@@ -37,14 +37,21 @@ extension StoreTransaction {
         ).map { row in InitiativeSourceRecord(initiative: row[0], path: row[1], size: row[2], modified: row[3]) }
     }
 
-    /// The definition of `id` as last read from its file, with its document.
-    public func definition(of id: InitiativeID) throws -> InitiativeDefinition? {
+    /// The definition of `id` as last read from its file; with its document unless
+    /// `document` is false (the scheduler never reads it: `.null` then).
+    public func definition(of id: InitiativeID, document: Bool = true) throws -> InitiativeDefinition? {
         guard let row = try Row.fetchOne(
-            db, sql: "SELECT definition, document FROM initiativeSource WHERE initiative = ?", arguments: [id])
+            db, sql: document
+                ? "SELECT definition, document FROM initiativeSource WHERE initiative = ?"
+                : "SELECT definition FROM initiativeSource WHERE initiative = ?",
+            arguments: [id])
         else { return nil }
-        let json: String = row[0], document: String = row[1]
+        let json: String = row[0]
         var definition = try Self.decoder.decode(InitiativeDefinition.self, from: Data(json.utf8))
-        definition.document = try Self.decoder.decode(Document.self, from: Data(document.utf8))
+        if document {
+            let text: String = row[1]
+            definition.document = try Self.decoder.decode(Document.self, from: Data(text.utf8))
+        }
         return definition
     }
 
@@ -63,8 +70,8 @@ extension StoreTransaction {
         lean.document = .null
         let json = String(decoding: try Self.encoder.encode(lean), as: UTF8.self)
         let document = String(decoding: try Self.encoder.encode(definition.document), as: UTF8.self)
-        try db.execute(sql: "DELETE FROM initiativeSource WHERE path = ? AND initiative != ?", arguments: [source.path, definition.id])
-        try db.execute(
+        try execute(sql: "DELETE FROM initiativeSource WHERE path = ? AND initiative != ?", arguments: [source.path, definition.id])
+        try execute(
             sql: """
                 INSERT INTO initiativeSource (initiative, path, size, modified, definition, document) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT(initiative) DO UPDATE SET path = excluded.path, size = excluded.size,
@@ -75,7 +82,7 @@ extension StoreTransaction {
 
     /// Forgets the file of `id` (the initiative was archived).
     public func unindex(_ id: InitiativeID) throws {
-        try db.execute(sql: "DELETE FROM initiativeSource WHERE initiative = ?", arguments: [id])
+        try execute(sql: "DELETE FROM initiativeSource WHERE initiative = ?", arguments: [id])
     }
 
     // MARK: - Settings
@@ -85,7 +92,7 @@ extension StoreTransaction {
     }
 
     public func setSetting(_ key: String, to value: String) throws {
-        try db.execute(
+        try execute(
             sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             arguments: [key, value])
     }

@@ -45,7 +45,7 @@ extension StoreTransaction {
     /// Takes a notifier out of service; returns false when it already was (same episode).
     @discardableResult
     public func disableNotifier(_ name: String, reason: String, at now: Date) throws -> Bool {
-        try db.execute(
+        try execute(
             sql: "INSERT INTO disabledNotifier (name, disabledAt, reason) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING",
             arguments: [name, now, reason])
         return db.changesCount > 0
@@ -54,7 +54,7 @@ extension StoreTransaction {
     /// Puts a notifier back in service; returns whether it was disabled.
     @discardableResult
     public func enableNotifier(_ name: String) throws -> Bool {
-        try db.execute(sql: "DELETE FROM disabledNotifier WHERE name = ?", arguments: [name])
+        try execute(sql: "DELETE FROM disabledNotifier WHERE name = ?", arguments: [name])
         return db.changesCount > 0
     }
 
@@ -73,7 +73,7 @@ extension StoreTransaction {
     /// message exists and was not delivered already.
     @discardableResult
     public func retry(_ id: Int64, at now: Date) throws -> Bool {
-        try db.execute(
+        try execute(
             sql: """
                 UPDATE outbox SET status = 'pending', nextAttemptAt = ?, ageStartedAt = ?, backoffFrom = attempts
                 WHERE id = ? AND status != 'delivered'
@@ -84,7 +84,7 @@ extension StoreTransaction {
 
     /// Sends every dead message again (see `retry`); returns how many.
     public func retryDead(at now: Date) throws -> Int {
-        try db.execute(
+        try execute(
             sql: """
                 UPDATE outbox SET status = 'pending', nextAttemptAt = ?, ageStartedAt = ?, backoffFrom = attempts
                 WHERE status = 'dead'
@@ -107,7 +107,7 @@ extension StoreTransaction {
     }
 
     public func save(_ health: NotifierHealth) throws {
-        try db.execute(
+        try execute(
             sql: """
                 INSERT INTO notifierHealth (notifier, failingSince, lastFailureAt, lastError, failingAlertedAt,
                                             deadUnreported, deadReportedAt, deadReports)

@@ -33,7 +33,7 @@ extension StoreTransaction {
     public func enqueue(_ messages: [OutboxMessage]) throws -> Int {
         var added = 0
         for message in messages {
-            try db.execute(
+            try execute(
                 sql: """
                     INSERT INTO outbox (key, initiative, kind, notifier, recipient, payload, status, attempts,
                                         createdAt, nextAttemptAt)
@@ -138,13 +138,13 @@ extension StoreTransaction {
 
     /// A claimed message that was not sent after all (`.notAttempted`): the attempt is taken back.
     public func releaseClaim(_ id: Int64) throws {
-        try db.execute(
+        try execute(
             sql: "UPDATE outbox SET attempts = MAX(0, attempts - 1) WHERE id = ? AND status = 'pending'", arguments: [id])
     }
 
     /// A claimed message was delivered.
     public func recordDelivered(_ id: Int64, at now: Date) throws {
-        try db.execute(
+        try execute(
             sql: "UPDATE outbox SET status = 'delivered', deliveredAt = ?, lastError = NULL WHERE id = ?",
             arguments: [now, id])
     }
@@ -152,14 +152,14 @@ extension StoreTransaction {
     /// A claimed message failed: tried again at `retryAt`; it stays due as it was when
     /// `retryAt` is nil (it waits for its disabled notifier).
     public func recordFailure(_ id: Int64, error: String, retryAt: Date?) throws {
-        try db.execute(
+        try execute(
             sql: "UPDATE outbox SET lastError = ?, nextAttemptAt = COALESCE(?, nextAttemptAt) WHERE id = ?",
             arguments: [error, retryAt, id])
     }
 
     /// A claimed message is given up.
     public func recordDead(_ id: Int64, error: String) throws {
-        try db.execute(sql: "UPDATE outbox SET status = 'dead', lastError = ? WHERE id = ?", arguments: [error, id])
+        try execute(sql: "UPDATE outbox SET status = 'dead', lastError = ? WHERE id = ?", arguments: [error, id])
     }
 
     public func markDelivered(_ id: Int64, at now: Date) throws {
@@ -169,7 +169,7 @@ extension StoreTransaction {
 
     /// Records a failed attempt: retried at `retryAt`, or dead when `retryAt` is nil.
     public func markFailed(_ id: Int64, error: String, retryAt: Date?) throws {
-        try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [id])
+        try execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [id])
         if let retryAt {
             try recordFailure(id, error: error, retryAt: retryAt)
         } else {

@@ -20,20 +20,20 @@ extension StoreTransaction {
 
     /// Stores when `id` is next due (nil: only a person can move it on).
     public func setNextWake(_ id: InitiativeID, at wake: Date?) throws {
-        try db.execute(sql: "UPDATE initiative SET nextWakeAt = ? WHERE id = ?", arguments: [wake, id])
+        try execute(sql: "UPDATE initiative SET nextWakeAt = ? WHERE id = ?", arguments: [wake, id])
     }
 
     /// Makes `id` due at `now` at the latest: something outside the scheduler changed what it
     /// may do next (answers imported, a follow-up closed).
     public func touch(_ id: InitiativeID, at now: Date) throws {
-        try db.execute(
+        try execute(
             sql: "UPDATE initiative SET nextWakeAt = ? WHERE id = ? AND (nextWakeAt IS NULL OR nextWakeAt > ?)",
             arguments: [now, id, now])
     }
 
     /// Makes every initiative due at `now`: the configuration that decides their wakes changed.
     public func touchAll(at now: Date) throws {
-        try db.execute(
+        try execute(
             sql: "UPDATE initiative SET nextWakeAt = ? WHERE phase != 'archived' AND (nextWakeAt IS NULL OR nextWakeAt > ?)",
             arguments: [now, now])
     }
@@ -43,7 +43,7 @@ extension StoreTransaction {
     @discardableResult
     public func recordEvaluationFailure(_ id: InitiativeID, error: String, at now: Date, retryAt: Date) throws -> Bool {
         let since = try Date.fetchOne(db, sql: "SELECT failingSince FROM initiative WHERE id = ?", arguments: [id])
-        try db.execute(
+        try execute(
             sql: "UPDATE initiative SET lastError = ?, failingSince = COALESCE(failingSince, ?), nextWakeAt = ? WHERE id = ?",
             arguments: [error, now, retryAt, id])
         return since == nil && db.changesCount > 0
@@ -51,7 +51,7 @@ extension StoreTransaction {
 
     /// Clears a failure after a successful evaluation.
     public func clearEvaluationFailure(_ id: InitiativeID) throws {
-        try db.execute(sql: "UPDATE initiative SET lastError = NULL, failingSince = NULL WHERE id = ?", arguments: [id])
+        try execute(sql: "UPDATE initiative SET lastError = NULL, failingSince = NULL WHERE id = ?", arguments: [id])
     }
 
     /// The id naming this database (see the `installation` table).

@@ -67,7 +67,7 @@ extension StoreTransaction {
 
     /// Stores what `cxd status` shows of `id`.
     public func setSummary(_ id: InitiativeID, _ summary: InitiativeSummary) throws {
-        try db.execute(
+        try execute(
             sql: """
                 UPDATE initiative SET openStep = ?, stepTitle = ?, owner = ?, dueAt = ?, nextReminderAt = ?, startsAt = ?
                 WHERE id = ?

@@ -50,7 +50,7 @@ extension StoreTransaction {
     /// Inserts or updates a round (by initiative and number).
     public func save(_ round: SurveyRound) throws {
         let json = String(decoding: try Self.encoder.encode(round), as: UTF8.self)
-        try db.execute(
+        try execute(
             sql: """
                 INSERT INTO surveyRound (initiative, number, round, status) VALUES (?, ?, ?, ?)
                 ON CONFLICT(initiative, number) DO UPDATE SET round = excluded.round, status = excluded.status
@@ -112,7 +112,7 @@ extension StoreTransaction {
     }
 
     private func createStage() throws {
-        try db.execute(sql: """
+        try execute(sql: """
             CREATE TEMP TABLE IF NOT EXISTS responseStage (
               batch TEXT NOT NULL, seq INTEGER NOT NULL, respondent TEXT NOT NULL, answeredAt DATETIME NOT NULL,
               score INTEGER, touchpoint TEXT, comment TEXT, emotion TEXT)
@@ -123,7 +123,7 @@ extension StoreTransaction {
     public func dropStaged(batch: String) throws {
         guard try Bool.fetchOne(db, sql: "SELECT COUNT(*) > 0 FROM temp.sqlite_master WHERE name = 'responseStage'") == true
         else { return }
-        try db.execute(sql: "DELETE FROM responseStage WHERE batch = ?", arguments: [batch])
+        try execute(sql: "DELETE FROM responseStage WHERE batch = ?", arguments: [batch])
     }
 
     /// The answers of one round, in the order they were stored.
@@ -154,7 +154,7 @@ extension StoreTransaction {
 
     public func save(_ followUp: FollowUp) throws {
         let json = String(decoding: try Self.encoder.encode(followUp), as: UTF8.self)
-        try db.execute(
+        try execute(
             sql: """
                 INSERT INTO followUp (id, initiative, response, touchpoint, state, open) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET state = excluded.state, open = excluded.open

@@ -19,6 +19,12 @@ public struct StoreTransaction {
         return decoder
     }()
 
+    /// Runs one SQL statement, compiled once per connection and reused: the scheduler and the
+    /// dispatcher run the same few statements thousands of times in a burst.
+    func execute(sql: String, arguments: StatementArguments = StatementArguments()) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
     // MARK: - Initiatives
 
     public func initiative(_ id: InitiativeID) throws -> InitiativeRecord? {
@@ -61,7 +67,7 @@ public struct StoreTransaction {
             if case .notify(let notice) = effect { return notice.level != nil }
             return false
         }
-        try db.execute(
+        try execute(
             sql: """
                 INSERT INTO initiative (id, title, workflow, phase, cycle, state, lastReminderAt, createdAt, updatedAt,
                                         nextWakeAt)
@@ -78,14 +84,14 @@ public struct StoreTransaction {
             case .record(let entry):
                 try append(entry, initiative: state.id)
             case .runOpened(let run):
-                try db.execute(
+                try execute(
                     sql: """
                         INSERT INTO stepRun (initiative, number, step, cycle, owner, startedAt, dueAt)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [state.id, run.number, run.stepID, run.cycle, run.owner, run.startedAt, run.dueAt])
             case .runClosed(let closure):
-                try db.execute(
+                try execute(
                     sql: "UPDATE stepRun SET closedAt = ?, outcome = ?, actor = ?, note = ? WHERE initiative = ? AND number = ?",
                     arguments: [closure.at, closure.outcome.rawValue, closure.actor, closure.note, state.id, closure.number])
             case .notify:
@@ -95,7 +101,7 @@ public struct StoreTransaction {
         if let summary { try setSummary(state.id, summary) }
         // Owner and deadline of the open run change on reassignment and resume.
         if let run = state.openRun {
-            try db.execute(
+            try execute(
                 sql: "UPDATE stepRun SET owner = ?, dueAt = ? WHERE initiative = ? AND number = ?",
                 arguments: [run.owner, run.dueAt, state.id, run.number])
         }
@@ -103,7 +109,7 @@ public struct StoreTransaction {
 
     func append(_ entry: AuditEntry, initiative: InitiativeID) throws {
         let details = String(decoding: try Self.encoder.encode(entry.details), as: UTF8.self)
-        try db.execute(
+        try execute(
             sql: """
                 INSERT INTO event (initiative, at, kind, actor, step, cycle, run, details)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)

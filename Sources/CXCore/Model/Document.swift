@@ -57,18 +57,19 @@ extension Document {
     /// would write: the store keeps every initiative's document, and reads them back often.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // The most frequent kinds first: each failed attempt throws, which is what costs.
         if container.decodeNil() {
             self = .null
-        } else if let flag = try? container.decode(Bool.self) {
-            self = .bool(flag)
-        } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
         } else if let text = try? container.decode(String.self) {
             self = .string(text)
+        } else if let entries = try? container.decode([String: Document].self) {
+            self = .map(entries)
         } else if let items = try? container.decode([Document].self) {
             self = .list(items)
+        } else if let flag = try? container.decode(Bool.self) {
+            self = .bool(flag)
         } else {
-            self = .map(try container.decode([String: Document].self))
+            self = .number(try container.decode(Double.self))
         }
     }
 

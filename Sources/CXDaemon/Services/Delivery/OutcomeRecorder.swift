@@ -64,7 +64,9 @@ struct OutcomeRecorder: Sendable {
             case .delivered:
                 try tx.recordDelivered(id, at: batch.finishedAt)
                 verdict.delivered += 1
-                result.log.append(LogLine(level: .info, message: "delivered", metadata: metadata))
+                // Each delivery is on record in the outbox (`cxd outbox --status delivered`);
+                // at info level a burst of 10,000 reminders would be 10,000 log lines.
+                result.log.append(LogLine(level: .debug, message: "delivered", metadata: metadata))
             case .retry(let error, let next):
                 try tx.recordFailure(id, error: error, retryAt: next)
                 result.log.append(LogLine(
