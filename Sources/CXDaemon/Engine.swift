@@ -251,7 +251,7 @@ public struct Engine: Sendable {
                 items.append((InitiativeMachine(state: InitiativeState(id: id)), context))
             }
         }
-        return Planner.plan(items, from: start, until: end)
+        return Planner.plan(items, from: start, until: end, parallelism: ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// The plan of a configuration whose database does not exist yet: every initiative as it

@@ -87,6 +87,24 @@ struct EngineTests {
         await #expect(try engine.statusReport(at: start).initiatives.map(\.phase) == ["unregistered"])
     }
 
+    @Test func thePlanIsTheSameWhateverTheNumberOfThreads() throws {
+        let configuration = try TestProject().configuration()
+        var items: [(machine: InitiativeMachine, context: InitiativeContext)] = []
+        for copy in 0..<5 {
+            for id in configuration.initiatives.keys.sorted() {
+                let context = try #require(configuration.context(for: id))
+                items.append((InitiativeMachine(state: InitiativeState(id: "\(id)-\(copy)")), context))
+            }
+        }
+        let start = hanoi("2026-11-23T08:30")
+        let end = start.addingTimeInterval(120 * 86_400)
+        let alone = Planner.plan(items, from: start, until: end)
+        #expect(alone.count > 100)
+        for threads in [2, 3, 4] {
+            #expect(Planner.plan(items, from: start, until: end, parallelism: threads) == alone, "\(threads) threads")
+        }
+    }
+
     @Test func commandsCatchUpWithTimeBeforeApplying() async throws {
         let project = try TestProject(keeping: ["pos-checkout"])
         let engine = try project.engine()

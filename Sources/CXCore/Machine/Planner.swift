@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One thing that would happen if nobody acted: what `cxd plan` prints.
 public struct PlanEntry: Sendable, Equatable {
@@ -25,9 +26,35 @@ public struct PlanEntry: Sendable, Equatable {
 /// A dry run of the state machine: advances each initiative from wake-up to wake-up, exactly as
 /// the scheduler would, and lists what happens. Nothing completes a step (nobody acts).
 public enum Planner {
+    ///
+    /// - Parameter parallelism: how many threads simulate (each a share of the initiatives);
+    ///   the result is the same whatever the number.
     public static func plan(
         _ initiatives: [(machine: InitiativeMachine, context: InitiativeContext)], from start: Date, until end: Date,
-        limit: Int = 10_000
+        limit: Int = 10_000, parallelism: Int = 1
+    ) -> [PlanEntry] {
+        var entries: [PlanEntry]
+        if parallelism > 1, initiatives.count >= 2 * parallelism {
+            let size = (initiatives.count + parallelism - 1) / parallelism
+            let shares = stride(from: 0, to: initiatives.count, by: size).map {
+                Array(initiatives[$0..<min($0 + size, initiatives.count)])
+            }
+            let results = Mutex([[PlanEntry]](repeating: [], count: shares.count))
+            DispatchQueue.concurrentPerform(iterations: shares.count) { index in
+                let share = simulate(shares[index], from: start, until: end, limit: limit)
+                results.withLock { $0[index] = share }
+            }
+            entries = results.withLock { $0.flatMap { $0 } }
+        } else {
+            entries = simulate(initiatives, from: start, until: end, limit: limit)
+        }
+        return entries.sorted { ($0.at, $0.initiative, $0.level ?? -1) < ($1.at, $1.initiative, $1.level ?? -1) }
+    }
+
+    /// The entries of `initiatives`, in the order they were found.
+    private static func simulate(
+        _ initiatives: [(machine: InitiativeMachine, context: InitiativeContext)], from start: Date, until end: Date,
+        limit: Int
     ) -> [PlanEntry] {
         var entries: [PlanEntry] = []
         for (initial, context) in initiatives {
@@ -56,7 +83,7 @@ public enum Planner {
                 now = wake
             }
         }
-        return entries.sorted { ($0.at, $0.initiative, $0.level ?? -1) < ($1.at, $1.initiative, $1.level ?? -1) }
+        return entries
     }
 
     private static func deadline(of run: StepRun, initiative: InitiativeID) -> PlanEntry {
