@@ -658,10 +658,8 @@ def write_report(path: Path, args: argparse.Namespace, runner: Runner, growth: l
     figs = [f for f in runner.figures if "source" not in f]
     delivery = [f for f in runner.figures if f.get("source") == "delivery.py"]
     sizes = sorted({f["n"] for f in figs})
-    git = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%h %s"], capture_output=True,
-                         text=True).stdout.strip()
-    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "Sources"], capture_output=True,
-                           text=True).stdout.strip()
+    code = args.code or (f"`{args.head_at_start}` (HEAD when the run started; the binary may have been built "
+                         f"from another state)" + ("; uncommitted changes in `Sources/`" if args.dirty_at_start else ""))
     L = []
     L.append("# Benchmarks")
     L.append("")
@@ -693,10 +691,21 @@ def write_report(path: Path, args: argparse.Namespace, runner: Runner, growth: l
     L.append("- Growth exponent per 10× N: log(t₂/t₁) / log(n₂/n₁) between consecutive sizes "
              "(= log₁₀(t(10N)/t(N))). 1 is linear, 0 constant.")
     L.append("")
-    if runner.floor_sql:
+    floors = runner.floor_sql or {
+        "run_idle": "SELECT MIN(nextWakeAt) FROM initiative",
+        "status": "SELECT <the status columns> FROM initiative ORDER BY dueAt, id (updatedAt before the stored "
+                  "status columns); aggregate: SELECT phase, count(*) FROM initiative GROUP BY phase",
+        "status_id": "SELECT * FROM initiative WHERE id = 'ID'",
+        "complete, ack, snooze": "UPDATE initiative SET updatedAt = '…' WHERE id = 'ID' (fresh copy each run)",
+        "validate": "find config -name '*.yaml' -exec cat {} + (reading every file; not SQL)",
+        "overdue, overdue_queue": "BEGIN; WITH RECURSIVE seq(i) AS (…) INSERT INTO outbox (key, …, payload, …) "
+                                  "SELECT …, CAST(hex(randomblob(P/2)) AS BLOB), … FROM seq; COMMIT; "
+                                  "(N rows, P = the mean payload size cxd writes)",
+    }
+    if floors:
         L.append("Floors (the `sqlite3` shell on the same database file):")
         L.append("")
-        for name, sql in runner.floor_sql.items():
+        for name, sql in floors.items():
             L.append(f"- {name}: `{sql}`")
         L.append("")
     L.append("Reproduce: `python3 scripts/bench/run.py --cxd .build/release/cxd "
@@ -704,8 +713,10 @@ def write_report(path: Path, args: argparse.Namespace, runner: Runner, growth: l
     L.append("")
     L.append("## Run")
     L.append("")
-    L.append(f"- Date: {started.strftime('%Y-%m-%d %H:%M UTC')}; binary `{args.cxd}`; code: `{git}`"
-             + (" plus uncommitted changes in `Sources/`" if dirty else ""))
+    when = started.strftime('%Y-%m-%d %H:%M UTC')
+    if args.report_only:
+        when = f"figures from {', '.join(f'`{p.name}`' for p in args.merge or [])}, report written {when}"
+    L.append(f"- Date: {when}; binary `{args.cxd}`; code: {code}")
     L.append(f"- Machine: {info['nproc']} CPUs ({info['cpu']}), {info['ram']} RAM, Linux {info['kernel']}")
     L.append(f"- {info['swift']}; SQLite {info['sqlite']}; {info['hyperfine']}")
     L.append(f"- Mode: {'quick (one run of each cxd command)' if args.quick else 'full'}; sizes {', '.join(f'{s:,}' for s in sizes)}")
@@ -832,6 +843,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--not-run", type=lambda s: [int(x) for x in s.split(",")], default=[],
                    help="sizes to list in the report as not run")
     p.add_argument("--note", action="append", help="a note for the report (repeatable)")
+    p.add_argument("--report-only", action="store_true",
+                   help="measure nothing: write the report from the --merge files (and print their growth exponents)")
+    p.add_argument("--code", help="what source the binary was built from, for the report (default: HEAD at start)")
     p.add_argument("--merge", type=Path, action="append",
                    help="JSON lines of an earlier run (its stdout) to include in the report, e.g. the 1k and 10k "
                         "figures when this run measures 100k only (figures measured now win)")
@@ -854,20 +868,25 @@ def main(argv: list[str] | None = None) -> int:
     if not args.cxd.exists():
         raise SystemExit(f"run.py: no cxd binary at {args.cxd}")
     started = dt.datetime.now(dt.timezone.utc)
+    args.head_at_start = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%h %s"], capture_output=True,
+                                        text=True).stdout.strip()[:100]
+    args.dirty_at_start = bool(subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "Sources"],
+                                              capture_output=True, text=True).stdout.strip())
     t0 = time.monotonic()
-    if args.workdir.exists():
-        shutil.rmtree(args.workdir)
-    args.workdir.mkdir(parents=True)
+    if not args.report_only:
+        if args.workdir.exists():
+            shutil.rmtree(args.workdir)
+        args.workdir.mkdir(parents=True)
     runner = Runner(args)
     only = set(args.only.split(",")) if args.only else None
-    for n in args.sizes:
+    for n in [] if args.report_only else args.sizes:
         ds = runner.prepare_normal(n)
         runner.bench_normal(ds)
         if not args.keep:
             shutil.rmtree(ds.root, ignore_errors=True)
-    if args.overdue_size and (not only or only & {"overdue", "overdue_queue"}):
+    if args.overdue_size and not args.report_only and (not only or only & {"overdue", "overdue_queue"}):
         runner.bench_overdue(args.overdue_size)
-    if not args.no_delivery and not only:
+    if not args.no_delivery and not args.report_only and not only:
         runner.bench_delivery()
     for path in args.merge or []:
         have = {(f["name"], f["n"]) for f in runner.figures if "n" in f}
