@@ -36,10 +36,14 @@ public struct InitiativeFile: Sendable, Equatable {
 
     /// `path`'s size and modification time now; nil when it cannot be read.
     public static func current(_ path: String) -> InitiativeFile? {
+        current(path, absolutePath: Paths.absolute(path))
+    }
+
+    static func current(_ path: String, absolutePath: String) -> InitiativeFile? {
         var info = stat()
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-        return InitiativeFile(path: path, absolutePath: Paths.absolute(path), size: Int64(info.st_size), modified: modified)
+        return InitiativeFile(path: path, absolutePath: absolutePath, size: Int64(info.st_size), modified: modified)
     }
 }
 
@@ -53,8 +57,13 @@ extension ConfigurationLoader {
                 Diagnostic(file: configuration.file, line: 1, column: 1, message: "initiatives: \(Paths.folderProblem(folder)) (\(folder))")
             ])
         }
-        // A file removed between the listing and its stat is simply not there.
-        return paths.compactMap(InitiativeFile.current)
+        // The folder made absolute once (not a `getcwd` per file); a file removed between the
+        // listing and its stat is simply not there.
+        let absoluteFolder = Paths.absolute(folder)
+        return paths.compactMap { path in
+            let name = path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? path[...]
+            return InitiativeFile.current(path, absolutePath: Paths.normalize(absoluteFolder + "/" + name))
+        }
     }
 
     /// Parses and cross-checks the initiative files at `paths` against the people and
