@@ -124,7 +124,9 @@ enum Fingerprint {
         }
         mix(rules.utf8)
         for path in files {
-            mix(path.utf8)
+            // The file as the root sees it: `-c config/cxd.yaml` and `-c /srv/cx/config/cxd.yaml`
+            // are the same configuration.
+            mix(Paths.absolute(path).utf8)
             mix([0])
             if let data = FileManager.default.contents(atPath: path) { mix(data) }
             mix([0])

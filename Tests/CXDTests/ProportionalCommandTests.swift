@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CXTestSupport
 import Foundation
 import Testing
@@ -55,6 +60,25 @@ struct ProportionalCommandTests {
             #expect(result.status == 65, "\(command): \(result.stdout) \(result.stderr)")
             #expect(result.stderr.contains("config/initiatives/support-effort.yaml:"), "\(command): \(result.stderr)")
         }
+    }
+
+    @Test func theSameConfigurationNamedAnotherWayIsNotReadAgain() async throws {
+        let project = try TestProject()
+        let dir = project.folder.path
+        let relative = try await CXDProcess.run(["run", "--once", "--now", "2026-11-24T02:00:00Z"], in: dir)
+        #expect(relative.status == 0, "\(relative.stderr)")
+        // An initiative file changed in a way its size and modification time do not show: it
+        // is read again only if the run takes the configuration for another one.
+        let path = project.folder.file("config/initiatives/support-effort.yaml")
+        let size = try String(contentsOfFile: path, encoding: .utf8).utf8.count
+        var info = stat()
+        #expect(stat(path, &info) == 0)
+        try ("id: [" + String(repeating: " ", count: size - 5)).write(toFile: path, atomically: false, encoding: .utf8)
+        var times = [info.st_mtim, info.st_mtim]
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        let absolute = try await CXDProcess.run(
+            ["run", "--once", "-c", project.configPath, "--now", "2026-11-24T03:00:00Z"], in: dir)
+        #expect(absolute.status == 0, "the configuration named by its absolute path was read again: \(absolute.stderr)")
     }
 
     /// The bytes of the database and its write-ahead log.
