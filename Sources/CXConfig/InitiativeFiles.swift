@@ -62,7 +62,7 @@ extension ConfigurationLoader {
         let absoluteFolder = Paths.absolute(folder)
         return paths.compactMap { path in
             let name = path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? path[...]
-            return InitiativeFile.current(path, absolutePath: Paths.normalize(absoluteFolder + "/" + name))
+            return InitiativeFile.current(path, absolutePath: Paths.join(absoluteFolder, name))
         }
     }
 

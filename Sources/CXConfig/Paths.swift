@@ -51,9 +51,20 @@ enum Paths {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue,
               let names = try? FileManager.default.contentsOfDirectory(atPath: folder)
         else { return nil }
+        let base = normalize(folder)
         return names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasPrefix(".") }
             .sorted()
-            .map { normalize(folder + "/" + $0) }
+            .map { join(base, $0) }
+    }
+
+    /// `name` (a file name: no slash, not `.` or `..`) in the normalised `folder`, without
+    /// normalising again (a folder of 100,000 initiative files is listed on every reconcile).
+    static func join(_ folder: String, _ name: some StringProtocol) -> String {
+        switch folder {
+        case ".": return String(name)
+        case "/": return "/" + name
+        default: return folder + "/" + name
+        }
     }
 
     /// Whether `path` is a folder (one `stat`, no listing).
