@@ -115,23 +115,16 @@ enum Fingerprint {
     static let rules = "cxd-rules-2"
 
     static func of(files: [String]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
-            for byte in bytes {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01b3
-            }
-        }
-        mix(rules.utf8)
+        var hash = FNV1a()
+        hash.mix(rules.utf8)
         for path in files {
             // The file as the root sees it: `-c config/cxd.yaml` and `-c /srv/cx/config/cxd.yaml`
             // are the same configuration.
-            mix(Paths.absolute(path).utf8)
-            mix([0])
-            if let data = FileManager.default.contents(atPath: path) { mix(data) }
-            mix([0])
+            hash.mix(Paths.absolute(path).utf8)
+            hash.mix([0])
+            if let data = FileManager.default.contents(atPath: path) { hash.mix(data) }
+            hash.mix([0])
         }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return hash.hex
     }
 }

@@ -260,8 +260,4 @@ extension Engine {
             owner: run?.owner, dueAt: run?.dueAt, nextReminderAt: nextReminder,
             startsAt: state.phase == .pending ? context?.startInstant : nil)
     }
-
-    func summary(of state: InitiativeState, context: InitiativeContext?) -> InitiativeSummary {
-        Self.summary(of: state, context: context)
-    }
 }

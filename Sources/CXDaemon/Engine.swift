@@ -54,7 +54,7 @@ public struct Engine: Sendable {
                 details: ["workflow": context.workflow.id, "file": context.definition.sourcePath]))]
             return Change(
                 state: machine.state, title: context.definition.title, workflow: context.workflow.id, effects: effects,
-                basedOn: nil, summary: summary(of: machine.state, context: context))
+                basedOn: nil, summary: Self.summary(of: machine.state, context: context))
         }
         var machine = InitiativeMachine(state: record.state)
         let effects = try machine.handle(.definitionChanged, at: now, in: context)
@@ -62,7 +62,7 @@ public struct Engine: Sendable {
         if effects.isEmpty && unchanged { return nil }
         return Change(
             state: machine.state, title: context.definition.title, workflow: context.workflow.id, effects: effects,
-            basedOn: record.updatedAt, summary: summary(of: machine.state, context: context))
+            basedOn: record.updatedAt, summary: Self.summary(of: machine.state, context: context))
     }
 
     static func archive(_ machine: inout InitiativeMachine, configuration: Configuration, at now: Date) throws -> [Effect] {
@@ -169,8 +169,7 @@ public struct Engine: Sendable {
         notices += survey.notices
         // Anything due now was done above; a wake at or before now would only spin.
         let wake = [machine.nextWake(in: context), survey.nextWake].compactMap { $0 }.min().map { max($0, now.addingTimeInterval(1)) }
-        try tx.setNextWake(id, at: wake)
-        try tx.setSummary(id, summary(of: machine.state, context: context))
+        try tx.setNextWake(id, at: wake, summary: Self.summary(of: machine.state, context: context))
         if let since = record.failingSince {
             try tx.clearEvaluationFailure(id)
             try tx.record(
@@ -215,7 +214,7 @@ public struct Engine: Sendable {
             effects += try machine.handle(event, at: now, in: context)
             try tx.save(
                 machine.state, title: record.title, workflow: record.workflow, effects: effects, at: now,
-                summary: summary(of: machine.state, context: context))
+                summary: Self.summary(of: machine.state, context: context))
             notices = effects.notices + notices + (try surveys.advance(machine.state, context: context).notices)
             try tx.enqueue(NotificationComposer(configuration: configuration, installation: try tx.installationID()).messages(for: notices, at: now))
             return effects
@@ -235,8 +234,22 @@ public struct Engine: Sendable {
             return (try tx.initiatives(), loaded ? [] : try tx.allDefinitions())
         }
         for definition in definitions { configuration.initiatives[definition.id] = definition }
+        return try Self.plan(records, configuration: configuration, from: start, until: end, only: only)
+    }
+
+    /// The plan of a configuration whose database does not exist yet: every initiative as it
+    /// would start.
+    public static func plan(_ configuration: Configuration, from start: Date, until end: Date, only: InitiativeID? = nil) throws -> [PlanEntry] {
+        try plan([], configuration: configuration, from: start, until: end, only: only)
+    }
+
+    /// The stored initiatives as they stand, and those of `configuration` the store has not
+    /// seen yet (no daemon run since they were added) as they would start.
+    private static func plan(
+        _ records: [InitiativeRecord], configuration: Configuration, from start: Date, until end: Date, only: InitiativeID?
+    ) throws -> [PlanEntry] {
         if let only, records.isEmpty, configuration.initiatives[only] == nil {
-            throw EngineError.unknownInitiative(only, known: knownIDs)
+            throw EngineError.unknownInitiative(only, known: configuration.initiatives.keys.sorted())
         }
         var items: [(machine: InitiativeMachine, context: InitiativeContext)] = []
         var known = Set<InitiativeID>()
@@ -245,25 +258,12 @@ public struct Engine: Sendable {
             known.insert(record.state.id)
             items.append((InitiativeMachine(state: record.state), context))
         }
-        // Initiatives in YAML that the store has not seen yet (no daemon run since they were added).
         for id in configuration.initiatives.keys.sorted() where !known.contains(id) && (only == nil || only == id) {
             if let context = configuration.context(for: id) {
                 items.append((InitiativeMachine(state: InitiativeState(id: id)), context))
             }
         }
         return Planner.plan(items, from: start, until: end, parallelism: ProcessInfo.processInfo.activeProcessorCount)
-    }
-
-    /// The plan of a configuration whose database does not exist yet: every initiative as it
-    /// would start.
-    public static func plan(_ configuration: Configuration, from start: Date, until end: Date, only: InitiativeID? = nil) throws -> [PlanEntry] {
-        if let only, configuration.initiatives[only] == nil {
-            throw EngineError.unknownInitiative(only, known: configuration.initiatives.keys.sorted())
-        }
-        let items = configuration.initiatives.keys.sorted().filter { only == nil || only == $0 }.compactMap { id in
-            configuration.context(for: id).map { (machine: InitiativeMachine(state: InitiativeState(id: id)), context: $0) }
-        }
-        return Planner.plan(items, from: start, until: end)
     }
 
     var knownIDs: [InitiativeID] { configuration.initiatives.keys.sorted() }

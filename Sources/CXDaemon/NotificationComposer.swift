@@ -76,13 +76,9 @@ struct NotificationComposer {
 
     /// FNV-1a (64 bits) of the sorted keys, in hex: stable across runs and platforms.
     static func digest(of keys: [String]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in keys.sorted().joined(separator: "\n").utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        var hash = FNV1a()
+        hash.mix(keys.sorted().joined(separator: "\n").utf8)
+        return hash.hex
     }
 
     private func route(_ notice: Notice) -> [String] {

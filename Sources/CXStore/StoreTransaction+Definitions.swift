@@ -25,16 +25,18 @@ public struct InitiativeSourceRecord: Sendable, Equatable {
 extension StoreTransaction {
     /// Every indexed file (definitions not decoded).
     public func initiativeSources() throws -> [InitiativeSourceRecord] {
-        try Row.fetchAll(db, sql: "SELECT initiative, path, size, modified FROM initiativeSource").map { row in
-            InitiativeSourceRecord(initiative: row[0], path: row[1], size: row[2], modified: row[3])
-        }
+        try Row.fetchAll(db, sql: "SELECT initiative, path, size, modified FROM initiativeSource").map(Self.source(from:))
     }
 
     /// The file that declared `id`, when indexed.
     public func initiativeSource(of id: InitiativeID) throws -> InitiativeSourceRecord? {
         try Row.fetchOne(
             db, sql: "SELECT initiative, path, size, modified FROM initiativeSource WHERE initiative = ?", arguments: [id]
-        ).map { row in InitiativeSourceRecord(initiative: row[0], path: row[1], size: row[2], modified: row[3]) }
+        ).map(Self.source(from:))
+    }
+
+    private static func source(from row: Row) -> InitiativeSourceRecord {
+        InitiativeSourceRecord(initiative: row[0], path: row[1], size: row[2], modified: row[3])
     }
 
     /// The definition of `id` as last read from its file; with its document unless

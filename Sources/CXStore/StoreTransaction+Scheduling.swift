@@ -18,9 +18,16 @@ extension StoreTransaction {
         try Date.fetchOne(db, sql: "SELECT MIN(nextWakeAt) FROM initiative")
     }
 
-    /// Stores when `id` is next due (nil: only a person can move it on).
-    public func setNextWake(_ id: InitiativeID, at wake: Date?) throws {
-        try execute(sql: "UPDATE initiative SET nextWakeAt = ? WHERE id = ?", arguments: [wake, id])
+    /// Stores when `id` is next due (nil: only a person can move it on), with what `cxd status`
+    /// shows of it when given: one write per evaluated initiative.
+    public func setNextWake(_ id: InitiativeID, at wake: Date?, summary: InitiativeSummary? = nil) throws {
+        guard let summary else {
+            try execute(sql: "UPDATE initiative SET nextWakeAt = ? WHERE id = ?", arguments: [wake, id])
+            return
+        }
+        try execute(
+            sql: "UPDATE initiative SET nextWakeAt = ?, \(Self.summaryAssignments) WHERE id = ?",
+            arguments: [wake] + Self.arguments(of: summary) + [id])
     }
 
     /// Makes `id` due at `now` at the latest: something outside the scheduler changed what it

@@ -68,12 +68,15 @@ extension StoreTransaction {
     /// Stores what `cxd status` shows of `id`.
     public func setSummary(_ id: InitiativeID, _ summary: InitiativeSummary) throws {
         try execute(
-            sql: """
-                UPDATE initiative SET openStep = ?, stepTitle = ?, owner = ?, dueAt = ?, nextReminderAt = ?, startsAt = ?
-                WHERE id = ?
-                """,
-            arguments: [summary.openStep, summary.stepTitle, summary.owner, summary.dueAt, summary.nextReminderAt,
-                        summary.startsAt, id])
+            sql: "UPDATE initiative SET \(Self.summaryAssignments) WHERE id = ?",
+            arguments: Self.arguments(of: summary) + [id])
+    }
+
+    /// The columns of a summary, as `SET` assignments in the order of `arguments(of:)`.
+    static let summaryAssignments = "openStep = ?, stepTitle = ?, owner = ?, dueAt = ?, nextReminderAt = ?, startsAt = ?"
+
+    static func arguments(of summary: InitiativeSummary) -> StatementArguments {
+        [summary.openStep, summary.stepTitle, summary.owner, summary.dueAt, summary.nextReminderAt, summary.startsAt]
     }
 
     /// The latest `limit` audit entries of one initiative, oldest first (the index on

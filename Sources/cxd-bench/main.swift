@@ -68,17 +68,13 @@ struct Project {
     }
 }
 
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
-
 /// Median of `repeats` runs of `body`, in seconds.
 func median(_ repeats: Int, _ body: () async throws -> Void) async rethrows -> Double {
     let clock = ContinuousClock()
     var samples: [Double] = []
     for _ in 0..<repeats {
         let elapsed = try await clock.measure { try await body() }
-        samples.append(seconds(elapsed))
+        samples.append(elapsed.timeInterval)
     }
     samples.sort()
     return samples[samples.count / 2]
@@ -114,8 +110,8 @@ func run() async throws {
         let started = clock.now
         let firstChunk = FirstInstant()
         let report = try await project.engine.evaluate(at: at, queued: { await firstChunk.record(clock.now) })
-        let total = seconds(clock.now - started)
-        let first = await firstChunk.instant.map { seconds($0 - started) }
+        let total = (clock.now - started).timeInterval
+        let first = await firstChunk.instant.map { ($0 - started).timeInterval }
         let floor = try outboxFloor(rows: report.queued, in: project.engine.store.path)
         try emit([
             "name": "inprocess.overdue_to_outbox", "n": project.count, "queued": report.queued, "value_ms": total * 1000,
@@ -155,7 +151,7 @@ func outboxFloor(rows: Int, in path: String) throws -> Double {
                 arguments: [rows, size])
         }
     }
-    return seconds(elapsed)
+    return elapsed.timeInterval
 }
 
 do {

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CXTestSupport
 import Foundation
 import Testing
@@ -70,12 +65,7 @@ struct ProportionalCommandTests {
         // An initiative file changed in a way its size and modification time do not show: it
         // is read again only if the run takes the configuration for another one.
         let path = project.folder.file("config/initiatives/support-effort.yaml")
-        let size = try String(contentsOfFile: path, encoding: .utf8).utf8.count
-        var info = stat()
-        #expect(stat(path, &info) == 0)
-        try ("id: [" + String(repeating: " ", count: size - 5)).write(toFile: path, atomically: false, encoding: .utf8)
-        var times = [info.st_mtim, info.st_mtim]
-        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        try UnseenEdit.breakKeepingSizeAndTime(path)
         let absolute = try await CXDProcess.run(
             ["run", "--once", "-c", project.configPath, "--now", "2026-11-24T03:00:00Z"], in: dir)
         #expect(absolute.status == 0, "the configuration named by its absolute path was read again: \(absolute.stderr)")

@@ -19,8 +19,7 @@ final class TestTime: Sendable {
     }
 
     var now: Date {
-        let elapsed = TestClock<Duration>.Instant().duration(to: clock.now).components
-        return start.addingTimeInterval(TimeInterval(elapsed.seconds) + TimeInterval(elapsed.attoseconds) / 1e18)
+        start.addingTimeInterval(TestClock<Duration>.Instant().duration(to: clock.now).timeInterval)
     }
 
     func advance(by duration: Duration) async {

@@ -25,16 +25,12 @@ struct IncrementalReconcileTests {
         // Same size, same modification time, other contents: a reconcile cannot tell, so it
         // must not have read the file (if it did, this would be an error).
         let path = project.folder.file("config/initiatives/pos-checkout.yaml")
-        let original = try String(contentsOfFile: path, encoding: .utf8)
-        let kept = try Self.modificationTime(of: path)
-        let garbage = "id: [" + String(repeating: " ", count: original.utf8.count - 5)
-        try garbage.write(toFile: path, atomically: false, encoding: .utf8)
-        try Self.setModificationTime(of: path, to: kept)
+        let kept = try UnseenEdit.breakKeepingSizeAndTime(path)
         let quiet = try await project.engine(initiatives: .none).reconcile(at: start.addingTimeInterval(60))
         #expect(quiet.transitions == 0)
 
         // A new modification time: read again, and the broken file is reported at its place.
-        try Self.setModificationTime(of: path, to: timespec(tv_sec: kept.tv_sec + 5, tv_nsec: 0))
+        try UnseenEdit.setModificationTime(of: path, to: timespec(tv_sec: kept.tv_sec + 5, tv_nsec: 0))
         await #expect {
             try await project.engine(initiatives: .none).reconcile(at: start.addingTimeInterval(120))
         } throws: { error in
@@ -115,16 +111,5 @@ struct IncrementalReconcileTests {
         try await engine.apply(.complete(step: nil, by: "hung", note: nil), to: "pos-checkout", at: start.addingTimeInterval(3600))
         let after = try await engine.statusReport(at: start.addingTimeInterval(3600))
         #expect(after.initiatives.first { $0.id == "pos-checkout" }?.step == "journey")
-    }
-
-    static func modificationTime(of path: String) throws -> timespec {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw POSIXError(.ENOENT) }
-        return info.st_mtim
-    }
-
-    static func setModificationTime(of path: String, to time: timespec) throws {
-        var times = [time, time]
-        guard utimensat(AT_FDCWD, path, &times, 0) == 0 else { throw POSIXError(.EPERM) }
     }
 }

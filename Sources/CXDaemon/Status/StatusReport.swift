@@ -66,7 +66,7 @@ extension Engine {
             var statuses = try tx.statusRows().map { status(of: $0, at: now) }
             if configuration.initiativesLoaded {
                 let known = Set(statuses.map(\.id))
-                for id in configuration.initiatives.keys where !known.contains(id) { statuses.append(unregistered(id)) }
+                for id in configuration.initiatives.keys where !known.contains(id) { statuses.append(Self.unregistered(id, configuration: configuration)) }
                 statuses.sort { $0.id < $1.id }
             }
             let counts = try tx.outboxCounts()
@@ -81,7 +81,7 @@ extension Engine {
     /// The status of every initiative of a configuration whose database does not exist yet.
     public static func unregisteredReport(_ configuration: Configuration, at now: Date) -> StatusReport {
         StatusReport(
-            at: now, initiatives: configuration.initiatives.keys.sorted().map { unregistered($0, configuration: configuration) },
+            at: now, initiatives: configuration.initiatives.keys.sorted().map { Self.unregistered($0, configuration: configuration) },
             outbox: OutboxHealth(pending: 0, delivered: 0, dead: 0, oldestPendingAt: nil, disabledNotifiers: []))
     }
 
@@ -90,7 +90,7 @@ extension Engine {
         return try await store.read { tx in
             guard let row = try tx.statusRow(of: id) else {
                 if configuration.initiatives[id] != nil {
-                    return InitiativeDetail(status: unregistered(id), runs: [], recentEvents: [], surveys: nil)
+                    return InitiativeDetail(status: Self.unregistered(id, configuration: configuration), runs: [], recentEvents: [], surveys: nil)
                 }
                 throw EngineError.unknownInitiative(id, known: try knownIDs(tx))
             }
@@ -118,10 +118,6 @@ extension Engine {
             startsAt: row.phase == "pending" ? summary.startsAt : nil, dueAt: summary.dueAt,
             overdueBy: row.phase == "active" ? overdue : nil, lastReminderAt: row.lastReminderAt,
             nextReminderAt: summary.nextReminderAt, failure: row.failure)
-    }
-
-    private func unregistered(_ id: InitiativeID) -> InitiativeStatus {
-        Self.unregistered(id, configuration: configuration)
     }
 
     private static func unregistered(_ id: InitiativeID, configuration: Configuration) -> InitiativeStatus {

@@ -24,25 +24,18 @@ struct Plan: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var configuration = try CommandContext.loadConfiguration(options)
         let start = options.instant
         let end = start.addingTimeInterval(TimeInterval(days) * 86_400)
         // Before the first run, the plan comes from the YAML alone; after, from the store's
         // states and definitions. Nothing is written either way.
-        let engine: Engine?
-        if FileManager.default.fileExists(atPath: configuration.databasePath) {
-            engine = try CommandContext.openEngine(configuration, creation: .readOnly)
-        } else {
-            configuration = try CommandContext.loadConfiguration(options, initiatives: .all)
-            engine = nil
-        }
+        let overview = try CommandContext.openOverview(options)
+        let configuration = overview.configuration
         let only = initiative
         try await CommandContext.reporting {
             let entries: [PlanEntry]
-            if let engine {
-                entries = try await engine.plan(from: start, until: end, only: only)
-            } else {
-                entries = try Engine.plan(configuration, from: start, until: end, only: only)
+            switch overview {
+            case .stored(let engine): entries = try await engine.plan(from: start, until: end, only: only)
+            case .declared(let all): entries = try Engine.plan(all, from: start, until: end, only: only)
             }
             if output.json {
                 print(try Format.json(entries.map(PlanLine.init)))

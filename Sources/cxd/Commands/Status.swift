@@ -20,24 +20,26 @@ struct Status: AsyncParsableCommand {
     @Argument(help: "An initiative to show in detail.") var initiative: String?
 
     func run() async throws {
-        let configuration = try CommandContext.loadConfiguration(options)
-        guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
+        let engine: Engine
+        switch try CommandContext.openOverview(options) {
+        case .stored(let stored):
+            engine = stored
+        case .declared(let all):
             // No daemon has run yet: what the YAML declares, from the YAML (nothing is created).
-            let all = try CommandContext.loadConfiguration(options, initiatives: .all)
-            let report = Engine.unregisteredReport(all, at: options.instant)
-            if let initiative {
-                guard let status = report.initiatives.first(where: { $0.id == initiative }) else {
-                    CommandContext.printError("cxd: \(EngineError.unknownInitiative(initiative, known: all.initiatives.keys.sorted()))")
-                    throw ExitStatus.dataError
+            try await CommandContext.reporting {
+                let report = Engine.unregisteredReport(all, at: options.instant)
+                if let initiative {
+                    guard let status = report.initiatives.first(where: { $0.id == initiative }) else {
+                        throw EngineError.unknownInitiative(initiative, known: all.initiatives.keys.sorted())
+                    }
+                    let detail = InitiativeDetail(status: status, runs: [], recentEvents: [], surveys: nil)
+                    print(output.json ? try Format.json(detail) : StatusPrinter.detail(detail, configuration: all, zone: all.defaultTimeZone))
+                } else {
+                    print(output.json ? try Format.json(report) : StatusPrinter.table(report, zone: all.defaultTimeZone))
                 }
-                let detail = InitiativeDetail(status: status, runs: [], recentEvents: [], surveys: nil)
-                print(output.json ? try Format.json(detail) : StatusPrinter.detail(detail, configuration: all, zone: all.defaultTimeZone))
-            } else {
-                print(output.json ? try Format.json(report) : StatusPrinter.table(report, zone: all.defaultTimeZone))
             }
             return
         }
-        let engine = try CommandContext.openEngine(configuration, creation: .readOnly)
         let zone = engine.configuration.defaultTimeZone
         try await CommandContext.reporting {
             if let initiative {

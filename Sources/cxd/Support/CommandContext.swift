@@ -49,6 +49,28 @@ enum CommandContext {
         return try openEngine(configuration, creation: creation)
     }
 
+    /// What the overviews (`status`, `plan`) read: the store, opened read-only, or — before a
+    /// first run created it — every initiative the YAML declares. Nothing is created.
+    enum Overview {
+        case stored(Engine)
+        case declared(Configuration)
+
+        var configuration: Configuration {
+            switch self {
+            case .stored(let engine): engine.configuration
+            case .declared(let configuration): configuration
+            }
+        }
+    }
+
+    static func openOverview(_ options: GlobalOptions) throws -> Overview {
+        let configuration = try loadConfiguration(options)
+        guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
+            return .declared(try loadConfiguration(options, initiatives: .all))
+        }
+        return .stored(try openEngine(configuration, creation: .readOnly))
+    }
+
     static func openEngine(_ configuration: Configuration, creation: Store.Creation) throws -> Engine {
         do {
             return Engine(configuration: configuration, store: try Store(path: configuration.databasePath, creation: creation))

@@ -1,4 +1,5 @@
 import CXConfig
+import CXCore
 import CXNotifiers
 import CXStore
 import Foundation

@@ -1,3 +1,4 @@
+import CXCore
 import CXNotifiers
 import CXStore
 import Foundation

@@ -34,11 +34,3 @@ public struct RetryPolicy: Sendable, Equatable {
         return next.timeIntervalSince(createdAt) > maximumAge ? nil : next
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as Foundation counts time.
-    var timeInterval: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
-    }
-}
