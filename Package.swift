@@ -160,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CXStoreTests",
-            dependencies: ["CXStore", "CXCore", "CXTestSupport"],
+            dependencies: ["CXStore", "CXCore", "CXTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -92,9 +92,7 @@ struct NotificationComposer {
     /// own render again at delivery) and encodes the payload.
     private func message(_ draft: NotificationPayload, initiative: InitiativeID?, notifier: String, at now: Date) throws -> OutboxMessage {
         var payload = draft
-        let rendered = MessageTemplates.builtIn.render(payload, zone: zone(payload.recipient.id))
-        payload.subject = rendered.subject
-        payload.text = rendered.text
+        (payload.subject, payload.text) = MessageTemplates.builtIn.renderPlain(payload, zone: zone(payload.recipient.id))
         let data = try NotificationPayload.encoder.encode(payload)
         return OutboxMessage(
             key: payload.id, initiative: initiative, kind: payload.kind, notifier: notifier,

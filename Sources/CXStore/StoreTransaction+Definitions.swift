@@ -25,13 +25,13 @@ public struct InitiativeSourceRecord: Sendable, Equatable {
 extension StoreTransaction {
     /// Every indexed file (definitions not decoded).
     public func initiativeSources() throws -> [InitiativeSourceRecord] {
-        try Row.fetchAll(db, sql: "SELECT initiative, path, size, modified FROM initiativeSource").map(Self.source(from:))
+        try Row.fetchAll(db, cached: "SELECT initiative, path, size, modified FROM initiativeSource").map(Self.source(from:))
     }
 
     /// The file that declared `id`, when indexed.
     public func initiativeSource(of id: InitiativeID) throws -> InitiativeSourceRecord? {
         try Row.fetchOne(
-            db, sql: "SELECT initiative, path, size, modified FROM initiativeSource WHERE initiative = ?", arguments: [id]
+            db, cached: "SELECT initiative, path, size, modified FROM initiativeSource WHERE initiative = ?", arguments: [id]
         ).map(Self.source(from:))
     }
 
@@ -43,7 +43,7 @@ extension StoreTransaction {
     /// `document` is false (the scheduler never reads it: `.null` then).
     public func definition(of id: InitiativeID, document: Bool = true) throws -> InitiativeDefinition? {
         guard let row = try Row.fetchOne(
-            db, sql: document
+            db, cached: document
                 ? "SELECT definition, document FROM initiativeSource WHERE initiative = ?"
                 : "SELECT definition FROM initiativeSource WHERE initiative = ?",
             arguments: [id])
@@ -60,7 +60,7 @@ extension StoreTransaction {
     /// Every stored definition without its document (`.null`), for the commands that simulate
     /// all initiatives (`cxd plan`): schedules never look at the document.
     public func allDefinitions() throws -> [InitiativeDefinition] {
-        try String.fetchAll(db, sql: "SELECT definition FROM initiativeSource ORDER BY initiative").map { json in
+        try String.fetchAll(db, cached: "SELECT definition FROM initiativeSource ORDER BY initiative").map { json in
             try Self.decoder.decode(InitiativeDefinition.self, from: Data(json.utf8))
         }
     }
@@ -90,7 +90,7 @@ extension StoreTransaction {
     // MARK: - Settings
 
     public func setting(_ key: String) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key])
+        try String.fetchOne(db, cached: "SELECT value FROM setting WHERE key = ?", arguments: [key])
     }
 
     public func setSetting(_ key: String, to value: String) throws {

@@ -59,13 +59,13 @@ extension StoreTransaction {
     }
 
     public func disabledNotifiers() throws -> [DisabledNotifier] {
-        try Row.fetchAll(db, sql: "SELECT * FROM disabledNotifier ORDER BY name").map { row in
+        try Row.fetchAll(db, cached: "SELECT * FROM disabledNotifier ORDER BY name").map { row in
             DisabledNotifier(name: row["name"], disabledAt: row["disabledAt"], reason: row["reason"])
         }
     }
 
     public func message(_ id: Int64) throws -> OutboxMessage? {
-        try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(Self.message(from:))
+        try Row.fetchOne(db, cached: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(Self.message(from:))
     }
 
     /// Sends a dead (or pending) message again at `now`: its maximum age and its backoff start
@@ -97,13 +97,13 @@ extension StoreTransaction {
 
     /// The health of one notifier (a fresh, healthy record when none is stored).
     public func health(of notifier: String) throws -> NotifierHealth {
-        try Row.fetchOne(db, sql: "SELECT * FROM notifierHealth WHERE notifier = ?", arguments: [notifier])
+        try Row.fetchOne(db, cached: "SELECT * FROM notifierHealth WHERE notifier = ?", arguments: [notifier])
             .map(Self.health(from:)) ?? NotifierHealth(notifier: notifier)
     }
 
     /// Every stored health record, by notifier name.
     public func notifierHealth() throws -> [NotifierHealth] {
-        try Row.fetchAll(db, sql: "SELECT * FROM notifierHealth ORDER BY notifier").map(Self.health(from:))
+        try Row.fetchAll(db, cached: "SELECT * FROM notifierHealth ORDER BY notifier").map(Self.health(from:))
     }
 
     public func save(_ health: NotifierHealth) throws {

@@ -103,7 +103,7 @@ extension StoreTransaction {
 
     /// The notifiers that have pending messages (configured or not).
     public func notifiersWithPendingMessages() throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT DISTINCT notifier FROM outbox WHERE status = 'pending' ORDER BY notifier")
+        try String.fetchAll(db, cached: "SELECT DISTINCT notifier FROM outbox WHERE status = 'pending' ORDER BY notifier")
     }
 
     // MARK: - Listing
@@ -111,10 +111,10 @@ extension StoreTransaction {
     public func messages(status: OutboxMessage.Status? = nil, limit: Int = 1000) throws -> [OutboxMessage] {
         if let status {
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM outbox WHERE status = ? ORDER BY id LIMIT ?", arguments: [status.rawValue, limit]
+                db, cached: "SELECT * FROM outbox WHERE status = ? ORDER BY id LIMIT ?", arguments: [status.rawValue, limit]
             ).map(Self.message(from:))
         }
-        return try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id LIMIT ?", arguments: [limit])
+        return try Row.fetchAll(db, cached: "SELECT * FROM outbox ORDER BY id LIMIT ?", arguments: [limit])
             .map(Self.message(from:))
     }
 
@@ -182,14 +182,14 @@ extension StoreTransaction {
     /// Counts per status, for `cxd status`.
     public func outboxCounts() throws -> [OutboxMessage.Status: Int] {
         var counts: [OutboxMessage.Status: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status") {
+        for row in try Row.fetchAll(db, cached: "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status") {
             if let status = OutboxMessage.Status(rawValue: row["status"]) { counts[status] = row["n"] }
         }
         return counts
     }
 
     public func oldestPendingAt() throws -> Date? {
-        try Date.fetchOne(db, sql: "SELECT MIN(createdAt) FROM outbox WHERE status = 'pending'")
+        try Date.fetchOne(db, cached: "SELECT MIN(createdAt) FROM outbox WHERE status = 'pending'")
     }
 
     static func message(from row: Row) -> OutboxMessage {

@@ -9,13 +9,13 @@ extension StoreTransaction {
     /// Ids of initiatives whose next wake is at or before `now`, earliest first.
     public func dueInitiatives(at now: Date, limit: Int) throws -> [InitiativeID] {
         try String.fetchAll(
-            db, sql: "SELECT id FROM initiative WHERE nextWakeAt <= ? ORDER BY nextWakeAt, id LIMIT ?",
+            db, cached: "SELECT id FROM initiative WHERE nextWakeAt <= ? ORDER BY nextWakeAt, id LIMIT ?",
             arguments: [now, limit])
     }
 
     /// When the earliest initiative is next due; nil when none waits for time.
     public func nextInitiativeWake() throws -> Date? {
-        try Date.fetchOne(db, sql: "SELECT MIN(nextWakeAt) FROM initiative")
+        try Date.fetchOne(db, cached: "SELECT MIN(nextWakeAt) FROM initiative")
     }
 
     /// Stores when `id` is next due (nil: only a person can move it on), with what `cxd status`
@@ -49,7 +49,7 @@ extension StoreTransaction {
     /// a failure episode (the operators are told once per episode).
     @discardableResult
     public func recordEvaluationFailure(_ id: InitiativeID, error: String, at now: Date, retryAt: Date) throws -> Bool {
-        let since = try Date.fetchOne(db, sql: "SELECT failingSince FROM initiative WHERE id = ?", arguments: [id])
+        let since = try Date.fetchOne(db, cached: "SELECT failingSince FROM initiative WHERE id = ?", arguments: [id])
         try execute(
             sql: "UPDATE initiative SET lastError = ?, failingSince = COALESCE(failingSince, ?), nextWakeAt = ? WHERE id = ?",
             arguments: [error, now, retryAt, id])
@@ -63,14 +63,14 @@ extension StoreTransaction {
 
     /// The id naming this database (see the `installation` table).
     public func installationID() throws -> String {
-        try String.fetchOne(db, sql: "SELECT id FROM installation") ?? ""
+        try String.fetchOne(db, cached: "SELECT id FROM installation") ?? ""
     }
 
     /// Ids of every initiative (without archived ones when `archived` is false), ordered by
     /// id; no state decoded.
     public func initiativeIDs(archived: Bool = true) throws -> [InitiativeID] {
         try String.fetchAll(
-            db, sql: archived ? "SELECT id FROM initiative ORDER BY id" : "SELECT id FROM initiative WHERE phase != 'archived' ORDER BY id")
+            db, cached: archived ? "SELECT id FROM initiative ORDER BY id" : "SELECT id FROM initiative WHERE phase != 'archived' ORDER BY id")
     }
 }
 
@@ -104,7 +104,7 @@ extension StoreTransaction {
     /// Initiatives whose evaluation is failing, with the last error.
     public func evaluationFailures() throws -> [InitiativeID: EvaluationFailure] {
         var failures: [InitiativeID: EvaluationFailure] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, lastError, failingSince FROM initiative WHERE lastError IS NOT NULL") {
+        for row in try Row.fetchAll(db, cached: "SELECT id, lastError, failingSince FROM initiative WHERE lastError IS NOT NULL") {
             failures[row["id"]] = EvaluationFailure(error: row["lastError"], since: row["failingSince"] ?? Date(timeIntervalSince1970: 0))
         }
         return failures

@@ -42,14 +42,14 @@ extension StoreTransaction {
     /// Every initiative's status line, ordered by id: one indexed scan of small columns.
     public func statusRows() throws -> [StatusRow] {
         var rows: [StatusRow] = []
-        let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.statusColumns) FROM initiative ORDER BY id")
+        let cursor = try Row.fetchCursor(db, cached: "SELECT \(Self.statusColumns) FROM initiative ORDER BY id")
         while let row = try cursor.next() { rows.append(Self.statusRow(row)) }
         return rows
     }
 
     /// One initiative's status line.
     public func statusRow(of id: InitiativeID) throws -> StatusRow? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.statusColumns) FROM initiative WHERE id = ?", arguments: [id]).map(Self.statusRow)
+        try Row.fetchOne(db, cached: "SELECT \(Self.statusColumns) FROM initiative WHERE id = ?", arguments: [id]).map(Self.statusRow)
     }
 
     private static let statusColumns =
@@ -75,7 +75,7 @@ extension StoreTransaction {
     /// The columns of a summary, as `SET` assignments in the order of `arguments(of:)`.
     static let summaryAssignments = "openStep = ?, stepTitle = ?, owner = ?, dueAt = ?, nextReminderAt = ?, startsAt = ?"
 
-    static func arguments(of summary: InitiativeSummary) -> StatementArguments {
+    static func arguments(of summary: InitiativeSummary) -> [(any DatabaseValueConvertible)?] {
         [summary.openStep, summary.stepTitle, summary.owner, summary.dueAt, summary.nextReminderAt, summary.startsAt]
     }
 
@@ -83,7 +83,7 @@ extension StoreTransaction {
     /// `initiative` and the id order keep this bounded whatever the history).
     public func recentEvents(of initiative: InitiativeID, limit: Int) throws -> [EventRecord] {
         try Row.fetchAll(
-            db, sql: "SELECT * FROM (SELECT * FROM event WHERE initiative = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
+            db, cached: "SELECT * FROM (SELECT * FROM event WHERE initiative = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
             arguments: [initiative, limit]
         ).map(Self.event(from:))
     }
@@ -91,7 +91,7 @@ extension StoreTransaction {
     /// The latest audit entry of one kind (the index on `initiative` bounds the scan to its log).
     public func lastEvent(of initiative: InitiativeID, kind: String) throws -> EventRecord? {
         try Row.fetchOne(
-            db, sql: "SELECT * FROM event WHERE initiative = ? AND kind = ? ORDER BY id DESC LIMIT 1",
+            db, cached: "SELECT * FROM event WHERE initiative = ? AND kind = ? ORDER BY id DESC LIMIT 1",
             arguments: [initiative, kind]
         ).map(Self.event(from:))
     }

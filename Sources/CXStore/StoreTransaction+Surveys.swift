@@ -43,7 +43,7 @@ extension StoreTransaction {
     /// Every round of an initiative, by number.
     public func rounds(of initiative: InitiativeID) throws -> [SurveyRound] {
         try String.fetchAll(
-            db, sql: "SELECT round FROM surveyRound WHERE initiative = ? ORDER BY number", arguments: [initiative]
+            db, cached: "SELECT round FROM surveyRound WHERE initiative = ? ORDER BY number", arguments: [initiative]
         ).map { try Self.decoder.decode(SurveyRound.self, from: Data($0.utf8)) }
     }
 
@@ -60,7 +60,7 @@ extension StoreTransaction {
 
     private func roundID(_ initiative: InitiativeID, _ number: Int) throws -> Int64? {
         try Int64.fetchOne(
-            db, sql: "SELECT id FROM surveyRound WHERE initiative = ? AND number = ?", arguments: [initiative, number])
+            db, cached: "SELECT id FROM surveyRound WHERE initiative = ? AND number = ?", arguments: [initiative, number])
     }
 
     // MARK: - Responses
@@ -121,7 +121,7 @@ extension StoreTransaction {
 
     /// Forgets the staged answers of `batch`.
     public func dropStaged(batch: String) throws {
-        guard try Bool.fetchOne(db, sql: "SELECT COUNT(*) > 0 FROM temp.sqlite_master WHERE name = 'responseStage'") == true
+        guard try Bool.fetchOne(db, cached: "SELECT COUNT(*) > 0 FROM temp.sqlite_master WHERE name = 'responseStage'") == true
         else { return }
         try execute(sql: "DELETE FROM responseStage WHERE batch = ?", arguments: [batch])
     }
@@ -129,7 +129,7 @@ extension StoreTransaction {
     /// The answers of one round, in the order they were stored.
     public func responses(round: Int, of initiative: InitiativeID) throws -> [StoredResponse] {
         guard let roundID = try roundID(initiative, round) else { return [] }
-        return try Row.fetchAll(db, sql: "SELECT * FROM surveyResponse WHERE round = ? ORDER BY id", arguments: [roundID])
+        return try Row.fetchAll(db, cached: "SELECT * FROM surveyResponse WHERE round = ? ORDER BY id", arguments: [roundID])
             .map { row in
                 StoredResponse(
                     id: row["id"], round: round, respondent: row["respondent"], answeredAt: row["answeredAt"],
@@ -165,19 +165,19 @@ extension StoreTransaction {
     /// Follow-ups, optionally of one initiative and only the open ones, oldest first.
     public func followUps(of initiative: InitiativeID? = nil, openOnly: Bool = false) throws -> [FollowUp] {
         var sql = "SELECT state FROM followUp WHERE 1 = 1"
-        var arguments: StatementArguments = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
         if let initiative {
             sql += " AND initiative = ?"
             arguments += [initiative]
         }
         if openOnly { sql += " AND open = 1" }
         sql += " ORDER BY id"
-        return try String.fetchAll(db, sql: sql, arguments: arguments)
+        return try String.fetchAll(db, cached: sql, arguments: arguments)
             .map { try Self.decoder.decode(FollowUp.self, from: Data($0.utf8)) }
     }
 
     public func followUp(_ id: Int64) throws -> FollowUp? {
-        try String.fetchOne(db, sql: "SELECT state FROM followUp WHERE id = ?", arguments: [id])
+        try String.fetchOne(db, cached: "SELECT state FROM followUp WHERE id = ?", arguments: [id])
             .map { try Self.decoder.decode(FollowUp.self, from: Data($0.utf8)) }
     }
 

@@ -21,26 +21,27 @@ public struct StoreTransaction {
 
     /// Runs one SQL statement, compiled once per connection and reused: the scheduler and the
     /// dispatcher run the same few statements thousands of times in a burst.
-    func execute(sql: String, arguments: StatementArguments = StatementArguments()) throws {
-        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    /// Dates among the arguments are written by `StoredTime`.
+    func execute(sql: String, arguments: [(any DatabaseValueConvertible)?] = []) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: StoredTime.arguments(arguments))
     }
 
     // MARK: - Initiatives
 
     public func initiative(_ id: InitiativeID) throws -> InitiativeRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM initiative WHERE id = ?", arguments: [id]).map(Self.initiative(from:))
+        try Row.fetchOne(db, cached: "SELECT * FROM initiative WHERE id = ?", arguments: [id]).map(Self.initiative(from:))
     }
 
     /// Every initiative, archived ones included, ordered by id.
     public func initiatives() throws -> [InitiativeRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM initiative ORDER BY id").map(Self.initiative(from:))
+        try Row.fetchAll(db, cached: "SELECT * FROM initiative ORDER BY id").map(Self.initiative(from:))
     }
 
     /// Every initiative by id, each decoded on its own: a row that cannot be read is returned
     /// as a failure instead of failing the whole list (one broken initiative must not stop
     /// the others).
     public func initiativesEach() throws -> [(id: InitiativeID, record: Result<InitiativeRecord, any Error>)] {
-        try Row.fetchAll(db, sql: "SELECT * FROM initiative ORDER BY id").map { row in
+        try Row.fetchAll(db, cached: "SELECT * FROM initiative ORDER BY id").map { row in
             let id: InitiativeID = row["id"]
             return (id, Result { try Self.initiative(from: row) })
         }
@@ -121,7 +122,7 @@ public struct StoreTransaction {
 
     /// The audit log of one initiative, oldest first.
     public func events(of initiative: InitiativeID) throws -> [EventRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM event WHERE initiative = ? ORDER BY id", arguments: [initiative])
+        try Row.fetchAll(db, cached: "SELECT * FROM event WHERE initiative = ? ORDER BY id", arguments: [initiative])
             .map(Self.event(from:))
     }
 
@@ -137,7 +138,7 @@ public struct StoreTransaction {
 
     /// The step runs of one initiative, in the order they were opened.
     public func stepRuns(of initiative: InitiativeID) throws -> [StepRunRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM stepRun WHERE initiative = ? ORDER BY number", arguments: [initiative])
+        try Row.fetchAll(db, cached: "SELECT * FROM stepRun WHERE initiative = ? ORDER BY number", arguments: [initiative])
             .map { row in
                 StepRunRecord(
                     initiative: row["initiative"], number: row["number"], step: row["step"], cycle: row["cycle"],

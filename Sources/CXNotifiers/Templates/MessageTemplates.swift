@@ -88,15 +88,28 @@ public struct MessageTemplates: Sendable {
     /// Renders a payload for its recipient, times in `zone`.
     public func render(_ payload: NotificationPayload, zone: TimeZone) -> RenderedMessage {
         var context = TemplateContext.make(payload, zone: zone)
+        let (subject, text) = renderPlain(payload, context: &context)
+        let html = template(payload.kind, payload.recipient.locale, .html).render(context)
+        return RenderedMessage(subject: subject, text: text, html: html)
+    }
+
+    /// The subject and the plain text only: what the outbox stores with a queued message (its
+    /// HTML is rendered at delivery, by the notifiers that send one).
+    public func renderPlain(_ payload: NotificationPayload, zone: TimeZone) -> (subject: String, text: String) {
+        var context = TemplateContext.make(payload, zone: zone)
+        return renderPlain(payload, context: &context)
+    }
+
+    /// Renders subject then text, each added to `context` for the parts rendered after it.
+    private func renderPlain(_ payload: NotificationPayload, context: inout [String: Any]) -> (subject: String, text: String) {
         let locale = payload.recipient.locale
         let subject = template(payload.kind, locale, .subject).render(context).trimmingCharacters(in: .whitespacesAndNewlines)
         context["subject"] = subject
         let text = template(payload.kind, locale, .text).render(context)
         context["text"] = text
-        let html = template(payload.kind, locale, .html).render(context)
         // A subject is one line, whatever a template or a value put in it.
         let oneLine = subject.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return RenderedMessage(subject: oneLine, text: text, html: html)
+        return (oneLine, text)
     }
 
     /// The most specific template: kind and locale, then `any` kind, then English.

@@ -74,8 +74,7 @@ struct Run: AsyncParsableCommand {
                 let now = options.instant
                 let zone = engine.configuration.defaultTimeZone
                 let reconciled = try await engine.reconcile(at: now)
-                let report = try await engine.evaluate(at: now)
-                try await dispatcher.drain(at: now)
+                let report = try await Self.evaluateDelivering(engine: engine, dispatcher: dispatcher, at: now)
                 let health = try await engine.store.read { tx in try tx.outboxTotals() }
                 let next = report.nextWake.map { Format.time($0, in: zone) } ?? "nothing scheduled"
                 print(
@@ -130,6 +129,30 @@ struct Run: AsyncParsableCommand {
 }
 
 extension Run {
+    /// One evaluation at `now`, delivering as it goes, as the daemon does: every chunk of
+    /// evaluation that queued messages starts a delivery pass beside the next chunks (passes
+    /// asked for meanwhile fold into one), and a last pass runs once evaluation is done. The
+    /// first reminder of a burst goes out after the first chunk, not after the whole burst.
+    static func evaluateDelivering(engine: Engine, dispatcher: Dispatcher, at now: Date) async throws -> Engine.Report {
+        let (passes, ask) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in passes { try await dispatcher.drain(at: now) }
+                try await dispatcher.drain(at: now)
+            }
+            do {
+                let report = try await engine.evaluate(at: now, queued: { ask.yield() })
+                ask.finish()
+                try await group.waitForAll()
+                return report
+            } catch {
+                ask.finish()
+                group.cancelAll()
+                throw error
+            }
+        }
+    }
+
     /// Seconds the services get to stop after SIGTERM/SIGINT before they are cancelled.
     static let gracefulShutdownSeconds: Int64 = 20
     /// Seconds cancelled services get to return before the service group gives up on them.
