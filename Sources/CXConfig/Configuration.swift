@@ -55,7 +55,7 @@ public struct Configuration: Sendable {
         guard let definition = initiatives[id], let workflow = workflows[definition.workflow] else { return nil }
         return InitiativeContext(
             definition: definition, workflow: workflow, people: people, calendar: calendar,
-            defaultTimeZone: defaultTimeZone)
+            defaultTimeZone: defaultTimeZone, downtimeGrace: downtimeGrace)
     }
 }
 

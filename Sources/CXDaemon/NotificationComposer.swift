@@ -25,8 +25,9 @@ struct NotificationComposer {
     func messages(for notices: [Notice], at now: Date) throws -> [OutboxMessage] {
         // `downtime_grace` may be calendar time (`1d`, `1bd`): measured in the recipient's zone.
         func foundLate(_ notice: Notice) -> Bool {
-            let zone = configuration.people[notice.recipient]?.zone ?? configuration.defaultTimeZone
-            return now > configuration.calendar.moving(notice.scheduledAt, by: configuration.downtimeGrace, in: zone)
+            DowntimeRule.isLate(
+                notice.scheduledAt, at: now, grace: configuration.downtimeGrace, calendar: configuration.calendar,
+                zone: zone(notice.recipient))
         }
         var messages: [OutboxMessage] = []
         // Reminders found late (cxd was down) become one digest per recipient and notifier…

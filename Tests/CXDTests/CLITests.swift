@@ -49,8 +49,9 @@ struct CLITests {
         let pos = initiatives.first { $0["id"] as? String == "pos-checkout" }
         #expect(pos?["step"] as? String == "scope")
         #expect(pos?["owner"] as? String == "hung")
-        // Opened Tuesday 24 Nov 09:00, 5bd → due Tuesday 1 Dec 17:30; at 09:00 on 2 Dec: 15.5 h late.
-        #expect(pos?["overdue_by"] as? Int == 55_800)
+        // Starts Monday 23 Nov: found late on Tuesday 24 at 09:00, the step opened all the same
+        // on Monday 08:30, 5bd → due Monday 30 Nov 17:30; at 09:00 on 2 Dec: 39.5 h late.
+        #expect(pos?["overdue_by"] as? Int == 142_200)
 
         let table = try await CXDProcess.run(["status", "--now", "2026-12-02T02:00:00Z"], in: dir)
         #expect(table.stdout.contains("pos-checkout"))

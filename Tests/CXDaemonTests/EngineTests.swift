@@ -13,18 +13,37 @@ struct EngineTests {
         let project = try TestProject()
         var sim = try await Simulation(project: project, start: hanoi("2026-11-23T08:30"))
         try await sim.evaluateOnce(at: hanoi("2026-11-23T08:30"))
-        // cxd is down from Monday 23 November until Friday 11 December at 10:00.
+        // cxd is down from Monday 23 November until Friday 11 December at 10:00. Scope (5bd,
+        // owner hung) is due Monday 30 November 17:30. Every reminder of the downtime is listed,
+        // each at its own time, in one digest per recipient:
+        // - hung: due soon Mon 30 08:30 (2d before, moved out of the weekend) and 13:30 (4h);
+        //   overdue Tue 1, Wed 2, Thu 3, Fri 4 and Mon 7 (Sat 5 moved) 08:30 — the five of
+        //   `max: 5`; level 3 (role:sponsor, after 5bd) Tue 8 and Fri 11 08:30.
+        // - mai (hung's manager, level 2 after 2bd): Thu 3, Mon 7 (Sat 5 moved), Wed 9 08:30.
         try await sim.evaluateOnce(at: hanoi("2026-12-11T10:00"))
         let lines = try project.notifications().map(\.line)
         #expect(lines == [
             "2026-11-23 08:30 step.started hung scope c1",
             "2026-12-11 10:00 step.started david scope c1",  // onboarding-nps starts: on time, not late
-            "2026-12-11 10:00 reminder.digest hung [scope/step.overdue,scope/step.escalated]",
-            "2026-12-11 10:00 reminder.digest mai [scope/step.escalated]",
+            "2026-12-11 10:00 reminder.digest hung [scope/step.due_soon,scope/step.due_soon,scope/step.overdue,"
+                + "scope/step.overdue,scope/step.overdue,scope/step.overdue,scope/step.overdue,scope/step.escalated,"
+                + "scope/step.escalated]",
+            "2026-12-11 10:00 reminder.digest mai [scope/step.escalated,scope/step.escalated,scope/step.escalated]",
+        ])
+        let hungs = try #require(try project.notifications().first { $0.kind == "reminder.digest" && $0.recipient.id == "hung" })
+        #expect(hungs.items?.map { Timestamp.iso($0.scheduledAt) } == [
+            "2026-11-30T01:30:00Z", "2026-11-30T06:30:00Z",
+            "2026-12-01T01:30:00Z", "2026-12-02T01:30:00Z", "2026-12-03T01:30:00Z", "2026-12-04T01:30:00Z", "2026-12-07T01:30:00Z",
+            "2026-12-08T01:30:00Z", "2026-12-11T01:30:00Z",
         ])
         let digest = try #require(try project.notifications().first { $0.recipient.id == "mai" })
-        #expect(digest.subject == "Trong lúc cxd tạm dừng: 1 lời nhắc")
-        #expect(digest.items?.first?.level == 2)
+        #expect(digest.subject == "Trong lúc cxd tạm dừng: 3 lời nhắc")
+        #expect(digest.items?.map(\.level) == [2, 2, 2])
+        #expect(digest.items?.map { Timestamp.iso($0.scheduledAt) } == ["2026-12-03T01:30:00Z", "2026-12-07T01:30:00Z", "2026-12-09T01:30:00Z"])
+        // Everything the digests replace is in the audit log, marked as such.
+        let reminders = try await sim.engine.history(of: "pos-checkout").filter { $0.entry.kind.hasPrefix("reminder.") }
+        #expect(reminders.count == 12)
+        #expect(reminders.allSatisfy { $0.entry.details["via"] == "digest" })
     }
 
     @Test func aChangedRoleBindingReassignsAndARemovedFileArchives() async throws {

@@ -92,9 +92,17 @@ public struct InitiativeMachine: Sendable, Equatable {
     private mutating func advance(to now: Date, in context: InitiativeContext, effects: inout [Effect]) throws(TransitionError) {
         switch state.phase {
         case .pending:
-            guard now >= context.startInstant, let first = context.workflow.steps.first else { return }
-            effects.append(.record(AuditEntry(kind: "initiative.started", at: now, cycle: state.cycle)))
-            try open(first.id, at: now, in: context, effects: &effects)
+            let start = context.startInstant
+            guard now >= start, let first = context.workflow.steps.first else { return }
+            // Found late (first run after the start date, or cxd was down): the step opened at
+            // its start all the same, its deadline counts from there, and the reminders that
+            // came due meanwhile follow the downtime rule.
+            var details: [String: String] = [:]
+            if let owner = context.definition.roles[first.owner], context.isLate(start, for: owner, at: now) {
+                details["noticed"] = Timestamp.iso(now)
+            }
+            effects.append(.record(AuditEntry(kind: "initiative.started", at: start, cycle: state.cycle, details: details)))
+            try open(first.id, at: start, in: context, effects: &effects)
             try sendDueReminders(at: now, in: context, effects: &effects)
         case .active:
             try sendDueReminders(at: now, in: context, effects: &effects)

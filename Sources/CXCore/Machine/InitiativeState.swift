@@ -9,28 +9,48 @@ public struct InitiativeContext: Sendable {
     public var calendar: WorkCalendar
     /// Used for people without a time zone of their own and for start dates.
     public var defaultTimeZone: TimeZone
+    /// Reminders found later than this after their time (cxd was down) are listed in one
+    /// digest instead of sent one by one (`downtime_grace`).
+    public var downtimeGrace: WorkDuration
 
     public init(
         definition: InitiativeDefinition, workflow: Workflow, people: [PersonID: Person],
-        calendar: WorkCalendar, defaultTimeZone: TimeZone
+        calendar: WorkCalendar, defaultTimeZone: TimeZone, downtimeGrace: WorkDuration = .minutes(15)
     ) {
         self.definition = definition
         self.workflow = workflow
         self.people = people
         self.calendar = calendar
         self.defaultTimeZone = defaultTimeZone
+        self.downtimeGrace = downtimeGrace
     }
 
     func zone(of person: PersonID) -> TimeZone {
         people[person].map(\.zone) ?? defaultTimeZone
     }
 
-    /// The instant the first step opens: the start of working hours on the start date, in the
-    /// time zone of the first step's owner.
+    /// The instant the first step opens: the start of working hours on the start date in the
+    /// time zone of the first step's owner, or on the next working day when the start date is
+    /// a weekend or a holiday there.
     public var startInstant: Date {
         let firstOwner = workflow.steps.first.flatMap { definition.roles[$0.owner] }
         let zone = firstOwner.map(self.zone(of:)) ?? defaultTimeZone
-        return calendar.instant(on: definition.start, at: calendar.dayStart, in: zone)
+        return calendar.deliveryTime(atOrAfter: calendar.instant(on: definition.start, at: calendar.dayStart, in: zone), in: zone)
+    }
+
+    /// Whether something meant for `recipient` at `scheduled` is found too late at `now` to go
+    /// out on its own (the downtime rule): more than `downtimeGrace` after its time, measured
+    /// in the recipient's time zone.
+    public func isLate(_ scheduled: Date, for recipient: PersonID, at now: Date) -> Bool {
+        DowntimeRule.isLate(scheduled, at: now, grace: downtimeGrace, calendar: calendar, zone: zone(of: recipient))
+    }
+}
+
+/// The downtime rule, shared by the state machine (which lists every reminder it finds late)
+/// and the notification composer (which folds them into one digest per recipient).
+public enum DowntimeRule {
+    public static func isLate(_ scheduled: Date, at now: Date, grace: WorkDuration, calendar: WorkCalendar, zone: TimeZone) -> Bool {
+        now > calendar.moving(scheduled, by: grace, in: zone)
     }
 }
 
