@@ -59,6 +59,16 @@ public struct Configuration: Sendable {
     }
 }
 
+extension Configuration {
+    /// When a message of `kind` to `person`, queued at `now`, may first go out: inside the
+    /// person's working hours in their time zone (a digest made on Sunday night goes out on
+    /// Monday morning), or at once for the kinds listed in `delivery.urgent`.
+    public func earliestDelivery(of kind: String, to person: PersonID, at now: Date) -> Date {
+        if delivery.urgent.contains(kind) { return now }
+        return calendar.deliveryTime(atOrAfter: now, in: people[person]?.zone ?? defaultTimeZone)
+    }
+}
+
 /// How the dispatcher delivers (`delivery:` in cxd.yaml). Every duration here is elapsed time
 /// (seconds, minutes or hours): the parser refuses days, weeks and business days, which have no
 /// fixed length.
@@ -66,6 +76,13 @@ public struct DeliverySettings: Sendable, Equatable {
     /// A message still undelivered this long after it was queued (or sent again with
     /// `cxd outbox retry`) goes dead.
     public var maximumAge: Duration = .seconds(24 * 3600)
+    /// Operator alert kinds that go out at once, day or night (`urgent:`); every other message
+    /// to a person waits for their working hours.
+    public var urgent: Set<String> = []
+    /// The kinds `urgent:` accepts: the operator alerts.
+    public static let operatorAlertKinds = [
+        "initiative.failed", "notifier.dead_letters", "notifier.disabled", "notifier.failing", "notifier.recovered",
+    ]
     /// The first retry waits this long; each further one twice as long…
     public var firstRetry: Duration = .seconds(60)
     /// …up to this.

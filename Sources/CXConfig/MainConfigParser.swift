@@ -83,7 +83,7 @@ struct MainConfigParser {
     }
 
     /// `delivery: {max_age, first_retry, longest_retry, alert_after, shutdown_grace, concurrency,
-    /// batch_size}`.
+    /// batch_size, urgent}`.
     private func delivery(_ node: Node, into settings: inout DeliverySettings) {
         guard var reader = MappingReader(node, in: file) else { return }
         if let value = reader.optional("max_age"), let duration = elapsed(value, "max_age") { settings.maximumAge = duration }
@@ -95,7 +95,22 @@ struct MainConfigParser {
         }
         if let value = reader.optional("concurrency"), let number = file.integer(value, atLeast: 1) { settings.concurrency = number }
         if let value = reader.optional("batch_size"), let number = file.integer(value, atLeast: 1) { settings.batchSize = number }
+        if let value = reader.optional("urgent") { settings.urgent = urgentKinds(value) }
         reader.finish()
+    }
+
+    /// `urgent: [notifier.failing, …]`: operator alert kinds.
+    private func urgentKinds(_ node: Node) -> Set<String> {
+        let known = DeliverySettings.operatorAlertKinds
+        var kinds: Set<String> = []
+        for (kind, item) in file.stringList(node, of: "operator alert kinds (\(known.joined(separator: ", ")))") ?? [] {
+            guard known.contains(kind) else {
+                file.error(DidYouMean.unknown("operator alert kind", kind, among: known), at: item)
+                continue
+            }
+            kinds.insert(kind)
+        }
+        return kinds
     }
 
     /// A duration that must be elapsed time: days, weeks and business days have no fixed length

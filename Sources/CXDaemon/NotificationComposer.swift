@@ -95,9 +95,11 @@ struct NotificationComposer {
         var payload = draft
         (payload.subject, payload.text) = MessageTemplates.builtIn.renderPlain(payload, zone: zone(payload.recipient.id))
         let data = try NotificationPayload.encoder.encode(payload)
-        return OutboxMessage(
+        var message = OutboxMessage(
             key: payload.id, initiative: initiative, kind: payload.kind, notifier: notifier,
             recipient: payload.recipient.id, payload: data, createdAt: now)
+        message.nextAttemptAt = configuration.earliestDelivery(of: payload.kind, to: payload.recipient.id, at: now)
+        return message
     }
 
     private func reminder(for notice: Notice) -> NotificationPayload.Reminder {

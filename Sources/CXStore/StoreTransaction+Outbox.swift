@@ -36,13 +36,14 @@ extension StoreTransaction {
             try execute(
                 sql: """
                     INSERT INTO outbox (key, initiative, kind, notifier, recipient, payload, status, attempts,
-                                        createdAt, nextAttemptAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
+                                        createdAt, nextAttemptAt, ageStartedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
                     ON CONFLICT(key) DO NOTHING
                     """,
+                // A message held for its recipient's working hours ages from when it may go out.
                 arguments: [message.key, message.initiative, message.kind, message.notifier, message.recipient,
                             message.payload, OutboxMessage.Status.pending.rawValue, message.createdAt,
-                            message.nextAttemptAt])
+                            message.nextAttemptAt, message.nextAttemptAt > message.createdAt ? message.nextAttemptAt : nil])
             added += db.changesCount
         }
         return added

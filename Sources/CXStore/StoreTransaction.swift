@@ -68,6 +68,11 @@ public struct StoreTransaction {
             if case .notify(let notice) = effect { return notice.level != nil }
             return false
         }
+        // A new run starts with no reminder of its own: the previous step's is not shown for it.
+        let opened = effects.contains { effect in
+            if case .runOpened = effect { return true }
+            return false
+        }
         try execute(
             sql: """
                 INSERT INTO initiative (id, title, workflow, phase, cycle, state, lastReminderAt, createdAt, updatedAt,
@@ -75,11 +80,12 @@ public struct StoreTransaction {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET title = excluded.title, workflow = excluded.workflow,
                   phase = excluded.phase, cycle = excluded.cycle, state = excluded.state,
-                  lastReminderAt = COALESCE(excluded.lastReminderAt, initiative.lastReminderAt),
+                  lastReminderAt = CASE WHEN ? THEN excluded.lastReminderAt
+                                        ELSE COALESCE(excluded.lastReminderAt, initiative.lastReminderAt) END,
                   updatedAt = excluded.updatedAt, nextWakeAt = excluded.nextWakeAt
                 """,
             arguments: [state.id, title, workflow, state.phase.rawValue, state.cycle, json,
-                        reminded ? now : nil, now, now, now])
+                        reminded ? now : nil, now, now, now, opened])
         for effect in effects {
             switch effect {
             case .record(let entry):

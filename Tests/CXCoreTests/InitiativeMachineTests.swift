@@ -150,13 +150,52 @@ struct InitiativeMachineTests {
         }
     }
 
-    @Test func aLateEvaluationSendsOneReminderPerLevelNotABurst() throws {
+    @Test func remindersFoundLateAreEveryOneListedEachAtItsOwnTime() throws {
         var machine = try started()
-        // Nothing ran for three weeks.
-        let effects = try machine.handle(.advance, at: Fixture.date("2026-12-22T04:00:00Z"), in: context)
-        let kinds = effects.notices.map { "\($0.kind.rawValue) L\($0.level!)" }
-        #expect(kinds == ["step.overdue L1", "step.escalated L2", "step.escalated L3"])
-        #expect(effects.notices.allSatisfy { $0.scheduledAt < Fixture.date("2026-12-22T04:00:00Z") })
+        // Nothing ran for three weeks. Scope (5bd from Tuesday 1 Dec 09:00 Hanoi) was due
+        // Tuesday 8 Dec 17:00; working hours 09:00–17:00, Christmas a holiday.
+        let now = Fixture.date("2026-12-22T04:00:00Z")
+        let effects = try machine.handle(.advance, at: now, in: context)
+        let listed = effects.notices.map { "L\($0.level!) \(Timestamp.iso($0.scheduledAt))" }
+        #expect(listed == [
+            "L0 2026-12-07T02:00:00Z",  // 2d before: Sunday, moved to Monday 09:00
+            "L0 2026-12-08T06:00:00Z",  // 4h before
+            "L1 2026-12-09T02:00:00Z", "L1 2026-12-10T02:00:00Z", "L1 2026-12-11T02:00:00Z",  // every 1d, max 3
+            "L2 2026-12-11T02:00:00Z", "L2 2026-12-14T02:00:00Z",  // after 2bd, every 2d (Sunday moved), max 2
+            "L3 2026-12-16T02:00:00Z",  // after 5bd, max 1
+        ])
+        // Each is in the audit log, sent through the digest.
+        let audited = effects.records.filter { $0.kind.hasPrefix("reminder.") }
+        #expect(audited.count == 8)
+        #expect(audited.allSatisfy { $0.details["via"] == "digest" && $0.at == now })
+        // Every level is spent: nothing more to send, however long it stays open.
+        #expect(machine.nextWake(in: context) == nil)
+    }
+
+    @Test func aLateEvaluationWithinTheGraceSendsOneReminderPerLevelNotABurst() throws {
+        var lenient = context
+        lenient.downtimeGrace = .days(3)
+        var machine = InitiativeMachine(state: InitiativeState(id: "pos"))
+        _ = try machine.handle(.advance, at: Fixture.date("2026-12-01T02:00:00Z"), in: lenient)
+        // Friday 11 Dec 10:00: the overdue repeats of Wednesday, Thursday and Friday 09:00 all
+        // came due, within the three days' grace: one goes out, the series counts from now.
+        let now = Fixture.date("2026-12-11T03:00:00Z")
+        let effects = try machine.handle(.advance, at: now, in: lenient)
+        let overdue = effects.notices.filter { $0.level == 1 }
+        #expect(overdue.map(\.sequence) == [1])
+        #expect(effects.records.filter { $0.details["level"] == "1" }.allSatisfy { $0.details["via"] == nil })
+        // Saturday 12 10:00, moved to Monday 09:00 (the escalations, after 2bd and 5bd, come later).
+        #expect(machine.nextWake(in: lenient) == Fixture.date("2026-12-14T02:00:00Z"))
+    }
+
+    @Test func aRepeatFoundLateKeepsTheCadence() throws {
+        var machine = try started()
+        // Due Tuesday 8 Dec 17:00; overdue repeats from Wednesday 9 09:00 every day. cxd is
+        // down from Wednesday morning to Thursday 15:00: Wednesday's and Thursday's repeats are
+        // listed in the digest, and Friday's still goes out at 09:00, not at 15:00.
+        _ = try machine.handle(.advance, at: Fixture.date("2026-12-09T01:00:00Z"), in: context)
+        _ = try machine.handle(.advance, at: Fixture.date("2026-12-10T08:00:00Z"), in: context)
+        #expect(machine.nextWake(in: context) == Fixture.date("2026-12-11T02:00:00Z"))
     }
 
     @Test func reopeningGoesBackWithoutChangingTheCycle() throws {

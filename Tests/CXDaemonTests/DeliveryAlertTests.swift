@@ -122,12 +122,14 @@ struct DeliveryAlertTests {
                   longest_retry: 4m
                   alert_after: 15m
                   max_age: 1h
+                  urgent: [notifier.failing, notifier.dead_letters, notifier.recovered]
                 """,
             operators: """
                 operators:
                   people: [mai]
                   notifiers: [hook, log]
                 """)
+        // A Saturday: the alerts go out at once only because they are `urgent`.
         let running = try await delivery.run(["a@hook", "b@hook", "c@hook"], notifier: "hook", at: start)
         let (engine, time) = (running.engine, running.time)
         func alerts(_ kind: String) -> [NotificationPayload] {

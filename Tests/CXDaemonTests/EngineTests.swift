@@ -24,7 +24,6 @@ struct EngineTests {
         let lines = try project.notifications().map(\.line)
         #expect(lines == [
             "2026-11-23 08:30 step.started hung scope c1",
-            "2026-12-11 10:00 step.started david scope c1",  // onboarding-nps starts: on time, not late
             "2026-12-11 10:00 reminder.digest hung [scope/step.due_soon,scope/step.due_soon,scope/step.overdue,"
                 + "scope/step.overdue,scope/step.overdue,scope/step.overdue,scope/step.overdue,scope/step.escalated,"
                 + "scope/step.escalated]",
@@ -40,10 +39,32 @@ struct EngineTests {
         #expect(digest.subject == "Trong lúc cxd tạm dừng: 3 lời nhắc")
         #expect(digest.items?.map(\.level) == [2, 2, 2])
         #expect(digest.items?.map { Timestamp.iso($0.scheduledAt) } == ["2026-12-03T01:30:00Z", "2026-12-07T01:30:00Z", "2026-12-09T01:30:00Z"])
+        // onboarding-nps starts on time at 10:00 Hanoi, 03:00 for its owner in London: the
+        // step start waits in the outbox for David's working day, 08:30 London (15:30 Hanoi).
+        let waiting = try await sim.engine.store.read { tx in try tx.messages() }.filter { $0.kind == "step.started" && $0.status == .pending }
+        #expect(waiting.map(\.recipient) == ["david"])
+        #expect(waiting.first?.nextAttemptAt == hanoi("2026-12-11T15:30"))
+        try await sim.evaluateOnce(at: hanoi("2026-12-11T15:30"))
+        let delivered = try project.notifications().last
+        #expect(delivered?.kind == "step.started")
+        #expect(delivered?.recipient.id == "david")
         // Everything the digests replace is in the audit log, marked as such.
         let reminders = try await sim.engine.history(of: "pos-checkout").filter { $0.entry.kind.hasPrefix("reminder.") }
         #expect(reminders.count == 12)
         #expect(reminders.allSatisfy { $0.entry.details["via"] == "digest" })
+    }
+
+    @Test func theLastReminderShownBelongsToTheOpenStep() async throws {
+        let project = try TestProject(keeping: ["pos-checkout"])
+        var sim = try await Simulation(project: project, start: hanoi("2026-11-23T08:30"))
+        // Scope is due Monday 30 November 17:30; the first overdue reminder goes out on the 1st.
+        try await sim.run(until: hanoi("2026-12-01T09:00"))
+        var row = try await sim.engine.statusReport(at: sim.now).initiatives.first { $0.id == "pos-checkout" }
+        #expect(row?.lastReminderAt == hanoi("2026-12-01T08:30"))
+        try await sim.act(.complete(step: "scope", by: "hung", note: nil), at: hanoi("2026-12-01T10:00"))
+        row = try await sim.engine.statusReport(at: sim.now).initiatives.first { $0.id == "pos-checkout" }
+        #expect(row?.step == "journey")
+        #expect(row?.lastReminderAt == nil, "journey has had no reminder yet")
     }
 
     @Test func aChangedRoleBindingReassignsAndARemovedFileArchives() async throws {

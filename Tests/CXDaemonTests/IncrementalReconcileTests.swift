@@ -104,7 +104,7 @@ struct IncrementalReconcileTests {
         #expect(pos.owner == "hung")
         #expect(pos.stepTitle != nil)
         #expect(pos.nextReminderAt != nil)
-        #expect(pos.overdueBy == 55_800)
+        #expect(pos.overdueBy == 142_200)  // opened at its start, Monday 23 Nov 08:30: due Monday 30 17:30
 
         // A completed step moves the stored columns with it.
         try await engine.reconcile("pos-checkout", at: start.addingTimeInterval(3600))

@@ -90,7 +90,8 @@ struct SchedulerTests {
         let report = try await engine.evaluate(at: later)
         #expect(report.failures == 1)
         let dispatcher = try project.dispatcher(for: engine)
-        try await dispatcher.drain(at: later)
+        // 16:00 in Hanoi is 09:00 in London: inside everyone's working hours.
+        try await dispatcher.drain(at: hanoi("2026-12-11T16:00"))
         let sent = try project.notifications()
         // The others got their step start; the operators heard once about the broken one.
         #expect(sent.contains { $0.kind == "step.started" && $0.reminder?.initiative == "onboarding-nps" })

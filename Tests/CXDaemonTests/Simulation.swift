@@ -26,8 +26,9 @@ struct Simulation {
     mutating func run(until end: Date) async throws {
         while true {
             let report = try await engine.evaluate(at: now)
-            try await dispatcher.drain(at: now)
-            guard let next = report.nextWake, next <= end else { break }
+            // Messages held for their recipient's working hours wake the dispatcher later.
+            let delivery = try await dispatcher.drain(at: now)
+            guard let next = [report.nextWake, delivery].compactMap({ $0 }).min(), next <= end else { break }
             now = next
         }
         now = max(now, end)

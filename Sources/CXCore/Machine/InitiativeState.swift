@@ -141,6 +141,12 @@ public struct ReminderProgress: Codable, Sendable, Equatable {
         levels[index - 1].lastSentAt = instant
     }
 
+    /// Moves the instant the level's repeats count from, without counting a reminder.
+    mutating func recordSendTime(level index: Int, at instant: Date) {
+        while levels.count < index { levels.append(Level()) }
+        levels[index - 1].lastSentAt = instant
+    }
+
     /// The highest level that has begun: what `cxd ack` acknowledges.
     var currentLevel: Int? {
         if let last = levels.lastIndex(where: { $0.sent > 0 }) { return last + 1 }

@@ -1,8 +1,8 @@
 import Foundation
 
-/// Sends the reminders of one run that are due. On time, that is the latest "due soon"
-/// reminder that came due and at most one reminder per overdue or escalation level, so that a
-/// late evaluation never replays a burst. Reminders found late (more than `downtime_grace`
+/// Sends the reminders of one run that are due. On time (within `downtime_grace`), that is the
+/// latest "due soon" reminder that came due and at most one reminder per overdue or escalation
+/// level, so that a late evaluation never replays a burst. Reminders found late (more than `downtime_grace`
 /// after their time: cxd was down) are every one listed, each with its own time, for the
 /// composer to fold into one "while cxd was down" digest per recipient. Each repeat counts
 /// from the time it was scheduled for, not from when it was found, so downtime never shifts
@@ -57,8 +57,16 @@ public enum ReminderLadder {
             while let next = schedule.nextRepeat(level: level), next.deliverAt <= now {
                 run.reminders.recordSent(level: level, at: next.deliverAt)
                 emit(next, kind, series: series, audit: audit)
-                if !context.isLate(next.deliverAt, for: next.recipient, at: now) { break }
                 schedule = ReminderSchedule(run: run, policy: policy, context: context)
+                if !context.isLate(next.deliverAt, for: next.recipient, at: now) {
+                    // On time, one per level: when the following one is due already (a cadence
+                    // shorter than the delay), the series counts from now instead, so that the
+                    // next evaluations do not send the rest in a burst.
+                    if let following = schedule.nextRepeat(level: level), following.deliverAt <= now {
+                        run.reminders.recordSendTime(level: level, at: now)
+                    }
+                    break
+                }
             }
         }
         return effects

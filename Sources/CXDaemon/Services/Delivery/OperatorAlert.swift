@@ -34,9 +34,11 @@ enum OperatorAlert {
                         timeZone: profile?.timeZone),
                     subject: subject(locale), text: text(locale), reminder: nil, items: nil)
                 guard let data = try? NotificationPayload.encoder.encode(payload) else { continue }
-                messages.append(OutboxMessage(
+                var message = OutboxMessage(
                     key: payload.id, initiative: nil, kind: payload.kind, notifier: via, recipient: person,
-                    payload: data, createdAt: now))
+                    payload: data, createdAt: now)
+                message.nextAttemptAt = configuration.earliestDelivery(of: kind, to: person, at: now)
+                messages.append(message)
             }
         }
         return messages
