@@ -54,7 +54,7 @@ extension Engine {
         let scale = settings.scale
         let parsed = ResponseFile.parse(
             text, format: ResponseFile.Format(path: file), validateScore: { scale.validate($0).reason },
-            touchpoints: Set(context.definition.touchpoints.map(\.id)))
+            touchpoints: Set(context.definition.touchpoints.map(\.id)), zone: context.zone)
         if !parsed.errors.isEmpty && !skipInvalid { throw ImportError(file: file, errors: parsed.errors) }
         let knownIDs = knownIDs
         // Stage the rows in short transactions first; the import itself is then one short
@@ -122,7 +122,7 @@ extension Engine {
                 // after all, so it counts as open from now.
                 round.status = .open
                 round.openedAt = now
-                round.closesAt = context.calendar.moving(now, by: settings.window, in: context.defaultTimeZone)
+                round.closesAt = context.calendar.moving(now, by: settings.window, in: context.surveyZone(state))
                 try tx.save(round)
                 try tx.record(
                     AuditEntry(kind: "survey.opened_by_import", at: now, cycle: round.cycle, details: ["round": String(round.number)]),

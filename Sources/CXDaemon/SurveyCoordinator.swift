@@ -66,7 +66,7 @@ struct SurveyCoordinator {
             initiative: state.id)
         var exclude: [String] = []
         if let cap = settings.respondentCap {
-            let zone = context.defaultTimeZone
+            let zone = context.surveyZone(state)
             let since = context.calendar.moving(now, by: settings.respondentWindow, sign: -1, in: zone)
             exclude = try tx.frequentRespondents(of: state.id, since: since, rounds: cap)
         }

@@ -51,8 +51,9 @@ public enum ResponseFile {
     /// - Parameters:
     ///   - validateScore: nil when a score fits the survey's scale, else the reason.
     ///   - touchpoints: the initiative's touchpoint ids; a row naming another is refused.
+    /// Dates without a time (`2026-12-01`) are midnight in `zone` (the initiative's).
     public static func parse(
-        _ text: String, format: Format, validateScore: (Int) -> String?, touchpoints: Set<String>
+        _ text: String, format: Format, validateScore: (Int) -> String?, touchpoints: Set<String>, zone: TimeZone
     ) -> Result {
         var result = Result()
         var records: [(line: Int, values: [String: String])] = []
@@ -66,7 +67,7 @@ public enum ResponseFile {
             let respondent = record.values["respondent"]?.trimmingCharacters(in: .whitespaces) ?? ""
             if respondent.isEmpty { problems.append("respondent is empty") }
             let timestampText = record.values["timestamp"]?.trimmingCharacters(in: .whitespaces) ?? ""
-            let answeredAt = timestamp(timestampText)
+            let answeredAt = timestamp(timestampText, zone: zone)
             if answeredAt == nil {
                 problems.append("timestamp '\(timestampText)' is not an ISO 8601 instant (2026-12-01T09:30:00+07:00) or a date (2026-12-01)")
             }
@@ -176,11 +177,11 @@ public enum ResponseFile {
         return rows
     }
 
-    /// ISO 8601 with a time zone, or a plain date (taken as 00:00 UTC).
-    static func timestamp(_ text: String) -> Date? {
+    /// ISO 8601 with a time zone, or a plain date (midnight in `zone`).
+    static func timestamp(_ text: String, zone: TimeZone) -> Date? {
         if let instant = Timestamp.parse(text) { return instant }
         guard let date = LocalDate(parsing: text) else { return nil }
-        return Timestamp.parse("\(date)T00:00:00Z")
+        return WorkCalendar().instant(on: date, at: TimeOfDay(hour: 0), in: zone)
     }
 
     private static func nonEmpty(_ text: String?) -> String? {

@@ -122,6 +122,24 @@ struct InitiativeMachineTests {
         #expect(machine.state.openRun!.dueAt == Fixture.date("2026-12-15T10:00:00Z"))  // +7 days
     }
 
+    @Test func resumeKeepsTheWorkingTimeLeftOnTheOwnersCalendar() throws {
+        var machine = try started()  // scope due Tuesday 8 Dec 17:00 Hanoi
+        // Paused Friday 4 Dec 16:00 with 17 working hours left (Friday 1, Monday 8, Tuesday 8),
+        // resumed Saturday 22:00: wall-clock time would put the deadline on Wednesday 23:00.
+        _ = try machine.handle(.pause(by: "lan", note: nil), at: Fixture.date("2026-12-04T09:00:00Z"), in: context)
+        _ = try machine.handle(.resume(by: "lan"), at: Fixture.date("2026-12-05T15:00:00Z"), in: context)
+        // Monday 8, Tuesday 8, Wednesday 1: Wednesday 9 Dec 10:00.
+        #expect(machine.state.openRun!.dueAt == Fixture.date("2026-12-09T03:00:00Z"))
+    }
+
+    @Test func aStepOverdueWhenPausedStaysOverdueByAsLong() throws {
+        var machine = try started()
+        // Due Tuesday 8 Dec 17:00; paused a day late, resumed a week later.
+        _ = try machine.handle(.pause(by: "lan", note: nil), at: Fixture.date("2026-12-09T10:00:00Z"), in: context)
+        _ = try machine.handle(.resume(by: "lan"), at: Fixture.date("2026-12-16T10:00:00Z"), in: context)
+        #expect(machine.state.openRun!.dueAt == Fixture.date("2026-12-15T10:00:00Z"))
+    }
+
     @Test func aChangedRoleBindingReassignsTheOpenStepAndNotifiesTheNewOwner() throws {
         var machine = try started()
         let changed = Fixture.context(Fixture.definition(roles: ["sponsor": "hung", "analyst": "minh"]))

@@ -98,3 +98,32 @@ struct LocalDateTests {
         }
     }
 }
+
+@Suite("Working time")
+struct WorkingTimeTests {
+    let calendar = WorkCalendar(holidays: [LocalDate(year: 2026, month: 12, day: 25)])  // 09:00–17:00, Mon–Fri
+    let hanoi = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+    func at(_ text: String) -> Date { Timestamp.parse(text + ":00+07:00")! }
+
+    @Test func countsOnlyWorkingHoursOfWorkingDays() {
+        #expect(calendar.workingTime(from: at("2026-12-04T16:00"), to: at("2026-12-08T17:00"), in: hanoi) == 17 * 3600)
+        #expect(calendar.workingTime(from: at("2026-12-05T10:00"), to: at("2026-12-06T20:00"), in: hanoi) == 0)  // a weekend
+        #expect(calendar.workingTime(from: at("2026-12-24T12:00"), to: at("2026-12-28T10:00"), in: hanoi) == 6 * 3600)  // Christmas off
+        #expect(calendar.workingTime(from: at("2026-12-08T17:00"), to: at("2026-12-04T16:00"), in: hanoi) == 0)
+    }
+
+    @Test func addingEndsAtTheEndOfADayWhenTheTimeRunsOutThere() {
+        #expect(calendar.adding(workingTime: 8 * 3600, to: at("2026-12-05T22:00"), in: hanoi) == at("2026-12-07T17:00"))
+        #expect(calendar.adding(workingTime: 17 * 3600, to: at("2026-12-05T22:00"), in: hanoi) == at("2026-12-09T10:00"))
+        #expect(calendar.adding(workingTime: 0, to: at("2026-12-05T22:00"), in: hanoi) == at("2026-12-07T09:00"))
+        #expect(calendar.adding(workingTime: 3600, to: at("2026-12-24T16:30"), in: hanoi) == at("2026-12-28T09:30"))
+    }
+
+    @Test func addingWhatWasCountedGivesBackTheEnd() {
+        let start = at("2026-12-01T09:00")
+        for hours in stride(from: 1, through: 200, by: 7) {
+            let end = calendar.adding(workingTime: TimeInterval(hours * 3600), to: start, in: hanoi)
+            #expect(calendar.workingTime(from: start, to: end, in: hanoi) == TimeInterval(hours * 3600))
+        }
+    }
+}

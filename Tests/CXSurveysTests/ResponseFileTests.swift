@@ -8,6 +8,7 @@ import Testing
 struct ResponseFileTests {
     let nps: (Int) -> String? = { (0...10).contains($0) ? nil : "score \($0) is outside the NPS scale 0–10" }
     let touchpoints: Set<String> = ["checkout", "salon-reception"]
+    let hanoi = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
 
     @Test func csvRowsWithQuotesVietnameseAndAnyColumnOrder() {
         let text = "\u{FEFF}score,respondent,timestamp,touchpoint,comment,emotion\r\n"
@@ -15,14 +16,15 @@ struct ResponseFileTests {
             + "3,c-002,2026-12-02,salon-reception,\"Chờ \"\"quá\"\" lâu\nở quầy\",negative\r\n"
             + "\n"
             + "7,c-003,2026-12-03T01:00:00Z,,,\r\n"
-        let result = ResponseFile.parse(text, format: .csv, validateScore: nps, touchpoints: touchpoints)
+        let result = ResponseFile.parse(text, format: .csv, validateScore: nps, touchpoints: touchpoints, zone: hanoi)
         #expect(result.errors.isEmpty)
         #expect(result.rows.map(\.respondent) == ["c-001", "c-002", "c-003"])
         #expect(result.rows.map(\.line) == [2, 3, 6])
         #expect(result.rows[0].comment == "Nhanh, thân thiện")
         #expect(result.rows[0].answeredAt == instant("2026-12-02T02:30:00Z"))
         #expect(result.rows[1].comment == "Chờ \"quá\" lâu\nở quầy")
-        #expect(result.rows[1].answeredAt == instant("2026-12-02T00:00:00Z"))
+        // A date without a time is midnight in the initiative's zone.
+        #expect(result.rows[1].answeredAt == instant("2026-12-01T17:00:00Z"))
         #expect(result.rows[2].touchpoint == nil)
         #expect(result.rows[2].emotion == nil)
     }
@@ -36,7 +38,7 @@ struct ResponseFileTests {
             c-4,2026-12-02T09:30:00Z,8,checkout,neutral
             c-4,2026-12-03T09:30:00Z,2,checkout,negative
             """
-        let result = ResponseFile.parse(text, format: .csv, validateScore: nps, touchpoints: touchpoints)
+        let result = ResponseFile.parse(text, format: .csv, validateScore: nps, touchpoints: touchpoints, zone: hanoi)
         #expect(result.errors.map(\.description) == [
             "line 2: score 11 is outside the NPS scale 0–10",
             "line 3: respondent is empty; timestamp 'yesterday' is not an ISO 8601 instant (2026-12-01T09:30:00+07:00) or a date (2026-12-01); score 'x' is not a whole number; unknown touchpoint 'lobby' (known: checkout, salon-reception); emotion 'angry' is not one of positive, neutral, negative",
@@ -47,12 +49,12 @@ struct ResponseFileTests {
     }
 
     @Test func aBadHeaderIsOneClearError() {
-        let result = ResponseFile.parse("respondant,time,score\n1,2,3\n", format: .csv, validateScore: nps, touchpoints: [])
+        let result = ResponseFile.parse("respondant,time,score\n1,2,3\n", format: .csv, validateScore: nps, touchpoints: [], zone: hanoi)
         #expect(result.errors.map(\.description) == [
             "line 1: missing column 'respondent'; missing column 'timestamp'; unknown column 'respondant' (known: respondent, timestamp, score, touchpoint, comment, emotion); unknown column 'time' (known: respondent, timestamp, score, touchpoint, comment, emotion)",
         ])
-        #expect(ResponseFile.parse("", format: .csv, validateScore: nps, touchpoints: []).errors.first?.line == 1)
-        #expect(ResponseFile.parse("a,b\n\"open", format: .csv, validateScore: nps, touchpoints: []).errors.map(\.description)
+        #expect(ResponseFile.parse("", format: .csv, validateScore: nps, touchpoints: [], zone: hanoi).errors.first?.line == 1)
+        #expect(ResponseFile.parse("a,b\n\"open", format: .csv, validateScore: nps, touchpoints: [], zone: hanoi).errors.map(\.description)
             == ["line 2: a quoted field is not closed"])
     }
 
@@ -64,7 +66,7 @@ struct ResponseFileTests {
             not json
             {"respondent": "c-3", "timestamp": "2026-12-02T09:30:00Z", "score": 4, "mood": "ok"}
             """
-        let result = ResponseFile.parse(text, format: .jsonLines, validateScore: nps, touchpoints: [])
+        let result = ResponseFile.parse(text, format: .jsonLines, validateScore: nps, touchpoints: [], zone: hanoi)
         #expect(result.rows.map(\.comment) == ["Rất tốt"])
         #expect(result.errors.map(\.description) == [
             "line 3: missing 'score'", "line 4: not a JSON object",

@@ -54,12 +54,24 @@ public struct InitiativeMachine: Sendable, Equatable {
             guard state.phase == .paused, var run = state.openRun, let pausedAt = state.pausedAt else {
                 throw .notPaused(state.id)
             }
-            let paused = now.timeIntervalSince(pausedAt)
-            run.dueAt += paused
-            for index in run.reminders.levels.indices {
-                run.reminders.levels[index].lastSentAt? += paused
+            // The step keeps the working time it had left when it was paused, counted on the
+            // owner's calendar from now: a deadline never lands at night or on a day off, and
+            // a day-based one stays at the end of a working day. A step already overdue when
+            // paused stays overdue by as long. Repeats and a snooze keep their distance from it.
+            let zone = context.zone(of: run.owner)
+            let due: Date
+            if run.dueAt > pausedAt {
+                let left = context.calendar.workingTime(from: pausedAt, to: run.dueAt, in: zone)
+                due = context.calendar.adding(workingTime: left, to: now, in: zone)
+            } else {
+                due = run.dueAt + now.timeIntervalSince(pausedAt)
             }
-            run.reminders.snoozedUntil? += paused
+            let shift = due.timeIntervalSince(run.dueAt)
+            run.dueAt += shift
+            for index in run.reminders.levels.indices {
+                run.reminders.levels[index].lastSentAt? += shift
+            }
+            run.reminders.snoozedUntil? += shift
             state.openRun = run
             state.phase = .active
             state.pausedAt = nil

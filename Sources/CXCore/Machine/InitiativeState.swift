@@ -33,9 +33,20 @@ public struct InitiativeContext: Sendable {
     /// time zone of the first step's owner, or on the next working day when the start date is
     /// a weekend or a holiday there.
     public var startInstant: Date {
-        let firstOwner = workflow.steps.first.flatMap { definition.roles[$0.owner] }
-        let zone = firstOwner.map(self.zone(of:)) ?? defaultTimeZone
-        return calendar.deliveryTime(atOrAfter: calendar.instant(on: definition.start, at: calendar.dayStart, in: zone), in: zone)
+        calendar.deliveryTime(atOrAfter: calendar.instant(on: definition.start, at: calendar.dayStart, in: zone), in: zone)
+    }
+
+    /// The initiative's own time zone: its first step's owner's (the default zone when that
+    /// role is not bound). Its start date and dates without a time (`2026-12-01` in a file of
+    /// survey answers) are read in it.
+    public var zone: TimeZone {
+        workflow.steps.first.flatMap { definition.roles[$0.owner] }.map(zone(of:)) ?? defaultTimeZone
+    }
+
+    /// Where survey rounds of `state` are timed (window, respondent window): the open step's
+    /// owner's zone, else the initiative's.
+    public func surveyZone(_ state: InitiativeState) -> TimeZone {
+        state.openRun.map { zone(of: $0.owner) } ?? zone
     }
 
     /// Whether something meant for `recipient` at `scheduled` is found too late at `now` to go

@@ -27,9 +27,7 @@ public struct SurveyPlanner: Sendable {
         self.rounds = rounds.sorted { $0.number < $1.number }
     }
 
-    private var zone: TimeZone {
-        state.openRun.map { context.people[$0.owner]?.zone ?? context.defaultTimeZone } ?? context.defaultTimeZone
-    }
+    private var zone: TimeZone { context.surveyZone(state) }
 
     private func adding(_ duration: WorkDuration, to instant: Date) -> Date {
         context.calendar.moving(instant, by: duration, in: zone)

@@ -110,6 +110,44 @@ public struct WorkCalendar: Codable, Sendable, Equatable {
         return self.instant(on: next, at: dayStart, in: zone)
     }
 
+    /// The working time between two instants in `zone`: the parts of working hours on working
+    /// days that lie between them (0 when `end` is not after `start`).
+    public func workingTime(from start: Date, to end: Date, in zone: TimeZone) -> TimeInterval {
+        guard end > start else { return 0 }
+        var total: TimeInterval = 0
+        var day = localDate(of: start, in: zone)
+        let last = localDate(of: end, in: zone)
+        for _ in 0...Self.searchLimit where day <= last {
+            if isWorkingDay(day) {
+                let open = max(start, instant(on: day, at: dayStart, in: zone))
+                let close = min(end, instant(on: day, at: dayEnd, in: zone))
+                if close > open { total += close.timeIntervalSince(open) }
+            }
+            day = day.adding(days: 1)
+        }
+        return total
+    }
+
+    /// The instant at which `amount` of working time has passed since `start` in `zone`; it
+    /// may be the end of a working day (a deadline keeps its whole last day).
+    public func adding(workingTime amount: TimeInterval, to start: Date, in zone: TimeZone) -> Date {
+        var remaining = amount
+        var day = localDate(of: start, in: zone)
+        for _ in 0...Self.searchLimit {
+            if isWorkingDay(day) {
+                let open = max(start, instant(on: day, at: dayStart, in: zone))
+                let close = instant(on: day, at: dayEnd, in: zone)
+                if close > open {
+                    let available = close.timeIntervalSince(open)
+                    if remaining <= available { return open.addingTimeInterval(max(0, remaining)) }
+                    remaining -= available
+                }
+            }
+            day = day.adding(days: 1)
+        }
+        return start.addingTimeInterval(amount)
+    }
+
     // MARK: - Local dates
 
     public func localDate(of instant: Date, in zone: TimeZone) -> LocalDate {
