@@ -15,15 +15,17 @@ struct ProportionalCommandTests {
         for command in [
             ["status"], ["status", "pos-checkout"], ["status", "--json"], ["history", "pos-checkout"],
             ["plan", "--days", "30"], ["plan", "--initiative", "pos-checkout"], ["outbox"], ["followups", "list"],
-            ["journey", "pos-checkout"],
+            ["journey", "pos-checkout"], ["routes", "test", "--event", "overdue", "--initiative", "pos-checkout"],
         ] {
             let result = try await CXDProcess.run(command + ["--now", "2026-12-02T02:00:00Z"], in: dir)
             #expect(result.status == 0, "\(command): \(result.stderr)")
         }
+        let validate = try await CXDProcess.run(["validate"], in: dir)
+        #expect(validate.status == 0, "\(validate.stderr)")
         #expect(try Self.snapshot(project.databasePath) == before, "a read-only command changed the database")
     }
 
-    @Test func statusAndPlanBeforeTheFirstRunCreateNothing() async throws {
+    @Test func statusPlanRoutesAndValidateBeforeTheFirstRunCreateNothing() async throws {
         let project = try TestProject()
         let dir = project.folder.path
         let status = try await CXDProcess.run(["status", "--now", "2026-11-24T02:00:00Z"], in: dir)
@@ -32,7 +34,14 @@ struct ProportionalCommandTests {
         let plan = try await CXDProcess.run(["plan", "--days", "10", "--now", "2026-11-24T02:00:00Z"], in: dir)
         #expect(plan.status == 0, "\(plan.stderr)")
         #expect(plan.stdout.contains("pos-checkout"))
+        let routes = try await CXDProcess.run(
+            ["routes", "test", "--event", "escalated", "--initiative", "pos-checkout", "--now", "2026-11-24T02:00:00Z"], in: dir)
+        #expect(routes.status == 0, "\(routes.stderr)")
+        #expect(routes.stdout.contains("level 2"))
+        let validate = try await CXDProcess.run(["validate"], in: dir)
+        #expect(validate.status == 0, "\(validate.stderr)")
         #expect(!FileManager.default.fileExists(atPath: project.databasePath))
+        #expect(!FileManager.default.fileExists(atPath: project.databasePath + "-wal"))
     }
 
     @Test func aCommandOnOneInitiativeReadsOnlyItsFile() async throws {

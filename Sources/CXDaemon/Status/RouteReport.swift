@@ -30,13 +30,24 @@ extension Engine {
 
     public func routeReport(event: Notice.Kind, initiative id: InitiativeID, at now: Date) async throws -> RouteReport {
         let configuration = try await withDefinitions(of: [id])
-        guard let context = configuration.context(for: id) else {
+        guard configuration.context(for: id) != nil else {
             throw EngineError.unknownInitiative(id, known: knownIDs)
         }
-        // The open step if the initiative runs, else the first step as it would open now.
         let stored = try await store.read { tx in try tx.initiative(id) }
+        return try Self.routeReport(event: event, initiative: id, openRun: stored?.state.openRun, configuration: configuration, at: now)
+    }
+
+    /// The report from the configuration alone, for a project whose database does not exist
+    /// yet (`cxd routes test` creates nothing): the first step as it would open now.
+    public static func routeReport(
+        event: Notice.Kind, initiative id: InitiativeID, openRun: StepRun?, configuration: Configuration, at now: Date
+    ) throws -> RouteReport {
+        guard let context = configuration.context(for: id) else {
+            throw EngineError.unknownInitiative(id, known: configuration.initiatives.keys.sorted())
+        }
+        // The open step if the initiative runs, else the first step as it would open now.
         let run: StepRun
-        if let open = stored?.state.openRun {
+        if let open = openRun {
             run = open
         } else if let first = context.workflow.steps.first, let owner = context.definition.roles[first.owner] {
             run = StepRun(number: 1, stepID: first.id, cycle: 1, owner: owner, startedAt: now, dueAt: now)

@@ -34,10 +34,18 @@ struct RoutesTest: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let engine = try CommandContext.openEngine(options, creation: .createIfMissing)
+        // Read-only: the database is read if it exists, never created nor written.
+        let overview = try CommandContext.openOverview(options)
         guard let kind = Engine.eventKind(event) else { throw ExitStatus.dataError }
         try await CommandContext.reporting {
-            let report = try await engine.routeReport(event: kind, initiative: initiative, at: options.instant)
+            let report: RouteReport
+            switch overview {
+            case .stored(let engine):
+                report = try await engine.routeReport(event: kind, initiative: initiative, at: options.instant)
+            case .declared(let configuration):
+                report = try Engine.routeReport(
+                    event: kind, initiative: initiative, openRun: nil, configuration: configuration, at: options.instant)
+            }
             if output.json {
                 print(try Format.json(report))
                 return
