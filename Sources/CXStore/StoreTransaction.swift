@@ -64,8 +64,9 @@ public struct StoreTransaction {
         summary: InitiativeSummary? = nil
     ) throws {
         let json = String(decoding: try Self.encoder.encode(state), as: UTF8.self)
+        // A reminder of the open run (a catch-up of the step a `complete` just closed is not).
         let reminded = effects.contains { effect in
-            if case .notify(let notice) = effect { return notice.level != nil }
+            if case .notify(let notice) = effect { return notice.level != nil && notice.run == state.openRun?.number }
             return false
         }
         // A new run starts with no reminder of its own: the previous step's is not shown for it.

@@ -132,6 +132,17 @@ struct InitiativeMachineTests {
         #expect(machine.state.openRun!.dueAt == Fixture.date("2026-12-09T03:00:00Z"))
     }
 
+    @Test func aStepOfHoursMovesByTheElapsedPause() throws {
+        var workflow = Fixture.workflow
+        workflow.steps[0].duration = .hours(4)
+        let hours = Fixture.context(workflow: workflow)
+        var machine = InitiativeMachine(state: InitiativeState(id: "pos"))
+        _ = try machine.handle(.advance, at: Fixture.date("2026-12-01T02:00:00Z"), in: hours)  // due 13:00 Hanoi
+        _ = try machine.handle(.pause(by: "lan", note: nil), at: Fixture.date("2026-12-01T03:00:00Z"), in: hours)
+        _ = try machine.handle(.resume(by: "lan"), at: Fixture.date("2026-12-01T03:10:00Z"), in: hours)
+        #expect(machine.state.openRun!.dueAt == Fixture.date("2026-12-01T06:10:00Z"))  // 4h is exact elapsed time
+    }
+
     @Test func aStepOverdueWhenPausedStaysOverdueByAsLong() throws {
         var machine = try started()
         // Due Tuesday 8 Dec 17:00; paused a day late, resumed a week later.

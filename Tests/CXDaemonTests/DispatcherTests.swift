@@ -71,6 +71,22 @@ struct DispatcherTests {
         #expect(try String(contentsOfFile: pluginLog, encoding: .utf8).split(separator: "\n").count == 4)
     }
 
+    @Test func aRetryThatWouldFallAfterHoursWaitsForTheRecipientsMorning() async throws {
+        let (project, _, _) = try project()
+        let engine = try project.engine()
+        let dispatcher = try project.dispatcher(for: engine)
+        let start = hanoi("2026-11-23T08:30")
+        try await engine.reconcile(at: start)
+        try await engine.evaluate(at: start)
+        // The plugin fails at 17:29 on Friday: its backoff of 1 minute would retry at 17:30,
+        // the end of hung's working day; the retry waits for Monday 08:30.
+        let friday = hanoi("2026-11-27T17:29")
+        let next = try await dispatcher.drain(at: friday)
+        #expect(next == hanoi("2026-11-30T08:30"))
+        let pending = try await engine.outbox(status: .pending, limit: 10)
+        #expect(pending.map(\.nextAttemptAt) == [hanoi("2026-11-30T08:30")])
+    }
+
     @Test func aMessageOlderThanTheMaximumAgeGoesDeadAndCanBeRetriedKeepingItsAttempts() async throws {
         let (project, marker, pluginLog) = try project()
         let engine = try project.engine()

@@ -54,13 +54,15 @@ public struct InitiativeMachine: Sendable, Equatable {
             guard state.phase == .paused, var run = state.openRun, let pausedAt = state.pausedAt else {
                 throw .notPaused(state.id)
             }
-            // The step keeps the working time it had left when it was paused, counted on the
-            // owner's calendar from now: a deadline never lands at night or on a day off, and
-            // a day-based one stays at the end of a working day. A step already overdue when
-            // paused stays overdue by as long. Repeats and a snooze keep their distance from it.
+            // A step of days or business days keeps the working time it had left when it was
+            // paused, counted on the owner's calendar from now, so its deadline never lands at
+            // night or on a day off. A step of hours or minutes (exact elapsed time) and a step
+            // already overdue when paused move by the time spent paused. Repeats and a snooze
+            // keep their distance from the deadline.
             let zone = context.zone(of: run.owner)
+            let elapsed = context.workflow.step(run.stepID)?.duration.elapsedSeconds != nil
             let due: Date
-            if run.dueAt > pausedAt {
+            if run.dueAt > pausedAt, !elapsed {
                 let left = context.calendar.workingTime(from: pausedAt, to: run.dueAt, in: zone)
                 due = context.calendar.adding(workingTime: left, to: now, in: zone)
             } else {

@@ -57,14 +57,6 @@ public struct InitiativeContext: Sendable {
     }
 }
 
-/// The downtime rule, shared by the state machine (which lists every reminder it finds late)
-/// and the notification composer (which folds them into one digest per recipient).
-public enum DowntimeRule {
-    public static func isLate(_ scheduled: Date, at now: Date, grace: WorkDuration, calendar: WorkCalendar, zone: TimeZone) -> Bool {
-        now > calendar.moving(scheduled, by: grace, in: zone)
-    }
-}
-
 /// Where an initiative stands. Stored as JSON by the store; the machine is its only writer.
 public struct InitiativeState: Codable, Sendable, Equatable {
     public enum Phase: String, Codable, Sendable, CaseIterable {

@@ -73,7 +73,7 @@ public enum Planner {
                         entries.append(PlanEntry(
                             at: now, initiative: notice.initiative, kind: notice.kind.rawValue, step: notice.step,
                             cycle: notice.cycle, recipient: notice.recipient, level: notice.level))
-                    case .runOpened(let run) where run.dueAt <= end:
+                    case .runOpened(let run) where run.dueAt > start && run.dueAt <= end:
                         entries.append(deadline(of: run, initiative: machine.state.id))
                     default:
                         continue

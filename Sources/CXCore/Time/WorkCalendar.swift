@@ -117,13 +117,15 @@ public struct WorkCalendar: Codable, Sendable, Equatable {
         var total: TimeInterval = 0
         var day = localDate(of: start, in: zone)
         let last = localDate(of: end, in: zone)
-        for _ in 0...Self.searchLimit where day <= last {
+        var days = 0
+        while day <= last && days <= Self.searchLimit {
             if isWorkingDay(day) {
                 let open = max(start, instant(on: day, at: dayStart, in: zone))
                 let close = min(end, instant(on: day, at: dayEnd, in: zone))
                 if close > open { total += close.timeIntervalSince(open) }
             }
             day = day.adding(days: 1)
+            days += 1
         }
         return total
     }

@@ -146,8 +146,10 @@ extension Run {
                 try await group.waitForAll()
                 return report
             } catch {
+                // Let a pass in flight record what it sent (cancelled, its outcomes would be
+                // lost and those messages sent again), then report the evaluation's failure.
                 ask.finish()
-                group.cancelAll()
+                try? await group.waitForAll()
                 throw error
             }
         }

@@ -67,7 +67,9 @@ struct OutcomeRecorder: Sendable {
                 // Each delivery is on record in the outbox (`cxd outbox --status delivered`);
                 // at info level a burst of 10,000 reminders would be 10,000 log lines.
                 result.log.append(LogLine(level: .debug, message: "delivered", metadata: metadata))
-            case .retry(let error, let next):
+            case .retry(let error, let backoff):
+                // A retry, like a first attempt, waits for the recipient's working hours.
+                let next = configuration.earliestDelivery(of: due.message.kind, to: due.message.recipient, at: backoff)
                 try tx.recordFailure(id, error: error, retryAt: next)
                 result.log.append(LogLine(
                     level: .warning, message: "delivery failed; retrying",
