@@ -72,6 +72,12 @@ extension StoreTransaction {
         try String.fetchAll(
             db, cached: archived ? "SELECT id FROM initiative ORDER BY id" : "SELECT id FROM initiative WHERE phase != 'archived' ORDER BY id")
     }
+
+    /// How many initiatives there are (without archived ones when `archived` is false).
+    public func initiativeCount(archived: Bool = true) throws -> Int {
+        try Int.fetchOne(
+            db, cached: archived ? "SELECT COUNT(*) FROM initiative" : "SELECT COUNT(*) FROM initiative WHERE phase != 'archived'") ?? 0
+    }
 }
 
 extension StoreTransaction {

@@ -33,7 +33,14 @@ public enum CXDProcess {
     }
 
     /// Starts `cxd` without waiting; the caller stops it.
-    public static func start(_ arguments: [String], in directory: String) throws -> Running {
+    ///
+    /// - Parameters:
+    ///   - environment: variables set on top of the test runner's own.
+    ///   - journal: stderr poses as systemd's journal: `JOURNAL_STREAM` names the file stderr
+    ///     goes to (its device and inode), as systemd sets it for a unit that logs to the journal.
+    public static func start(
+        _ arguments: [String], in directory: String, environment extra: [String: String] = [:], journal: Bool = false
+    ) throws -> Running {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -41,8 +48,17 @@ public enum CXDProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         environment["CXD_ACTOR"] = "test"
-        process.environment = environment
+        // Set when the tests themselves run under systemd; a daemon under test answers only to the test.
+        environment["NOTIFY_SOCKET"] = nil
+        environment["JOURNAL_STREAM"] = nil
+        environment.merge(extra) { _, new in new }
         let running = Running(process: process)
+        if journal {
+            var status = stat()
+            guard fstat(running.stderrFile.fileDescriptor, &status) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            environment["JOURNAL_STREAM"] = "\(status.st_dev):\(status.st_ino)"
+        }
+        process.environment = environment
         process.standardOutput = running.stdoutFile
         process.standardError = running.stderrFile
         try process.run()

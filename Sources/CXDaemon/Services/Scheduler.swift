@@ -13,6 +13,10 @@ import UnixSignals
 /// service with the error (the service group then stops the daemon, which exits non-zero); a
 /// failure later is logged and retried with backoff, and one initiative's failure never stops
 /// the others (see `Engine.evaluate`).
+///
+/// Under a systemd unit with `Type=notify` it tells the service manager `READY=1` once SIGHUP is
+/// trapped, `RELOADING=1` and `READY=1` around each reload (applied or refused), and keeps the
+/// unit's status line current (see `ServiceStatus`).
 public struct Scheduler: Service {
     let holder: EngineHolder
     let wake: WakeSignal
@@ -22,11 +26,14 @@ public struct Scheduler: Service {
     let logger: Logger
     /// Traps SIGHUP and SIGUSR1; off in tests that drive the loop by hand.
     let trapSignals: Bool
+    /// The service manager's socket (nil: not run by a `Type=notify` unit).
+    let serviceManager: NotifySocket?
 
     public init(
         holder: EngineHolder, wake: WakeSignal, dispatcherWake: WakeSignal,
         reload: @escaping @Sendable () throws -> EngineHolder.Current,
-        clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger, trapSignals: Bool = true
+        clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger, trapSignals: Bool = true,
+        serviceManager: NotifySocket? = nil
     ) {
         self.holder = holder
         self.wake = wake
@@ -35,6 +42,7 @@ public struct Scheduler: Service {
         self.clock = clock
         self.logger = logger
         self.trapSignals = trapSignals
+        self.serviceManager = serviceManager
     }
 
     public func run() async throws {
@@ -52,12 +60,15 @@ public struct Scheduler: Service {
             // The caller reconciled the store with the YAML before starting the services
             // (`cxd run` does, to report a change the store cannot follow as bad input); that
             // reconcile made every initiative due if the configuration changed meanwhile.
-            try await loop()
+            // Ready from here: SIGHUP is trapped, so a `systemctl reload` is heard.
+            var status = ServiceStatusReporter(socket: serviceManager, status: ServiceStatus(initiatives: await watchedInitiatives()))
+            status.update(sending: [.ready])
+            try await loop(reporting: &status)
             group.cancelAll()
         }
     }
 
-    private func loop() async throws {
+    private func loop(reporting status: inout ServiceStatusReporter) async throws {
         var failures = 0
         while true {
             var next: Date?
@@ -67,6 +78,7 @@ public struct Scheduler: Service {
                 let report = try await holder.current.engine.evaluate(at: clock(), queued: { await dispatcherWake.wake(.changed) })
                 failures = 0
                 next = report.nextWake
+                status.update { $0.evaluated = true; $0.nextWake = next; $0.failedEvaluation = nil }
                 logger.debug("evaluated: \(report.transitions) changed, \(report.queued) queued, \(report.failures) failed, next at \(next.map { "\($0)" } ?? "never")")
             } catch let error as StoreError where error.isIdentityLost {
                 // The database was deleted or replaced under us: writing on would lose the
@@ -79,19 +91,33 @@ public struct Scheduler: Service {
                 let delay = min(300, 5 * pow(2, Double(min(failures - 1, 6))))
                 logger.error("evaluation failed: \(error); trying again in \(Int(delay)) s")
                 next = clock().addingTimeInterval(delay)
+                status.update { $0.evaluated = true; $0.nextWake = next; $0.failedEvaluation = ServiceStatus.summary(of: error) }
             }
             switch await wake.wait(until: next, now: clock()) {
             case .shutdown: return
             case .reload:
-                if await applyReload() { await dispatcherWake.wake(.changed) }
+                serviceManager?.send(NotifySocket.reloadingNow())
+                switch await applyReload() {
+                case .applied:
+                    await dispatcherWake.wake(.changed)
+                    let initiatives = await watchedInitiatives()
+                    status.update(sending: [.ready]) { $0.initiatives = initiatives; $0.refusedReload = nil }
+                case .refused(let reason):
+                    status.update(sending: [.ready]) { $0.refusedReload = reason }
+                }
             case .timer, .changed: continue
             }
         }
     }
 
+    private enum ReloadOutcome {
+        case applied
+        /// The running configuration was kept, for this reason (an error's first line).
+        case refused(String)
+    }
+
     /// Reloads the YAML; an invalid configuration is reported and the running one kept.
-    /// Returns whether the new configuration is in force.
-    private func applyReload() async -> Bool {
+    private func applyReload() async -> ReloadOutcome {
         do {
             let fresh = try reload()
             let report = try await fresh.engine.reconcile(at: clock())
@@ -99,10 +125,17 @@ public struct Scheduler: Service {
             // due: every wake is computed again.
             holder.replace(with: fresh)
             logger.info("configuration reloaded: \(report.transitions) initiative(s) changed, \(report.queued) notification(s) queued")
-            return true
+            return .applied
         } catch {
             logger.error("reload refused, keeping the running configuration:\n\(error)")
-            return false
+            return .refused(ServiceStatus.summary(of: error))
         }
+    }
+
+    /// How many initiatives the daemon watches, for the service manager's status line only:
+    /// counted at start and after a reload, and not at all without a service manager.
+    private func watchedInitiatives() async -> Int {
+        guard serviceManager != nil else { return 0 }
+        return (try? await holder.current.engine.store.read { tx in try tx.initiativeCount(archived: false) }) ?? 0
     }
 }

@@ -44,8 +44,11 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
+        // Under systemd, stderr is the journal's stream: journald stamps each line itself and
+        // reads its priority from a `<N>` prefix.
+        let journal = JournalStream.isStandardError
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler: any LogHandler = journal ? JournalLogHandler(label: label) : StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
@@ -90,6 +93,8 @@ struct Run: AsyncParsableCommand {
         // Bring the store in line with the YAML before the services start, so that a change the
         // store cannot follow is reported plainly (exit 65) instead of stopping the services.
         _ = try await CommandContext.reporting { try await engine.reconcile(at: Date()) }
+        // A systemd unit with `Type=notify` listens here for READY=1, RELOADING=1, STOPPING=1.
+        let serviceManager = NotifySocket()
         let scheduler = Scheduler(
             holder: holder, wake: schedulerWake, dispatcherWake: dispatcherWake,
             reload: {
@@ -101,17 +106,19 @@ struct Run: AsyncParsableCommand {
                     engine: Engine(configuration: fresh, store: engine.store),
                     notifiers: try NotifierRegistry.standard.make(fresh.notifiers))
             },
-            logger: logger)
+            logger: logger, serviceManager: serviceManager)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: scheduler), .init(service: dispatcher)]
+        // Last, so that it is the first told of a graceful shutdown (services stop in reverse).
+        if let serviceManager { services.append(.init(service: StopNotice(socket: serviceManager))) }
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: scheduler), .init(service: dispatcher)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // A stop never waits for ever: services get this long to finish after SIGTERM (the
         // dispatcher cancels in-flight sends sooner), then they are cancelled; a service that
         // still does not return makes the group end the process (a crash, never a hang).
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(Run.gracefulShutdownSeconds)
         groupConfiguration.maximumCancellationDuration = .seconds(Run.cancellationSeconds)
         let group = ServiceGroup(configuration: groupConfiguration)
-        let registered = (try? await engine.store.read { tx in try tx.initiativeIDs(archived: false).count }) ?? 0
+        let registered = (try? await engine.store.read { tx in try tx.initiativeCount(archived: false) }) ?? 0
         logger.info("cxd running on \(engine.configuration.databasePath) with \(registered) initiative(s); pid \(ProcessInfo.processInfo.processIdentifier)")
         do {
             try await group.run()

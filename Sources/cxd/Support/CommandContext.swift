@@ -123,7 +123,9 @@ enum CommandContext {
         return engine
     }
 
+    /// Writes `text` on stderr; under systemd, where stderr is the journal, at error priority.
     static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        let lines = JournalStream.isStandardError ? JournalStream.prefixed(text, priority: 3) : text + "\n"
+        FileHandle.standardError.write(Data(lines.utf8))
     }
 }
