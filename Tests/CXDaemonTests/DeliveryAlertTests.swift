@@ -16,7 +16,7 @@ import Testing
 /// recovery, and messages gone dead, aggregated; never one alert per message.
 @Suite("Delivery alerts: failing, recovered, dead letters")
 struct DeliveryAlertTests {
-    let start = instant("2026-12-05T01:00:00Z")
+    let start = instant("2026-12-07T02:00:00Z")  // Monday 09:00 in Hanoi: retries run in working hours
 
     // MARK: - The episode state machine alone
 
@@ -129,7 +129,6 @@ struct DeliveryAlertTests {
                   people: [mai]
                   notifiers: [hook, log]
                 """)
-        // A Saturday: the alerts go out at once only because they are `urgent`.
         let running = try await delivery.run(["a@hook", "b@hook", "c@hook"], notifier: "hook", at: start)
         let (engine, time) = (running.engine, running.time)
         func alerts(_ kind: String) -> [NotificationPayload] {

@@ -75,13 +75,13 @@ struct DispatcherTests {
         let (project, _, _) = try project()
         let engine = try project.engine()
         let dispatcher = try project.dispatcher(for: engine)
-        let start = hanoi("2026-11-23T08:30")
-        try await engine.reconcile(at: start)
-        try await engine.evaluate(at: start)
-        // The plugin fails at 17:29 on Friday: its backoff of 1 minute would retry at 17:30,
-        // the end of hung's working day; the retry waits for Monday 08:30.
-        let friday = hanoi("2026-11-27T17:29")
-        let next = try await dispatcher.drain(at: friday)
+        // cxd first runs on Friday 27 November at 17:00: the step start is queued then.
+        let friday = hanoi("2026-11-27T17:00")
+        try await engine.reconcile(at: friday)
+        try await engine.evaluate(at: friday)
+        // The plugin fails at 17:29: its backoff of 1 minute would retry at 17:30, the end of
+        // hung's working day; the retry waits for Monday 08:30.
+        let next = try await dispatcher.drain(at: hanoi("2026-11-27T17:29"))
         #expect(next == hanoi("2026-11-30T08:30"))
         let pending = try await engine.outbox(status: .pending, limit: 10)
         #expect(pending.map(\.nextAttemptAt) == [hanoi("2026-11-30T08:30")])
