@@ -53,6 +53,8 @@ struct MainConfigParser {
     let file: SourceFile
     let folder: String
     let notifierTypes: [String: NotifierOptionSchema]
+    /// Builds a notifier whose options fit their schema; nil checks only the schema.
+    var check: NotifierCheck? = nil
 
     func parse(_ root: Node) -> MainConfigDraft {
         var draft = MainConfigDraft()
@@ -178,12 +180,12 @@ struct MainConfigParser {
         draft.notifierNames = reader.entries.map(\.key)
         var result: [NotifierConfig] = []
         for entry in reader.entries {
-            if let config = notifier(named: entry.key, entry.value) { result.append(config) }
+            if let config = notifier(named: entry.key, entry.value, nameNode: entry.keyNode) { result.append(config) }
         }
         return result
     }
 
-    private func notifier(named name: String, _ node: Node) -> NotifierConfig? {
+    private func notifier(named name: String, _ node: Node, nameNode: Node) -> NotifierConfig? {
         guard var reader = MappingReader(node, in: file) else { return nil }
         guard let typeNode = reader.required("type"), let type = file.string(typeNode) else { return nil }
         guard let schema = notifierTypes[type] else {
@@ -219,7 +221,25 @@ struct MainConfigParser {
             if let option = option(value, kind, plainValues: !namesSource) { options[key] = option } else { valid = false }
         }
         reader.finish()
-        return valid ? NotifierConfig(name: name, type: type, options: options) : nil
+        guard valid else { return nil }
+        let config = NotifierConfig(name: name, type: type, options: options)
+        for problem in check?(config) ?? [] {
+            report(problem, of: name, at: problem.option.flatMap(reader.keyNode) ?? nameNode)
+        }
+        return config
+    }
+
+    /// A problem of a built notifier: at its option's key, or at the template's own position
+    /// (then saying which option of which notifier named the template).
+    private func report(_ problem: NotifierProblem, of notifier: String, at key: Node) {
+        guard let place = problem.place else {
+            file.error("notifier '\(notifier)': \(problem.message)", at: key)
+            return
+        }
+        let option = problem.option.map { "option '\($0)' of " } ?? ""
+        file.log.add(
+            "\(problem.message) (\(option)notifier '\(notifier)', \(file.reference(to: key)))",
+            at: SourceLocation(file: Paths.shown(place.file, relative: !folder.hasPrefix("/")), line: max(1, place.line), column: max(1, place.column)))
     }
 
     /// Option names that would hold a secret in plain text.
