@@ -122,6 +122,14 @@ struct MainConfigParser {
 
     func timeZone(_ node: Node) -> TimeZone? {
         guard let name = file.string(node, "a time zone like Asia/Ho_Chi_Minh") else { return nil }
+        // Foundation accepts `UTC+1` and `GMT+3` as zones; a fixed offset never follows daylight
+        // saving time, so deadlines and working hours would drift by an hour twice a year.
+        if Self.isFixedOffset(name) {
+            file.error(
+                "'\(name)' is a fixed UTC offset, not a time zone: give the IANA name of the place "
+                    + "(like Europe/Paris or Asia/Ho_Chi_Minh), which follows its daylight saving time", at: node)
+            return nil
+        }
         if let zone = TimeZone(identifier: name) { return zone }
         let message = "unknown time zone '\(name)'"
         if let suggestion = DidYouMean.suggestion(for: name, among: TimeZone.knownTimeZoneIdentifiers) {
@@ -130,6 +138,20 @@ struct MainConfigParser {
             file.error(message, at: node)
         }
         return nil
+    }
+
+    /// `UTC+1`, `GMT-03:30`, `+07:00`, `UTC+0`: an offset, optionally after UTC, GMT or UT. IANA's
+    /// own fixed zones (`Etc/GMT-1`) are names and stay accepted.
+    static func isFixedOffset(_ name: String) -> Bool {
+        var rest = Substring(name.uppercased())
+        for prefix in ["UTC", "GMT", "UT"] where rest.hasPrefix(prefix) {
+            rest = rest.dropFirst(prefix.count)
+            break
+        }
+        rest = rest.drop { $0 == " " }
+        guard let sign = rest.first, "+-\u{2212}".contains(sign) else { return false }
+        let digits = rest.dropFirst()
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ":") }
     }
 
     private func pathRef(_ node: Node, _ expected: String = "a file path") -> MainConfigDraft.PathRef? {

@@ -23,6 +23,10 @@ enum CommandContext {
     static func loadConfiguration(
         _ options: GlobalOptions, initiatives: InitiativeLoading = .none, checkingNotifiers: Bool = false
     ) throws -> Configuration {
+        guard FileManager.default.fileExists(atPath: options.config) else {
+            printError(noProject(options.config))
+            throw ExitStatus.dataError
+        }
         let registry = NotifierRegistry.standard
         do {
             return try ConfigurationLoader.load(
@@ -34,6 +38,18 @@ enum CommandContext {
             printError("\(count) error\(count == 1 ? "" : "s") in the configuration; nothing was changed")
             throw ExitStatus.dataError
         }
+    }
+
+    /// What to say when the configuration file is not there: outside a project (the default
+    /// path), where a project is and how to start one; else that the named file is missing.
+    static func noProject(_ config: String) -> String {
+        guard config == GlobalOptions.defaultConfig else { return "cxd: -c \(config): no such file" }
+        let folder = FileManager.default.currentDirectoryPath
+        return """
+            cxd: no cxd project here: \(config) does not exist in \(folder).
+            Run cxd in a project's folder, name its configuration with -c FILE, or start a project \
+            with `cxd init FOLDER` (see the README's quick start).
+            """
     }
 
     /// Builds notifiers; a setup problem (unreadable secret, bad template) is bad input data.
