@@ -177,7 +177,7 @@ let package = Package(
         // Runs the real `cxd` binary: exit codes, output, signals.
         .testTarget(
             name: "CXDTests",
-            dependencies: ["cxd", "CXTestSupport", "CXStore", "CXCore"],
+            dependencies: ["cxd", "CXTestSupport", "CXStore", "CXCore", "CXNotifiers"],
             swiftSettings: swiftSettings
         ),
     ]

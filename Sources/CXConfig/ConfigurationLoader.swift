@@ -20,8 +20,11 @@ public enum ConfigurationLoader {
     ///     initiatives folder is there: the engine then reads the initiative files that changed
     ///     (`initiativeFiles(of:)`, `loadInitiatives(_:for:claimed:)`) and the definitions it
     ///     stored, so a command's cost does not grow with the number of initiatives.
+    ///   - checkingNotifiers: builds each notifier whose options fit their schema and reports its
+    ///     problems with the others (`cxd validate`, `cxd run`); nil checks only the schema.
     public static func load(
-        from configFile: String, notifierTypes: [String: NotifierOptionSchema], initiatives loading: InitiativeLoading = .all
+        from configFile: String, notifierTypes: [String: NotifierOptionSchema], initiatives loading: InitiativeLoading = .all,
+        checkingNotifiers check: NotifierCheck? = nil
     ) throws(ConfigurationError) -> Configuration {
         let log = DiagnosticLog()
         let mainPath = Paths.normalize(configFile)
@@ -30,7 +33,7 @@ public enum ConfigurationLoader {
             throw ConfigurationError(diagnostics: log.sorted)
         }
         let folder = Paths.directory(of: mainPath)
-        let draft = MainConfigParser(file: mainFile, folder: folder, notifierTypes: notifierTypes).parse(root)
+        let draft = MainConfigParser(file: mainFile, folder: folder, notifierTypes: notifierTypes, check: check).parse(root)
         let zoneName = draft.timeZone?.identifier ?? "UTC"
 
         let people = loadPeople(draft.people, zone: zoneName, notifiers: draft.notifierNames, main: mainFile)

@@ -53,6 +53,8 @@ struct MainConfigParser {
     let file: SourceFile
     let folder: String
     let notifierTypes: [String: NotifierOptionSchema]
+    /// Builds a notifier whose options fit their schema; nil checks only the schema.
+    var check: NotifierCheck? = nil
 
     func parse(_ root: Node) -> MainConfigDraft {
         var draft = MainConfigDraft()
@@ -135,6 +137,14 @@ struct MainConfigParser {
 
     func timeZone(_ node: Node) -> TimeZone? {
         guard let name = file.string(node, "a time zone like Asia/Ho_Chi_Minh") else { return nil }
+        // Foundation accepts `UTC+1` and `GMT+3` as zones; a fixed offset never follows daylight
+        // saving time, so deadlines and working hours would drift by an hour twice a year.
+        if Self.isFixedOffset(name) {
+            file.error(
+                "'\(name)' is a fixed UTC offset, not a time zone: give the IANA name of the place "
+                    + "(like Europe/Paris or Asia/Ho_Chi_Minh), which follows its daylight saving time", at: node)
+            return nil
+        }
         if let zone = TimeZone(identifier: name) { return zone }
         let message = "unknown time zone '\(name)'"
         if let suggestion = DidYouMean.suggestion(for: name, among: TimeZone.knownTimeZoneIdentifiers) {
@@ -143,6 +153,20 @@ struct MainConfigParser {
             file.error(message, at: node)
         }
         return nil
+    }
+
+    /// `UTC+1`, `GMT-03:30`, `+07:00`, `UTC+0`: an offset, optionally after UTC, GMT or UT. IANA's
+    /// own fixed zones (`Etc/GMT-1`) are names and stay accepted.
+    static func isFixedOffset(_ name: String) -> Bool {
+        var rest = Substring(name.uppercased())
+        for prefix in ["UTC", "GMT", "UT"] where rest.hasPrefix(prefix) {
+            rest = rest.dropFirst(prefix.count)
+            break
+        }
+        rest = rest.drop { $0 == " " }
+        guard let sign = rest.first, "+-\u{2212}".contains(sign) else { return false }
+        let digits = rest.dropFirst()
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ":") }
     }
 
     private func pathRef(_ node: Node, _ expected: String = "a file path") -> MainConfigDraft.PathRef? {
@@ -193,12 +217,12 @@ struct MainConfigParser {
         draft.notifierNames = reader.entries.map(\.key)
         var result: [NotifierConfig] = []
         for entry in reader.entries {
-            if let config = notifier(named: entry.key, entry.value) { result.append(config) }
+            if let config = notifier(named: entry.key, entry.value, nameNode: entry.keyNode) { result.append(config) }
         }
         return result
     }
 
-    private func notifier(named name: String, _ node: Node) -> NotifierConfig? {
+    private func notifier(named name: String, _ node: Node, nameNode: Node) -> NotifierConfig? {
         guard var reader = MappingReader(node, in: file) else { return nil }
         guard let typeNode = reader.required("type"), let type = file.string(typeNode) else { return nil }
         guard let schema = notifierTypes[type] else {
@@ -234,7 +258,25 @@ struct MainConfigParser {
             if let option = option(value, kind, plainValues: !namesSource) { options[key] = option } else { valid = false }
         }
         reader.finish()
-        return valid ? NotifierConfig(name: name, type: type, options: options) : nil
+        guard valid else { return nil }
+        let config = NotifierConfig(name: name, type: type, options: options)
+        for problem in check?(config) ?? [] {
+            report(problem, of: name, at: problem.option.flatMap(reader.keyNode) ?? nameNode)
+        }
+        return config
+    }
+
+    /// A problem of a built notifier: at its option's key, or at the template's own position
+    /// (then saying which option of which notifier named the template).
+    private func report(_ problem: NotifierProblem, of notifier: String, at key: Node) {
+        guard let place = problem.place else {
+            file.error("notifier '\(notifier)': \(problem.message)", at: key)
+            return
+        }
+        let option = problem.option.map { "option '\($0)' of " } ?? ""
+        file.log.add(
+            "\(problem.message) (\(option)notifier '\(notifier)', \(file.reference(to: key)))",
+            at: SourceLocation(file: Paths.shown(place.file, relative: !folder.hasPrefix("/")), line: max(1, place.line), column: max(1, place.column)))
     }
 
     /// Option names that would hold a secret in plain text.

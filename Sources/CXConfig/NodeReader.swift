@@ -96,18 +96,24 @@ extension SourceFile {
         return items.compactMap { item in string(item).map { ($0, item) } }
     }
 
-    /// `{en: …, vi: …}`: every supported locale must have a text.
+    /// `{en: …, vi: …}`: a text in at least one supported locale; a locale left out falls back
+    /// to the other (`LocalizedText.text(for:)`), so a Vietnamese-only workflow is fine.
     func localizedText(_ node: Node) -> LocalizedText? {
-        guard var reader = MappingReader(node, in: self, expected: "a mapping of locale to text (en, vi)") else {
+        guard let reader = MappingReader(node, in: self, expected: "a mapping of locale to text (en, vi)") else {
             return nil
         }
         var values: [String: String] = [:]
         for entry in reader.entries {
-            reader.markUsed(entry.key)
+            guard PeopleParser.supportedLocales.contains(entry.key) else {
+                error(
+                    "unsupported locale '\(entry.key)' (supported: \(PeopleParser.supportedLocales.joined(separator: ", ")))",
+                    at: entry.keyNode)
+                continue
+            }
             if let text = string(entry.value) { values[entry.key] = text }
         }
-        for locale in PeopleParser.supportedLocales where !reader.entries.contains(where: { $0.key == locale }) {
-            error("missing the '\(locale)' text", at: node)
+        if reader.entries.isEmpty {
+            error("expected a text in at least one of \(PeopleParser.supportedLocales.joined(separator: ", "))", at: node)
         }
         return LocalizedText(values)
     }

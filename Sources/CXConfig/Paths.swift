@@ -45,6 +45,16 @@ enum Paths {
         path.hasPrefix("/") ? normalize(path) : normalize(FileManager.default.currentDirectoryPath + "/" + path)
     }
 
+    /// A stored absolute `path` (a notifier's template, say) as diagnostics show it: relative to
+    /// the current directory when `relative` (the configuration was named by a relative path)
+    /// and it lies inside that directory.
+    static func shown(_ path: String, relative: Bool) -> String {
+        guard relative else { return path }
+        let current = normalize(FileManager.default.currentDirectoryPath)
+        let prefix = current == "/" ? "/" : current + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+
     /// `*.yaml` and `*.yml` files of `folder`, sorted by name; nil when it is not a readable folder.
     static func yamlFiles(in folder: String) -> [String]? {
         var isDirectory: ObjCBool = false

@@ -20,10 +20,37 @@ enum YAMLSource {
     static func load(path: String, as file: SourceFile, reference: SourceLocation) -> Node? {
         guard let data = read(path: path, file: file, reference: reference) else { return nil }
         guard let text = String(data: data, encoding: .utf8) else {
-            file.log.add("file is not UTF-8 text", at: .start(of: file.path))
+            let (line, column, byte) = firstInvalidUTF8(in: data)
+            file.log.add(
+                "file is not UTF-8 text: byte 0x\(String(byte, radix: 16, uppercase: true)) cannot start or continue a character here",
+                at: SourceLocation(file: file.path, line: line, column: column))
             return nil
         }
         return compose(text, file: file)
+    }
+
+    /// Line and column (in characters, as Yams counts them) of the first byte of `data` that is
+    /// not valid UTF-8, and that byte.
+    static func firstInvalidUTF8(in data: Data) -> (line: Int, column: Int, byte: UInt8) {
+        var parser = Unicode.UTF8.ForwardParser()
+        var bytes = data.makeIterator()
+        var offset = 0, line = 1, column = 1
+        while true {
+            switch parser.parseScalar(from: &bytes) {
+            case .valid(let encoded):
+                offset += encoded.count
+                if encoded.count == 1, encoded.first == UInt8(ascii: "\n") {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
+            case .error:
+                return (line, column, data[data.startIndex + offset])
+            case .emptyInput:
+                return (line, column, 0)
+            }
+        }
     }
 
     /// Composes `text` after the nesting pre-scan; then walks the tree to enforce the limits.

@@ -92,22 +92,77 @@ public struct NotifierRegistry: Sendable {
         var notifiers: [String: any Notifier] = [:]
         for config in configs {
             guard let entry = entries[config.type] else {
-                throw NotifierSetupError(notifier: config.name, message: "unknown notifier type '\(config.type)'")
+                throw NotifierSetupError(notifier: config.name, option: "type", message: "unknown notifier type '\(config.type)'")
             }
             notifiers[config.name] = try entry.factory(config, environment)
         }
         return notifiers
     }
-}
 
-public struct NotifierSetupError: Error, CustomStringConvertible {
-    public var notifier: String
-    public var message: String
-
-    public init(notifier: String, message: String) {
-        self.notifier = notifier
-        self.message = message
+    /// Every problem building `config` finds (none when it builds); nothing is sent and no
+    /// connection is made. Each problem names the option at fault when it can be told.
+    public func problems(in config: NotifierConfig, environment: NotifierEnvironment = NotifierEnvironment()) -> [NotifierProblem] {
+        guard let entry = entries[config.type] else {
+            return [NotifierProblem(option: "type", message: "unknown notifier type '\(config.type)'")]
+        }
+        do {
+            _ = try entry.factory(config, environment)
+            return []
+        } catch {
+            return error.problems.map { problem in
+                var problem = problem
+                if problem.option == nil { problem.option = Self.option(namedBy: problem.message, in: config) }
+                return problem
+            }
+        }
     }
 
-    public var description: String { "notifier '\(notifier)': \(message)" }
+    /// The check `cxd validate` and `cxd run` give the configuration loader.
+    public func check(environment: NotifierEnvironment = NotifierEnvironment()) -> NotifierCheck {
+        { config in problems(in: config, environment: environment) }
+    }
+
+    /// The option a message without one is about, when it starts with the option's name
+    /// ("timeout must be…", "url_file: …") or quotes it ("option 'port': …"); a message about
+    /// a secret ("secret must be…") names the `_file` or `_env` option that gave it.
+    static func option(namedBy message: String, in config: NotifierConfig) -> String? {
+        var candidates: [String] = []
+        if let quoted = message.firstRange(of: "option '") {
+            candidates.append(String(message[quoted.upperBound...].prefix { $0 != "'" }))
+        }
+        let word = String(message.prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+        candidates += [word, word + "_file", word + "_env"]
+        return candidates.first { !$0.isEmpty && config.options[$0] != nil }
+    }
+}
+
+/// Why a notifier cannot be built from its settings: every problem found, each naming the
+/// option at fault where it can. Never quotes a secret.
+public struct NotifierSetupError: Error, CustomStringConvertible {
+    public var notifier: String
+    /// At least one.
+    public var problems: [NotifierProblem]
+
+    /// One problem, its option told by its message only.
+    public init(notifier: String, message: String) {
+        self.init(notifier: notifier, problems: [NotifierProblem(option: nil, message: message)])
+    }
+
+    /// One problem of one option (`place`: where in another file, a template, it is).
+    public init(notifier: String, option: String?, message: String, place: NotifierProblem.Place? = nil) {
+        self.init(notifier: notifier, problems: [NotifierProblem(option: option, message: message, place: place)])
+    }
+
+    public init(notifier: String, problems: [NotifierProblem]) {
+        self.notifier = notifier
+        self.problems = problems
+    }
+
+    /// The problems on one line.
+    public var message: String { problems.map(\.description).joined(separator: "; ") }
+
+    /// One line per problem: `notifier 'NAME': problem`.
+    public var description: String {
+        problems.map { "notifier '\(notifier)': \($0)" }.joined(separator: "\n")
+    }
 }

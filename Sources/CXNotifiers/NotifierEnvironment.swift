@@ -31,19 +31,21 @@ public struct NotifierEnvironment: Sendable {
         case (nil, nil):
             return nil
         case (.some, .some):
-            throw NotifierSetupError(notifier: config.name, message: "give either \(name)_file or \(name)_env, not both")
+            throw NotifierSetupError(
+                notifier: config.name, option: name + "_env", message: "give either \(name)_file or \(name)_env, not both")
         case (let path?, nil):
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw NotifierSetupError(notifier: config.name, message: "\(name)_file: cannot read \(path)")
+                throw NotifierSetupError(notifier: config.name, option: name + "_file", message: "\(name)_file: cannot read \(path)")
             }
             let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !value.isEmpty else {
-                throw NotifierSetupError(notifier: config.name, message: "\(name)_file: \(path) is empty")
+                throw NotifierSetupError(notifier: config.name, option: name + "_file", message: "\(name)_file: \(path) is empty")
             }
             return value
         case (nil, let variable?):
             guard let value = variables[variable], !value.isEmpty else {
-                throw NotifierSetupError(notifier: config.name, message: "\(name)_env: environment variable \(variable) is not set")
+                throw NotifierSetupError(
+                    notifier: config.name, option: name + "_env", message: "\(name)_env: environment variable \(variable) is not set")
             }
             return value
         }

@@ -30,7 +30,7 @@ struct CXD: AsyncParsableCommand {
     )
 
     /// Parses and runs like ArgumentParser's own `main`, but with the documented exit
-    /// statuses: usage errors exit 2 (ArgumentParser's default is 64).
+    /// statuses: usage errors exit 2 (ArgumentParser's default is 64). Help goes to stdout.
     static func main() async {
         // A receiver that closes its end early (an exec plugin that does not read its input, a
         // peer gone mid-write) must be an error on that write, never the end of cxd.
@@ -45,6 +45,12 @@ struct CXD: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
+            // Help, --version and completion scripts are output, not errors: stdout, exit 0
+            // (`cxd --help | less`), as ArgumentParser's own `exit(withError:)` does.
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
             if !message.isEmpty {
                 FileHandle.standardError.write(Data((message + "\n").utf8))
             }

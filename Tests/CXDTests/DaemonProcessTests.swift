@@ -111,6 +111,10 @@ struct DaemonProcessTests {
         daemon.signal(SIGHUP)
         let refused = await CXDProcess.waitFor(timeout: 10) { daemon.stderr.contains("reload refused") }
         #expect(refused != nil, "\(daemon.stderr)")
+        // Said once: one "refused" line, the diagnostic once under it.
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(daemon.stderr.components(separatedBy: "reload refused").count == 2, "\(daemon.stderr)")
+        #expect(daemon.stderr.components(separatedBy: "pos-checkout.yaml:").count == 2, "\(daemon.stderr)")
 
         // A valid change: the sponsor changes, the open step is reassigned and the new owner told.
         try good.replacingOccurrences(of: "sponsor: hung", with: "sponsor: lan").write(toFile: file, atomically: true, encoding: .utf8)

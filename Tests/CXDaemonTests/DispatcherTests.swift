@@ -110,6 +110,7 @@ struct DispatcherTests {
         let retried = try #require(try await engine.outbox(status: .pending, limit: 10).first)
         #expect(retried.attempts == sends)
         #expect(retried.createdAt == dead.first?.createdAt)
+        #expect(retried.lastError != nil && retried.lastError == dead.first?.lastError, "the last error stays until the next attempt")
         #expect(try await dispatcher.drain(at: now) == now.addingTimeInterval(60))
         #expect(try await engine.outbox(status: .pending, limit: 10).first?.attempts == sends + 1)
 

@@ -78,3 +78,45 @@ extension EmailNotifierTests {
         }
     }
 }
+
+extension EmailNotifierTests.Setup {
+    @Test func everyProblemOfTheNotifierIsReportedAtOnceEachWithItsOption() throws {
+        var registry = NotifierRegistry()
+        EmailNotifier.register(in: &registry)
+        let config = NotifierConfig(name: "mail", type: "email", options: [
+            "host": .string("smtp example"), "from": .string("not-an-address"), "port": .number(70000),
+            "tls": .string("ssl"), "username": .string("cxd"), "password_env": .string("NOPE"),
+            "ca_file": .string("/nonexistent/ca.pem"),
+        ])
+        let problems = registry.problems(in: config, environment: NotifierEnvironment(variables: [:]))
+        #expect(problems.map(\.option) == ["host", "from", "tls", "port", "password_env", "ca_file"])
+        #expect(problems.allSatisfy { $0.place == nil })
+        #expect(!problems.contains { $0.option == "username" }, "no second problem for the password that could not be read")
+    }
+
+    @Test func everyBrokenTemplateIsReportedAtItsOwnLineAndColumn() throws {
+        let folder = TemporaryDirectory("cxd-templates")
+        try folder.write("step.overdue.vi.text.mustache", "Xin chào\n{{#unclosed}}\n")
+        try folder.write("step.overdue.en.subject.mustache", "Overdue: {{step_title}")
+        try folder.write("any.en.html.mustache", "<p>{{#a}}x{{/b}}</p>\n")
+        try folder.write("step.nope.en.text.mustache", "fine\n")
+        var registry = NotifierRegistry()
+        EmailNotifier.register(in: &registry)
+        let problems = registry.problems(
+            in: NotifierConfig(name: "mail", type: "email", options: [
+                "host": .string("smtp.example.com"), "from": .string("cxd@example.com"), "templates": .string(folder.path),
+            ]), environment: NotifierEnvironment(variables: [:]))
+        #expect(problems.count == 4)
+        #expect(problems.allSatisfy { $0.option == "templates" })
+        let byFile = Dictionary(uniqueKeysWithValues: problems.compactMap { problem in
+            problem.place.map { (($0.file as NSString).lastPathComponent, "\($0.line):\($0.column) \(problem.message)") }
+        })
+        #expect(byFile["any.en.html.mustache"]
+            == "1:14 invalid Mustache template: this '{{/name}}' closes a section that was opened with another name (or was never opened)")
+        #expect(byFile["step.overdue.en.subject.mustache"]
+            == "1:10 invalid Mustache template: the template ends inside a tag: this '{{' is never closed with '}}' (or a '{{!' comment never ends)")
+        #expect(byFile["step.overdue.vi.text.mustache"]?.hasSuffix(
+            "invalid Mustache template: a section is never closed: every '{{#name}}' or '{{^name}}' needs its '{{/name}}'") == true)
+        #expect(byFile["step.nope.en.text.mustache"]?.hasPrefix("1:1 unknown kind 'step.nope'") == true)
+    }
+}

@@ -5,6 +5,7 @@ import CXNotifiers
 import CXStore
 import CXTestSupport
 import Foundation
+import Logging
 import Testing
 
 @Suite("410 Gone: the notifier is disabled, its messages wait and the operators are told")
@@ -64,7 +65,8 @@ struct EndpointGoneTests {
               concurrency: 3
             """)
         let engine = try project.engine()
-        let dispatcher = try project.dispatcher(for: engine)
+        let log = RecordingLogHandler.Record()
+        let dispatcher = try project.dispatcher(for: engine, logger: RecordingLogHandler.logger(log))
         let now = instant("2026-12-01T02:00:00Z")
         let queued = try messages(60, at: now)
         try await engine.store.write { tx in try tx.enqueue(queued) }
@@ -78,6 +80,9 @@ struct EndpointGoneTests {
         #expect(posted.allSatisfy { $0.status == 410 })
         let outbox = try await engine.outbox(status: nil, limit: 100).filter { $0.notifier == "hook" }
         #expect(outbox.count == 60)
+        // One log line for the episode, not one per message that met the 410.
+        let logged = log.lines.filter { $0.level >= .warning }.map(\.message)
+        #expect(logged == ["endpoint gone; notifier disabled until `cxd notify enable hook`, its messages wait"], "\(logged)")
         #expect(outbox.allSatisfy { $0.status == .pending })
         let tried = outbox.filter { $0.attempts > 0 }
         #expect(Set(tried.map(\.key)) == Set(posted.compactMap(\.webhookId)))

@@ -42,11 +42,14 @@ public final class TestProject: @unchecked Sendable {
     }
 
     /// A dispatcher with the configured notifiers, for delivering at a fixed instant.
-    public func dispatcher(for engine: Engine, random: @escaping @Sendable () -> Double = { 0.5 }) throws -> Dispatcher {
+    public func dispatcher(
+        for engine: Engine, random: @escaping @Sendable () -> Double = { 0.5 },
+        logger: Logger = Logger(label: "test", factory: { _ in SwallowingLogHandler() })
+    ) throws -> Dispatcher {
         let notifiers = try NotifierRegistry.standard.make(engine.configuration.notifiers)
         return Dispatcher(
             holder: EngineHolder(EngineHolder.Current(engine: engine, notifiers: notifiers)), wake: WakeSignal(),
-            random: random, logger: .init(label: "test", factory: { _ in SwallowingLogHandler() }))
+            random: random, logger: logger)
     }
 
     /// Every notification the `file` notifier wrote so far.

@@ -1,5 +1,6 @@
 import CXConfig
 import CXCore
+import CXNotifiers
 import CXStore
 import Foundation
 
@@ -14,6 +15,17 @@ public struct RouteReport: Codable, Sendable {
         public var email: String?
         public var notifiers: [String]
         public var because: String
+        /// People in copy: the owner's manager on escalations by an email notifier with
+        /// `cc_manager_on_escalation`.
+        public var copies: [Copy] = []
+    }
+
+    /// Someone a delivery goes to in copy, through one notifier.
+    public struct Copy: Codable, Sendable, Equatable {
+        public var person: PersonID
+        public var name: String
+        public var email: String
+        public var notifier: String
     }
 
     public var event: String
@@ -67,13 +79,24 @@ extension Engine {
             targets = levels.compactMap { level in schedule?.recipient(level: level).map { (level, $0) } }
         }
         let labels = context.definition.labels
+        let manager = configuration.people[run.owner]?.manager.flatMap { configuration.people[$0] }
         let deliveries = targets.map { level, person in
             let profile = configuration.people[person]
             let route = configuration.routes.resolve(
                 event: event.rawValue, initiative: id, labels: labels, preferred: profile?.notifiers ?? [])
-            return RouteReport.Delivery(
+            var delivery = RouteReport.Delivery(
                 level: level, recipient: person, recipientName: profile?.name ?? person, email: profile?.email,
                 notifiers: route.notifiers, because: route.source.description)
+            if let manager, let address = manager.email,
+               EmailNotifier.copiesManager(kind: event.rawValue, manager: address, recipient: profile?.email) {
+                let copying = configuration.notifiers.filter {
+                    route.notifiers.contains($0.name) && EmailNotifier.copiesManager(on: event.rawValue, config: $0)
+                }
+                delivery.copies = copying.map {
+                    RouteReport.Copy(person: manager.id, name: manager.name, email: address, notifier: $0.name)
+                }
+            }
+            return delivery
         }
         return RouteReport(event: event.rawValue, initiative: id, step: run.stepID, deliveries: deliveries)
     }

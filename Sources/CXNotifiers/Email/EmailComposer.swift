@@ -31,9 +31,9 @@ struct EmailComposer: Sendable {
             return .failure(Refusal(reason: "person '\(recipient.id)': \(error)"))
         }
         var cc: [EmailAddress] = []
-        if settings.ccManagerOnEscalation, payload.kind == "step.escalated", let manager = payload.reminder?.ownerManager,
-           let managerAddress = manager.email, managerAddress.lowercased() != address.lowercased(),
-           let copy = try? EmailAddress(managerAddress, name: manager.name) {
+        if settings.ccManagerOnEscalation, let manager = payload.reminder?.ownerManager,
+           EmailNotifier.copiesManager(kind: payload.kind, manager: manager.email, recipient: address),
+           let managerAddress = manager.email, let copy = try? EmailAddress(managerAddress, name: manager.name) {
             cc.append(copy)
         }
         let rendered = settings.templates.render(payload, zone: recipient.zone)

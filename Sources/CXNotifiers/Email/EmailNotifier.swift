@@ -1,4 +1,5 @@
 import CXConfig
+import CXCore
 import CXSMTP
 import CXStore
 import Foundation
@@ -36,6 +37,21 @@ public struct EmailNotifier: Notifier {
             try EmailNotifier(config: config, environment: environment)
         }
     }
+
+    /// Whether the email notifier `config` copies the owner's manager on a notification of
+    /// `kind` (`cc_manager_on_escalation`), as `cxd routes test` shows it.
+    public static func copiesManager(on kind: String, config: NotifierConfig) -> Bool {
+        config.type == "email" && kind == escalationKind && config.options["cc_manager_on_escalation"] == .bool(true)
+    }
+
+    /// With `cc_manager_on_escalation`: whether an escalation goes in copy to the owner's manager
+    /// at `manager` when it is addressed to `recipient` (never a copy to the recipient itself).
+    public static func copiesManager(kind: String, manager: String?, recipient: String?) -> Bool {
+        guard kind == escalationKind, let manager, !manager.isEmpty else { return false }
+        return manager.lowercased() != recipient?.lowercased()
+    }
+
+    static let escalationKind = "step.escalated"
 
     /// Sends one message in its own session.
     public func deliver(_ message: OutboxMessage) async -> DeliveryOutcome {

@@ -46,33 +46,46 @@ public struct ExecNotifier: Notifier {
         }
     }
 
+    /// Checks every option; throws every problem found, not only the first.
     init(config: NotifierConfig, environment: NotifierEnvironment) throws(NotifierSetupError) {
-        func fail(_ message: String) -> NotifierSetupError {
-            NotifierSetupError(notifier: config.name, message: message)
+        var problems: [NotifierProblem] = []
+        func fail(_ option: String, _ message: String) {
+            problems.append(NotifierProblem(option: option, message: message))
         }
-        guard let path = config.options["path"]?.stringValue else { throw fail("missing option 'path'") }
-        guard FileManager.default.isExecutableFile(atPath: path) else { throw fail("path: \(path) is not an executable file") }
+        let path = config.options["path"]?.stringValue ?? ""
+        if path.isEmpty {
+            fail("path", "missing option 'path'")
+        } else if !FileManager.default.isExecutableFile(atPath: path) {
+            fail("path", "path: \(path) is not an executable file")
+        }
         var timeout = Duration.seconds(30)
         if let text = config.options["timeout"]?.stringValue {
-            guard let duration = WorkDuration(parsing: text), let seconds = duration.elapsedSeconds, seconds > 0 else {
-                throw fail("timeout must be seconds, minutes or hours (like 30s), found \(text)")
+            if let duration = WorkDuration(parsing: text), let seconds = duration.elapsedSeconds, seconds > 0 {
+                timeout = .seconds(seconds)
+            } else {
+                fail("timeout", "timeout must be seconds, minutes or hours (like 30s), found \(text)")
             }
-            timeout = .seconds(seconds)
         }
         let arguments = config.options["args"]?.listValue?.compactMap(\.stringValue) ?? []
         var plain: [String: String] = [:]
         if case .map(let entries)? = config.options["env"] {
-            for (key, value) in entries {
-                guard let text = value.stringValue else { throw fail("env: the value of \(key) must be text") }
-                plain[key] = text
+            for (key, value) in entries.sorted(by: { $0.key < $1.key }) {
+                if let text = value.stringValue { plain[key] = text } else { fail("env", "env: the value of \(key) must be text") }
             }
         }
         let passed = config.options["pass_env"]?.listValue?.compactMap(\.stringValue) ?? []
+        var pluginEnvironment: [String: String] = [:]
+        do {
+            pluginEnvironment = try PluginEnvironment.make(
+                plain: plain, passing: passed, from: environment.variables, notifier: config.name)
+        } catch {
+            problems += error.problems
+        }
+        guard problems.isEmpty else { throw NotifierSetupError(notifier: config.name, problems: problems) }
         self.path = path
         self.arguments = arguments
         self.timeout = timeout
-        self.environment = try PluginEnvironment.make(
-            plain: plain, passing: passed, from: environment.variables, notifier: config.name)
+        self.environment = pluginEnvironment
     }
 
     public func deliver(_ message: OutboxMessage) async -> DeliveryOutcome {

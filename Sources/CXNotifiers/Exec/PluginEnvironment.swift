@@ -29,7 +29,8 @@ enum PluginEnvironment {
         plain: [String: String], passing names: [String], from variables: [String: String], notifier: String
     ) throws(NotifierSetupError) -> [String: String] {
         func fail(_ message: String) -> NotifierSetupError {
-            NotifierSetupError(notifier: notifier, message: message)
+            // Messages start with the option's name (env: or pass_env:).
+            NotifierSetupError(notifier: notifier, option: String(message.prefix { $0 != ":" }), message: message)
         }
         var environment = base(from: variables)
         for (name, value) in plain.sorted(by: { $0.key < $1.key }) {

@@ -41,40 +41,46 @@ public struct MessageTemplates: Sendable {
         return MessageTemplates(templates: templates)
     }()
 
-    /// The built-in templates with the files of `folder` laid over them.
-    public static func loading(folder: String) throws(TemplateError) -> MessageTemplates {
+    /// The built-in templates with the files of `folder` laid over them. Every file is
+    /// compiled, and every one that fails is reported, each at its own line and column.
+    public static func loading(folder: String) throws(TemplateFolderError) -> MessageTemplates {
         var result = builtIn
+        var errors: [TemplateError] = []
         let manager = FileManager.default
         guard let names = try? manager.contentsOfDirectory(atPath: folder) else {
-            throw TemplateError(file: folder, line: 1, column: 1, message: "cannot read the template folder")
+            throw TemplateFolderError(errors: [TemplateError(file: folder, line: 1, column: 1, message: "cannot read the template folder")])
         }
         for name in names.sorted() where name.hasSuffix(".mustache") {
             let path = (folder as NSString).appendingPathComponent(name)
             let parts = name.dropLast(".mustache".count).split(separator: ".").map(String.init)
             // kind may itself contain a dot (step.overdue): the last two parts are locale and part.
             guard parts.count >= 3, let part = Part(rawValue: parts[parts.count - 1]) else {
-                throw TemplateError(
+                errors.append(TemplateError(
                     file: path, line: 1, column: 1,
-                    message: "template file names are <kind>.<locale>.<subject|text|html>.mustache")
+                    message: "template file names are <kind>.<locale>.<subject|text|html>.mustache"))
+                continue
             }
             let locale = parts[parts.count - 2]
             let kind = parts[0..<(parts.count - 2)].joined(separator: ".")
             guard kind == "any" || BuiltInTemplates.kinds.contains(kind) else {
-                throw TemplateError(
+                errors.append(TemplateError(
                     file: path, line: 1, column: 1,
-                    message: "unknown kind '\(kind)' (known: any, \(BuiltInTemplates.kinds.joined(separator: ", ")))")
+                    message: "unknown kind '\(kind)' (known: any, \(BuiltInTemplates.kinds.joined(separator: ", ")))"))
+                continue
             }
             guard let data = manager.contents(atPath: path), let source = String(data: data, encoding: .utf8) else {
-                throw TemplateError(file: path, line: 1, column: 1, message: "cannot read the file as UTF-8 text")
+                errors.append(TemplateError(file: path, line: 1, column: 1, message: "cannot read the file as UTF-8 text"))
+                continue
             }
             do {
                 result.templates[Key(kind: kind, locale: locale, part: part)] = try compile(source, part: part)
             } catch let error as MustacheTemplate.ParserError {
-                throw TemplateError(file: path, parserError: error, part: part)
+                errors.append(TemplateError(file: path, source: source, parserError: error, shift: part == .html ? 0 : textPragma.count))
             } catch {
-                throw TemplateError(file: path, line: 1, column: 1, message: "\(error)")
+                errors.append(TemplateError(file: path, line: 1, column: 1, message: "\(error)"))
             }
         }
+        guard errors.isEmpty else { throw TemplateFolderError(errors: errors) }
         return result
     }
 
@@ -136,12 +142,23 @@ public struct TemplateError: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    init(file: String, parserError: MustacheTemplate.ParserError, part: MessageTemplates.Part) {
-        let shift = part == .html || parserError.context.lineNumber > 1 ? 0 : MessageTemplates.textPragma.count
-        self.init(
-            file: file, line: parserError.context.lineNumber, column: max(1, parserError.context.columnNumber - shift),
-            message: "invalid Mustache template: \(parserError.error)")
+    /// A Mustache parser error in `source` (the file's text), compiled with `shift` characters
+    /// of pragma before its first line, explained for a person.
+    init(file: String, source: String, parserError: MustacheTemplate.ParserError, shift: Int) {
+        let reason = MustacheProblem(parserError.error)
+        var line = parserError.context.lineNumber
+        var column = max(1, parserError.context.columnNumber - (line > 1 ? 0 : shift))
+        // The parser stops at the end of the text; the tag left open is where to look.
+        if reason == .unfinishedTag, let open = MustacheProblem.unclosedTag(in: source) { (line, column) = open }
+        self.init(file: file, line: line, column: column, message: "invalid Mustache template: \(reason)")
     }
 
     public var description: String { "\(file):\(line):\(column): \(message)" }
+}
+
+/// Every template of a folder that does not compile.
+public struct TemplateFolderError: Error, Sendable, CustomStringConvertible {
+    public var errors: [TemplateError]
+
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
 }

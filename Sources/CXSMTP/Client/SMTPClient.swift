@@ -53,8 +53,9 @@ public enum SMTPClient {
                 }
             }
         bootstrap.connect(host: host, port: configuration.port).whenFailure { error in
-            let reason = SMTPClientHandler.classify(error).message
-            promise.succeed(failAll(SMTPError(.temporary, "cannot connect to \(host):\(configuration.port): \(reason)")))
+            let reason = ConnectFailure.describe(
+                error, host: host, port: configuration.port, timeout: configuration.connectTimeout)
+            promise.succeed(failAll(SMTPError(.temporary, reason)))
         }
         do {
             return try await promise.futureResult.get()

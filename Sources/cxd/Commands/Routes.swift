@@ -18,7 +18,8 @@ struct RoutesTest: AsyncParsableCommand {
             For the initiative's open step (or its first step, if it has not started), lists each \
             recipient of the event (the owner; for escalations every level of the ladder) with \
             the notifiers chosen and why: the matching route rules, the recipient's preferred \
-            notifiers, or the default route.
+            notifiers, or the default route; and who gets a copy (the owner's manager on \
+            escalations by an email notifier with cc_manager_on_escalation).
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -56,6 +57,9 @@ struct RoutesTest: AsyncParsableCommand {
                 let level = delivery.level.map { "level \($0)  " } ?? ""
                 let address = delivery.email.map { " <\($0)>" } ?? ""
                 print("  \(level)\(delivery.recipientName)\(address) via \(delivery.notifiers.joined(separator: ", ")) (\(delivery.because))")
+                for copy in delivery.copies {
+                    print("  \(String(repeating: " ", count: level.count))cc \(copy.name) <\(copy.email)> (the owner's manager) via \(copy.notifier)")
+                }
             }
         }
     }

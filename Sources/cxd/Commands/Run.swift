@@ -54,7 +54,7 @@ struct Run: AsyncParsableCommand {
         }
         let logger = Logger(label: "cxd")
         let options = self.options
-        let engine = try CommandContext.openEngine(options, creation: .createIfMissing)
+        let engine = try CommandContext.openEngine(options, creation: .createIfMissing, checkingNotifiers: true)
         // The pid file publishes our pid as soon as the lock is held, and CLI commands signal it (SIGUSR1) to wake
         // the daemon: until the scheduler traps these signals they must not end the process.
         signal(SIGUSR1, SIG_IGN)
@@ -99,7 +99,8 @@ struct Run: AsyncParsableCommand {
             holder: holder, wake: schedulerWake, dispatcherWake: dispatcherWake,
             reload: {
                 let fresh = try ConfigurationLoader.load(
-                    from: options.config, notifierTypes: NotifierRegistry.standard.schemas, initiatives: .none)
+                    from: options.config, notifierTypes: NotifierRegistry.standard.schemas, initiatives: .none,
+                    checkingNotifiers: NotifierRegistry.standard.check())
                 // The daemon lock belongs to the database it started on: switching needs a restart.
                 guard fresh.databasePath == engine.store.path else { throw ReloadError.databaseChanged(from: engine.store.path, to: fresh.databasePath) }
                 return EngineHolder.Current(

@@ -17,17 +17,39 @@ enum ExitStatus {
 enum CommandContext {
     /// Loads the configuration. Commands read only the main, people and workflow files
     /// (`.none`): the engine reads the initiative files that changed and takes the others'
-    /// definitions from its store. `cxd validate` reads them all.
-    static func loadConfiguration(_ options: GlobalOptions, initiatives: InitiativeLoading = .none) throws -> Configuration {
+    /// definitions from its store. `cxd validate` reads them all. `checkingNotifiers` builds
+    /// every notifier too (`validate`, `run`): unreadable secrets and broken templates are
+    /// reported with the YAML's problems, each at its option's key.
+    static func loadConfiguration(
+        _ options: GlobalOptions, initiatives: InitiativeLoading = .none, checkingNotifiers: Bool = false
+    ) throws -> Configuration {
+        guard FileManager.default.fileExists(atPath: options.config) else {
+            printError(noProject(options.config))
+            throw ExitStatus.dataError
+        }
+        let registry = NotifierRegistry.standard
         do {
             return try ConfigurationLoader.load(
-                from: options.config, notifierTypes: NotifierRegistry.standard.schemas, initiatives: initiatives)
+                from: options.config, notifierTypes: registry.schemas, initiatives: initiatives,
+                checkingNotifiers: checkingNotifiers ? registry.check() : nil)
         } catch {
             printError(error.description)
             let count = error.diagnostics.count
             printError("\(count) error\(count == 1 ? "" : "s") in the configuration; nothing was changed")
             throw ExitStatus.dataError
         }
+    }
+
+    /// What to say when the configuration file is not there: outside a project (the default
+    /// path), where a project is and how to start one; else that the named file is missing.
+    static func noProject(_ config: String) -> String {
+        guard config == GlobalOptions.defaultConfig else { return "cxd: -c \(config): no such file" }
+        let folder = FileManager.default.currentDirectoryPath
+        return """
+            cxd: no cxd project here: \(config) does not exist in \(folder).
+            Run cxd in a project's folder, name its configuration with -c FILE, or start a project \
+            with `cxd init FOLDER` (see the README's quick start).
+            """
     }
 
     /// Builds notifiers; a setup problem (unreadable secret, bad template) is bad input data.
@@ -44,8 +66,10 @@ enum CommandContext {
     /// create the database: a command that changes state on a database that is not there
     /// refuses, so that it never writes into a new, empty file while the real one was deleted
     /// or moved; the overviews open it read-only and never take the write lock.
-    static func openEngine(_ options: GlobalOptions, creation: Store.Creation = .mustExist) throws -> Engine {
-        let configuration = try loadConfiguration(options)
+    static func openEngine(
+        _ options: GlobalOptions, creation: Store.Creation = .mustExist, checkingNotifiers: Bool = false
+    ) throws -> Engine {
+        let configuration = try loadConfiguration(options, checkingNotifiers: checkingNotifiers)
         return try openEngine(configuration, creation: creation)
     }
 

@@ -4,8 +4,11 @@ import Foundation
 
 /// Options every command that reads the configuration accepts.
 struct GlobalOptions: ParsableArguments {
+    /// Where a project keeps its main configuration file.
+    static let defaultConfig = "config/cxd.yaml"
+
     @Option(name: [.short, .long], help: "The main configuration file.")
-    var config: String = "config/cxd.yaml"
+    var config: String = GlobalOptions.defaultConfig
 
     @Option(
         help: ArgumentHelp(
