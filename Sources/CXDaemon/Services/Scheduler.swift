@@ -28,13 +28,17 @@ public struct Scheduler: Service {
     let trapSignals: Bool
     /// The service manager's socket (nil: not run by a `Type=notify` unit).
     let serviceManager: NotifySocket?
+    /// Called once the daemon is ready (its signals are trapped): `cxd run` says so in its log,
+    /// so that whoever waits for that line can send SIGTERM and get a graceful stop.
+    let onReady: @Sendable () async -> Void
 
     public init(
         holder: EngineHolder, wake: WakeSignal, dispatcherWake: WakeSignal,
         reload: @escaping @Sendable () throws -> EngineHolder.Current,
         clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger, trapSignals: Bool = true,
-        serviceManager: NotifySocket? = nil
+        serviceManager: NotifySocket? = nil, onReady: @escaping @Sendable () async -> Void = {}
     ) {
+        self.onReady = onReady
         self.holder = holder
         self.wake = wake
         self.dispatcherWake = dispatcherWake
@@ -63,6 +67,7 @@ public struct Scheduler: Service {
             // Ready from here: SIGHUP is trapped, so a `systemctl reload` is heard.
             var status = ServiceStatusReporter(socket: serviceManager, status: ServiceStatus(initiatives: await watchedInitiatives()))
             status.update(sending: [.ready])
+            await onReady()
             try await loop(reporting: &status)
             group.cancelAll()
         }

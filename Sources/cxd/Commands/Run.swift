@@ -107,7 +107,12 @@ struct Run: AsyncParsableCommand {
                     engine: Engine(configuration: fresh, store: engine.store),
                     notifiers: try NotifierRegistry.standard.make(fresh.notifiers))
             },
-            logger: logger, serviceManager: serviceManager)
+            logger: logger, serviceManager: serviceManager,
+            onReady: {
+                let registered = (try? await engine.store.read { tx in try tx.initiativeCount(archived: false) }) ?? 0
+                logger.info(
+                    "cxd running on \(engine.configuration.databasePath) with \(registered) initiative(s); pid \(ProcessInfo.processInfo.processIdentifier)")
+            })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: scheduler), .init(service: dispatcher)]
         // Last, so that it is the first told of a graceful shutdown (services stop in reverse).
         if let serviceManager { services.append(.init(service: StopNotice(socket: serviceManager))) }
@@ -119,8 +124,6 @@ struct Run: AsyncParsableCommand {
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(Run.gracefulShutdownSeconds)
         groupConfiguration.maximumCancellationDuration = .seconds(Run.cancellationSeconds)
         let group = ServiceGroup(configuration: groupConfiguration)
-        let registered = (try? await engine.store.read { tx in try tx.initiativeCount(archived: false) }) ?? 0
-        logger.info("cxd running on \(engine.configuration.databasePath) with \(registered) initiative(s); pid \(ProcessInfo.processInfo.processIdentifier)")
         do {
             try await group.run()
         } catch {
