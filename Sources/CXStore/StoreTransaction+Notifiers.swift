@@ -97,7 +97,7 @@ extension StoreTransaction {
 
     /// The health of one notifier (a fresh, healthy record when none is stored).
     public func health(of notifier: String) throws -> NotifierHealth {
-        try Row.fetchOne(db, sql: "SELECT * FROM notifierHealth WHERE notifier = ?", arguments: [notifier])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM notifierHealth WHERE notifier = ?"), arguments: [notifier])
             .map(Self.health(from:)) ?? NotifierHealth(notifier: notifier)
     }
 

@@ -66,18 +66,21 @@ extension StoreTransaction {
 
     /// The due messages of one notifier (none while it is disabled), oldest first, leaving out
     /// `excluded` (messages in flight, or whose outcome is not recorded yet). Served by the
-    /// `outbox_lane` index.
+    /// `outbox_lane` index; one compiled statement whatever the number of exclusions (they are
+    /// passed as one JSON array).
     public func dueMessages(
         notifier: String, at now: Date, excluding excluded: Set<Int64> = [], limit: Int
     ) throws -> [DueMessage] {
-        let request: SQLRequest<Row> = """
-            SELECT * FROM outbox
-            WHERE status = 'pending' AND notifier = \(notifier) AND nextAttemptAt <= \(now)
-              AND id NOT IN \(excluded.sorted())
-              AND NOT EXISTS (SELECT 1 FROM disabledNotifier WHERE name = \(notifier))
-            ORDER BY nextAttemptAt, id LIMIT \(limit)
-            """
-        return try request.fetchAll(db).map(Self.dueMessage(from:))
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT * FROM outbox
+                WHERE status = 'pending' AND notifier = ? AND nextAttemptAt <= ?
+                  AND id NOT IN (SELECT value FROM json_each(?))
+                  AND NOT EXISTS (SELECT 1 FROM disabledNotifier WHERE name = ?)
+                ORDER BY nextAttemptAt, id LIMIT ?
+                """)
+        return try Row.fetchAll(statement, arguments: [notifier, now, Self.jsonArray(excluded), notifier, limit])
+            .map(Self.dueMessage(from:))
     }
 
     /// When the earliest pending message (of an enabled notifier) wants its next attempt.
@@ -93,12 +96,18 @@ extension StoreTransaction {
     /// When the earliest pending message of one notifier wants its next attempt; nil when it
     /// has none or is disabled.
     public func nextAttemptAt(notifier: String, excluding excluded: Set<Int64> = []) throws -> Date? {
-        let request: SQLRequest<Date> = """
-            SELECT MIN(nextAttemptAt) FROM outbox
-            WHERE status = 'pending' AND notifier = \(notifier) AND id NOT IN \(excluded.sorted())
-              AND NOT EXISTS (SELECT 1 FROM disabledNotifier WHERE name = \(notifier))
-            """
-        return try request.fetchOne(db)
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT MIN(nextAttemptAt) FROM outbox
+                WHERE status = 'pending' AND notifier = ? AND id NOT IN (SELECT value FROM json_each(?))
+                  AND NOT EXISTS (SELECT 1 FROM disabledNotifier WHERE name = ?)
+                """)
+        return try Date.fetchOne(statement, arguments: [notifier, Self.jsonArray(excluded), notifier])
+    }
+
+    /// `[3,7,12]`: message ids as one SQL argument, for `json_each`.
+    static func jsonArray(_ ids: Set<Int64>) -> String {
+        "[" + ids.sorted().map(String.init).joined(separator: ",") + "]"
     }
 
     /// The notifiers that have pending messages (configured or not).
@@ -131,9 +140,13 @@ extension StoreTransaction {
 
     /// Counts an attempt for each message before it is sent, so that `attempts` counts every
     /// send, even one whose outcome a crash lost.
+    ///
+    /// One update by primary key per message: with `id IN (…) AND status = 'pending'` SQLite
+    /// chose the status index and visited every pending message for each batch.
     public func claim(_ ids: [Int64], at now: Date) throws {
-        try db.execute(
-            literal: "UPDATE outbox SET attempts = attempts + 1, lastAttemptAt = \(now) WHERE id IN \(ids) AND status = 'pending'")
+        let statement = try db.cachedStatement(
+            sql: "UPDATE outbox SET attempts = attempts + 1, lastAttemptAt = ? WHERE id = ? AND status = 'pending'")
+        for id in ids { try statement.execute(arguments: [now, id]) }
     }
 
     /// A claimed message that was not sent after all (`.notAttempted`): the attempt is taken back.
