@@ -25,6 +25,9 @@ enum WebhookHTTPClient {
         // Every batch in flight (`delivery.concurrency` per notifier) keeps a connection of its
         // own: the default of 8 per host would queue the rest behind them.
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        // Without a tracer of cxd's own, AsyncHTTPClient would take the global no-op one and
+        // still parse the URL and fill span attributes for every request.
+        configuration.tracing.tracer = nil
         return configuration
     }
 }
