@@ -142,27 +142,31 @@ struct DeliveryLane: Sendable {
 
     // MARK: - Stages
 
-    /// Starts batches of due messages until `delivery.concurrency` are in flight.
+    /// Starts batches of due messages until `delivery.concurrency` are in flight. The messages
+    /// for every free slot are selected in one read (batches that come back together are
+    /// replaced together, not one read after another).
     private func fill(
         _ state: inout LaneState, halted: HaltFlag, group: inout DiscardingTaskGroup,
         post: AsyncStream<LaneEvent>.Continuation
     ) async throws {
         let current = environment.holder.current
         let settings = current.engine.configuration.delivery
-        while state.inFlight.count < settings.concurrency, !halted.isSet {
-            let instant = now
-            let excluded = state.excluded
-            let notifier = self.notifier
-            let due = try await current.engine.store.read { tx in
-                try tx.dueMessages(notifier: notifier, at: instant, excluding: excluded, limit: settings.batchSize)
-            }
-            if due.isEmpty { return }
+        let free = settings.concurrency - state.inFlight.count
+        guard free > 0, !halted.isSet else { return }
+        let instant = now
+        let excluded = state.excluded
+        let notifier = self.notifier
+        let due = try await current.engine.store.read { tx in
+            try tx.dueMessages(notifier: notifier, at: instant, excluding: excluded, limit: free * settings.batchSize)
+        }
+        for start in stride(from: 0, to: due.count, by: settings.batchSize) {
+            let messages = Array(due[start..<min(start + settings.batchSize, due.count)])
             state.nextBatch += 1
             let batch = state.nextBatch
-            state.inFlight[batch] = Set(due.compactMap(\.message.id))
+            state.inFlight[batch] = Set(messages.compactMap(\.message.id))
             group.addTask {
                 let finished = await abandoningOnCancel {
-                    await deliver(due, batch: batch, current: current, halted: halted, post: post)
+                    await deliver(messages, batch: batch, current: current, halted: halted, post: post)
                     return true
                 }
                 if finished == nil { post.yield(.abandoned(batch: batch)) }
