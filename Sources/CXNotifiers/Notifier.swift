@@ -18,21 +18,12 @@ public protocol Notifier: Sendable {
 
 extension Notifier {
     public func deliver(batch messages: [OutboxMessage]) async -> [DeliveryOutcome] {
-        await deliverInTurn(messages) { await deliver($0) }
-    }
-
-    /// The default batch: `messages` one after the other through `send`, `.notAttempted` for
-    /// the rest once one ends the batch or the task is cancelled. For notifiers that wrap the
-    /// loop (the webhook notifier runs it on its connections' event loop).
-    public func deliverInTurn(
-        _ messages: [OutboxMessage], _ send: (OutboxMessage) async -> DeliveryOutcome
-    ) async -> [DeliveryOutcome] {
         var outcomes: [DeliveryOutcome] = []
         outcomes.reserveCapacity(messages.count)
         var stopped = false
         for message in messages {
             stopped = stopped || Task.isCancelled
-            let outcome = stopped ? .notAttempted : await send(message)
+            let outcome = stopped ? .notAttempted : await deliver(message)
             stopped = stopped || outcome.endsBatch
             outcomes.append(outcome)
         }

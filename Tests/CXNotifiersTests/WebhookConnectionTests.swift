@@ -9,8 +9,8 @@ import NIOPosix
 import NIOSSL
 import Testing
 
-/// How webhook requests use connections: kept alive across messages and batches, https with
-/// full certificate checks.
+/// How webhook requests use connections: kept alive across messages and batches, a few at a
+/// time per batch, https with full certificate checks.
 @Suite("Webhook connections")
 struct WebhookConnectionTests {
     private static func messages(_ count: Int, batch: String) throws -> [OutboxMessage] {
@@ -19,7 +19,7 @@ struct WebhookConnectionTests {
         }
     }
 
-    @Test("a batch goes out over one kept-alive connection, and the next batch reuses it")
+    @Test("a batch goes out over at most 4 kept-alive connections, and the next batch reuses them")
     func batchesReuseConnections() async throws {
         let receiver = try await WebhookReceiver(secrets: [WebhookFixtures.secret])
         let notifier = try WebhookNotifier(
@@ -35,7 +35,7 @@ struct WebhookConnectionTests {
         #expect(requests.count == 16 && requests.allSatisfy(\.verified))
         #expect(Set(requests.compactMap(\.webhookId)) == Set((first + second).map(\.key)))
         let connections = Set(requests.map(\.peerPort))
-        #expect(connections.count == 1, "\(connections.count) connections")
+        #expect(connections.count <= WebhookNotifier.requestsPerBatch, "\(connections.count) connections")
     }
 
     @Test("the batch runs on one of the client's event loops, and its caller goes on off them")
@@ -49,6 +49,23 @@ struct WebhookConnectionTests {
         #expect(MultiThreadedEventLoopGroup.currentEventLoop == nil)
         #expect(await notifier.deliver(try WebhookFixtures.message(WebhookFixtures.overdue())) == .delivered)
         #expect(MultiThreadedEventLoopGroup.currentEventLoop == nil)
+    }
+
+    @Test("after a 410 no further message of the batch starts; those not started are not attempted")
+    func goneStopsTheBatch() async throws {
+        let receiver = try await WebhookReceiver(script: Array(repeating: "410", count: 12))
+        let notifier = try WebhookNotifier(
+            config: WebhookFixtures.config(["url": .string(receiver.url), "sign": .bool(false)]),
+            environment: NotifierEnvironment(variables: [:]), client: HTTPClient())
+
+        let outcomes = await notifier.deliver(batch: try Self.messages(12, batch: "gone"))
+
+        // Every answer is 410: once the first is in, only requests already under way go on.
+        let started = outcomes.filter { $0 != .notAttempted }
+        #expect(started.count <= WebhookNotifier.requestsPerBatch)
+        #expect(outcomes.suffix(12 - WebhookNotifier.requestsPerBatch).allSatisfy { $0 == .notAttempted })
+        #expect(outcomes.contains { if case .endpointGone = $0 { true } else { false } })
+        #expect(try receiver.requests().count == started.count)
     }
 
     @Test("https: delivered to a receiver whose certificate is trusted; an untrusted one is a retried TLS failure")

@@ -60,17 +60,38 @@ public struct WebhookNotifier: Notifier {
         commonHeaders = headers
     }
 
+    /// Requests of one batch in flight at once, each on a connection of its own.
+    static let requestsPerBatch = 4
+
     public func deliver(_ message: OutboxMessage) async -> DeliveryOutcome {
         await withTaskExecutorPreference(client.nextTaskExecutor()) {
             await send(message)
         }
     }
 
-    /// One by one, as every notifier does, but on one event loop of the client: between two
-    /// messages the batch never leaves that loop's thread.
+    /// Up to `requestsPerBatch` messages at a time, in order, all on one event loop of the
+    /// client (the batch never leaves that loop's thread between its requests). After an
+    /// `.endpointGone`, or once the task is cancelled, no further message starts: those not
+    /// started are `.notAttempted`, those in flight end as they end.
     public func deliver(batch messages: [OutboxMessage]) async -> [DeliveryOutcome] {
         await withTaskExecutorPreference(client.nextTaskExecutor()) {
-            await deliverInTurn(messages) { await send($0) }
+            await withTaskGroup(of: (Int, DeliveryOutcome).self) { group in
+                var outcomes = [DeliveryOutcome](repeating: .notAttempted, count: messages.count)
+                var next = 0
+                var stopped = Task.isCancelled
+                func start() {
+                    let index = next
+                    next += 1
+                    group.addTask { (index, await send(messages[index])) }
+                }
+                while !stopped, next < min(Self.requestsPerBatch, messages.count) { start() }
+                while let (index, outcome) = await group.next() {
+                    outcomes[index] = outcome
+                    stopped = stopped || outcome.endsBatch || Task.isCancelled
+                    if !stopped, next < messages.count { start() }
+                }
+                return outcomes
+            }
         }
     }
 
