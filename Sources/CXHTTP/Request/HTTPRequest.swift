@@ -19,12 +19,11 @@ public struct HTTPRequest: Sendable {
     /// The head as written on the wire: `Host`, the caller's headers but the client's own, and
     /// `Content-Length`.
     var head: HTTPRequestHead {
-        var all = HTTPHeaders()
-        all.reserveCapacity(headers.count + 2)
-        all.add(name: "host", value: url.hostHeader)
-        for (name, value) in headers where !Self.isClientHeader(name) {
-            all.add(name: name, value: value)
+        var all = headers
+        if all.contains(where: { Self.isClientHeader($0.name) }) {
+            all = HTTPHeaders(headers.filter { !Self.isClientHeader($0.name) }.map { ($0.name, $0.value) })
         }
+        all.add(name: "host", value: url.hostHeader)
         all.add(name: "content-length", value: String(body.readableBytes))
         return HTTPRequestHead(version: .http1_1, method: method, uri: url.target, headers: all)
     }

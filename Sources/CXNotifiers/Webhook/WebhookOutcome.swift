@@ -14,17 +14,20 @@ enum WebhookOutcome {
     /// How much of a response body a failure reason quotes.
     static let quotedBodyLength = 200
 
-    /// The outcome of an answered request; `retryAfter` is the raw `Retry-After` header.
-    static func outcome(status: Int, retryAfter: String?, body: Data, now: @autoclosure () -> Date) -> DeliveryOutcome {
+    /// The outcome of an answered request; `retryAfter` is the raw `Retry-After` header. The
+    /// body and the clock are read only when the reason or the delay needs them.
+    static func outcome(
+        status: Int, retryAfter: String?, body: @autoclosure () -> Data, now: @autoclosure () -> Date
+    ) -> DeliveryOutcome {
         switch status {
         case 200..<300:
             return .delivered
         case 408, 429, 500..<600:
-            return .retry(reason: describe(status, body), after: retryAfter.flatMap { delay($0, now: now()) })
+            return .retry(reason: describe(status, body()), after: retryAfter.flatMap { delay($0, now: now()) })
         case 410:
-            return .endpointGone(reason: describe(status, body))
+            return .endpointGone(reason: describe(status, body()))
         default:
-            return .failed(reason: describe(status, body))
+            return .failed(reason: describe(status, body()))
         }
     }
 
