@@ -71,11 +71,6 @@ public final class HTTPClient: Sendable {
         return executors[ObjectIdentifier(loop)] ?? EventLoopTaskExecutor(loop)
     }
 
-    /// Closes the idle connections (requests made later open new ones).
-    public func closeIdleConnections() {
-        pool.closeAll()
-    }
-
     /// The event loop running this code, when it is one of this client's.
     private var currentLoop: (any EventLoop)? {
         guard let loop = MultiThreadedEventLoopGroup.currentEventLoop, executors[ObjectIdentifier(loop)] != nil else { return nil }
@@ -87,12 +82,8 @@ public final class HTTPClient: Sendable {
         deadline: NIODeadline
     ) async throws(HTTPClientError) -> HTTPResponse {
         let endpoint = request.url.endpoint
-        let tls: NIOSSLContext?
-        do {
-            tls = endpoint.scheme == .https && connection == nil ? try tlsContext(for: endpoint) : nil
-        } catch {
-            throw error
-        }
+        // A new https connection needs the TLS context (a kept one has its TLS already).
+        let tls = endpoint.scheme == .https && connection == nil ? try tlsContext(for: endpoint) : nil
         let promise = loop.makePromise(of: HTTPResponse.self)
         let attempt = NIOLoopBoundBox.makeBoxSendingValue(
             HTTPExchangeAttempt(endpoint: endpoint, promise: promise), eventLoop: loop)

@@ -84,13 +84,4 @@ final class HTTPConnectionPool: Sendable {
     private func schedule(_ deadline: NIODeadline, on loop: any EventLoop) {
         loop.scheduleTask(deadline: deadline) { [self] in sweep(on: loop) }
     }
-
-    /// Closes every idle connection.
-    func closeAll() {
-        let all = state.withLock { state -> [HTTPConnection] in
-            defer { state.idle = [:] }
-            return state.idle.values.flatMap { $0.map(\.connection) }
-        }
-        for connection in all { connection.retire() }
-    }
 }
