@@ -25,7 +25,6 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // Tests only: a clock they advance by hand, to drive the dispatcher's real loop.
@@ -61,18 +60,29 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A small HTTP/1.1 client on SwiftNIO (+ NIOSSL for https): kept-alive connections per
+        // endpoint, one request in flight per connection, a deadline on the whole exchange.
+        // Knows nothing about cxd.
+        .target(
+            name: "CXHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The notifier protocol, its registry, templates, and the file, email, webhook and exec
         // notifiers.
         .target(
             name: "CXNotifiers",
             dependencies: [
-                "CXCore", "CXConfig", "CXStore", "CXSMTP",
+                "CXCore", "CXConfig", "CXStore", "CXSMTP", "CXHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system", condition: .when(platforms: [.linux])),
@@ -144,9 +154,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CXHTTPTests",
+            dependencies: [
+                "CXHTTP", "CXTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CXNotifiersTests",
             dependencies: [
-                "CXNotifiers", "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXTestSupport",
+                "CXNotifiers", "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXHTTP", "CXTestSupport",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Clocks", package: "swift-clocks"),
             ],

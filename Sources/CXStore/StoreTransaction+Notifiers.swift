@@ -65,7 +65,8 @@ extension StoreTransaction {
     }
 
     public func message(_ id: Int64) throws -> OutboxMessage? {
-        try Row.fetchOne(db, cached: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(Self.message(from:))
+        try Row.fetchOne(db, cached: "SELECT \(Self.messageColumns) FROM outbox WHERE id = ?", arguments: [id])
+            .map(Self.message(from:))
     }
 
     /// Sends a dead (or pending) message again at `now`: its maximum age and its backoff start

@@ -57,7 +57,7 @@ extension StoreTransaction {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT * FROM outbox WHERE status = 'pending' AND nextAttemptAt <= ?
+                SELECT \(Self.messageColumns) FROM outbox WHERE status = 'pending' AND nextAttemptAt <= ?
                   AND notifier NOT IN (SELECT name FROM disabledNotifier)
                 ORDER BY nextAttemptAt, id LIMIT ?
                 """,
@@ -67,18 +67,21 @@ extension StoreTransaction {
 
     /// The due messages of one notifier (none while it is disabled), oldest first, leaving out
     /// `excluded` (messages in flight, or whose outcome is not recorded yet). Served by the
-    /// `outbox_lane` index.
+    /// `outbox_lane` index; one compiled statement whatever the number of exclusions (they are
+    /// passed as one JSON array).
     public func dueMessages(
         notifier: String, at now: Date, excluding excluded: Set<Int64> = [], limit: Int
     ) throws -> [DueMessage] {
-        let request: SQLRequest<Row> = """
-            SELECT * FROM outbox
-            WHERE status = 'pending' AND notifier = \(notifier) AND nextAttemptAt <= \(now)
-              AND id NOT IN \(excluded.sorted())
-              AND NOT EXISTS (SELECT 1 FROM disabledNotifier WHERE name = \(notifier))
-            ORDER BY nextAttemptAt, id LIMIT \(limit)
-            """
-        return try request.fetchAll(db).map(Self.dueMessage(from:))
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT \(Self.messageColumns) FROM outbox
+                WHERE status = 'pending' AND notifier = ? AND nextAttemptAt <= ?
+                  AND id NOT IN (SELECT value FROM json_each(?))
+                  AND NOT EXISTS (SELECT 1 FROM disabledNotifier WHERE name = ?)
+                ORDER BY nextAttemptAt, id LIMIT ?
+                """)
+        return try Row.fetchAll(statement, arguments: [notifier, now, Self.jsonArray(excluded), notifier, limit])
+            .map(Self.dueMessage(from:))
     }
 
     /// When the earliest pending message (of an enabled notifier) wants its next attempt.
@@ -94,12 +97,18 @@ extension StoreTransaction {
     /// When the earliest pending message of one notifier wants its next attempt; nil when it
     /// has none or is disabled.
     public func nextAttemptAt(notifier: String, excluding excluded: Set<Int64> = []) throws -> Date? {
-        let request: SQLRequest<Date> = """
-            SELECT MIN(nextAttemptAt) FROM outbox
-            WHERE status = 'pending' AND notifier = \(notifier) AND id NOT IN \(excluded.sorted())
-              AND NOT EXISTS (SELECT 1 FROM disabledNotifier WHERE name = \(notifier))
-            """
-        return try request.fetchOne(db)
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT MIN(nextAttemptAt) FROM outbox
+                WHERE status = 'pending' AND notifier = ? AND id NOT IN (SELECT value FROM json_each(?))
+                  AND NOT EXISTS (SELECT 1 FROM disabledNotifier WHERE name = ?)
+                """)
+        return try Date.fetchOne(statement, arguments: [notifier, Self.jsonArray(excluded), notifier])
+    }
+
+    /// `[3,7,12]`: message ids as one SQL argument, for `json_each`.
+    static func jsonArray(_ ids: some Sequence<Int64>) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
     }
 
     /// The notifiers that have pending messages (configured or not).
@@ -112,10 +121,11 @@ extension StoreTransaction {
     public func messages(status: OutboxMessage.Status? = nil, limit: Int = 1000) throws -> [OutboxMessage] {
         if let status {
             return try Row.fetchAll(
-                db, cached: "SELECT * FROM outbox WHERE status = ? ORDER BY id LIMIT ?", arguments: [status.rawValue, limit]
+                db, cached: "SELECT \(Self.messageColumns) FROM outbox WHERE status = ? ORDER BY id LIMIT ?",
+                arguments: [status.rawValue, limit]
             ).map(Self.message(from:))
         }
-        return try Row.fetchAll(db, cached: "SELECT * FROM outbox ORDER BY id LIMIT ?", arguments: [limit])
+        return try Row.fetchAll(db, cached: "SELECT \(Self.messageColumns) FROM outbox ORDER BY id LIMIT ?", arguments: [limit])
             .map(Self.message(from:))
     }
 
@@ -123,7 +133,7 @@ extension StoreTransaction {
     /// empty), with the number of messages that match in all.
     public func outboxPage(statuses: [OutboxMessage.Status], limit: Int) throws -> OutboxPage {
         let names = (statuses.isEmpty ? OutboxMessage.Status.allCases : statuses).map(\.rawValue)
-        let rows: SQLRequest<Row> = "SELECT * FROM outbox WHERE status IN \(names) ORDER BY id LIMIT \(limit)"
+        let rows: SQLRequest<Row> = "SELECT \(sql: Self.messageColumns) FROM outbox WHERE status IN \(names) ORDER BY id LIMIT \(limit)"
         let total: SQLRequest<Int> = "SELECT COUNT(*) FROM outbox WHERE status IN \(names)"
         return OutboxPage(messages: try rows.fetchAll(db).map(Self.message(from:)), total: try total.fetchOne(db) ?? 0)
     }
@@ -132,9 +142,16 @@ extension StoreTransaction {
 
     /// Counts an attempt for each message before it is sent, so that `attempts` counts every
     /// send, even one whose outcome a crash lost.
+    ///
+    /// The ids go in as one JSON array and are looked up by primary key: `+status` keeps SQLite
+    /// from choosing the status index instead, which visits every pending message.
     public func claim(_ ids: [Int64], at now: Date) throws {
-        try db.execute(
-            literal: "UPDATE outbox SET attempts = attempts + 1, lastAttemptAt = \(now) WHERE id IN \(ids) AND status = 'pending'")
+        try db.cachedStatement(
+            sql: """
+                UPDATE outbox SET attempts = attempts + 1, lastAttemptAt = ?
+                WHERE id IN (SELECT value FROM json_each(?)) AND +status = 'pending'
+                """
+        ).execute(arguments: [now, Self.jsonArray(ids)])
     }
 
     /// A claimed message that was not sent after all (`.notAttempted`): the attempt is taken back.
@@ -143,11 +160,12 @@ extension StoreTransaction {
             sql: "UPDATE outbox SET attempts = MAX(0, attempts - 1) WHERE id = ? AND status = 'pending'", arguments: [id])
     }
 
-    /// A claimed message was delivered.
-    public func recordDelivered(_ id: Int64, at now: Date) throws {
+    /// Claimed messages were delivered (one statement for a batch's deliveries).
+    public func recordDelivered(_ ids: [Int64], at now: Date) throws {
+        guard !ids.isEmpty else { return }
         try execute(
-            sql: "UPDATE outbox SET status = 'delivered', deliveredAt = ?, lastError = NULL WHERE id = ?",
-            arguments: [now, id])
+            sql: "UPDATE outbox SET status = 'delivered', deliveredAt = ?, lastError = NULL WHERE id IN (SELECT value FROM json_each(?))",
+            arguments: [now, Self.jsonArray(ids)])
     }
 
     /// A claimed message failed: tried again at `retryAt`; it stays due as it was when
@@ -165,7 +183,7 @@ extension StoreTransaction {
 
     public func markDelivered(_ id: Int64, at now: Date) throws {
         try claim([id], at: now)
-        try recordDelivered(id, at: now)
+        try recordDelivered([id], at: now)
     }
 
     /// Records a failed attempt: retried at `retryAt`, or dead when `retryAt` is nil.
@@ -193,23 +211,29 @@ extension StoreTransaction {
         try Date.fetchOne(db, cached: "SELECT MIN(createdAt) FROM outbox WHERE status = 'pending'")
     }
 
+    /// The outbox columns every message query selects, in the order `message(from:)` reads
+    /// them (by position: a lookup by name lowercases the name for every column of every row).
+    static let messageColumns = """
+        id, key, initiative, kind, notifier, recipient, payload, status, attempts, createdAt, nextAttemptAt,
+        lastError, deliveredAt, ageStartedAt, backoffFrom
+        """
+
     static func message(from row: Row) -> OutboxMessage {
         var message = OutboxMessage(
-            key: row["key"], initiative: row["initiative"], kind: row["kind"], notifier: row["notifier"],
-            recipient: row["recipient"], payload: row["payload"], createdAt: row["createdAt"])
-        message.id = row["id"]
-        message.status = OutboxMessage.Status(rawValue: row["status"]) ?? .pending
-        message.attempts = row["attempts"]
-        message.nextAttemptAt = row["nextAttemptAt"]
-        message.lastError = row["lastError"]
-        message.deliveredAt = row["deliveredAt"]
+            key: row[1], initiative: row[2], kind: row[3], notifier: row[4], recipient: row[5], payload: row[6],
+            createdAt: row[9])
+        message.id = row[0]
+        message.status = OutboxMessage.Status(rawValue: row[7]) ?? .pending
+        message.attempts = row[8]
+        message.nextAttemptAt = row[10]
+        message.lastError = row[11]
+        message.deliveredAt = row[12]
         return message
     }
 
     static func dueMessage(from row: Row) -> DueMessage {
         let message = message(from: row)
-        let backoffFrom: Int = row["backoffFrom"]
-        return DueMessage(
-            message: message, ageStartedAt: row["ageStartedAt"], attemptsSinceRetry: message.attempts - backoffFrom)
+        let backoffFrom: Int = row[14]
+        return DueMessage(message: message, ageStartedAt: row[13], attemptsSinceRetry: message.attempts - backoffFrom)
     }
 }

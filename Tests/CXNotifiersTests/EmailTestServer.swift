@@ -123,29 +123,3 @@ struct ReceivedEmail: Decodable {
     var defects: Int
     var envelope: Envelope
 }
-
-/// A self-signed certificate for `localhost` and 127.0.0.1, made with the openssl CLI.
-struct TestCertificate {
-    let folder = TemporaryDirectory("cxd-cert")
-    var certificate: String { folder.file("cert.pem") }
-    var key: String { folder.file("key.pem") }
-
-    init() async throws {
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
-            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-days", "1",
-            "-keyout", folder.file("key.pem"), "-out", folder.file("cert.pem"),
-        ]
-        openssl.standardError = FileHandle.nullDevice
-        openssl.standardOutput = FileHandle.nullDevice
-        try openssl.run()
-        guard await CXDProcess.waitFor(timeout: 30, { !openssl.isRunning }) != nil, openssl.terminationStatus == 0 else {
-            openssl.terminate()
-            throw CertificateError()
-        }
-    }
-
-    struct CertificateError: Error {}
-}

@@ -21,6 +21,8 @@ final class WebhookReceiver: @unchecked Sendable {
         /// Header names lowercased.
         var headers: [String: String]
         var body: String
+        /// The client's port: requests over one kept-alive connection share it.
+        var peerPort: Int
 
         var answeredSuccess: Bool { status.map { (200..<300).contains($0) } ?? false }
     }
@@ -28,14 +30,19 @@ final class WebhookReceiver: @unchecked Sendable {
     static let scriptPath = repositoryRoot().appendingPathComponent("Tests/Support/webhook_receiver.py").path
 
     let port: Int
-    var url: String { "http://127.0.0.1:\(port)/hooks/cxd" }
+    /// `https` when the receiver was given a certificate.
+    let scheme: String
+    var url: String { "\(scheme)://127.0.0.1:\(port)/hooks/cxd" }
 
     private let folder = TemporaryDirectory("cxd-webhook")
     private let process = Process()
     private let input = Pipe()
 
-    /// Starts the receiver; `script` answers requests in turn (then 200), `secrets` verify them.
-    init(script: [String] = [], secrets: [String] = [], lifetime: TimeInterval = 60) async throws {
+    /// Starts the receiver; `script` answers requests in turn (then 200), `secrets` verify them;
+    /// with `certificate` it speaks HTTPS.
+    init(
+        script: [String] = [], secrets: [String] = [], certificate: TestCertificate? = nil, lifetime: TimeInterval = 60
+    ) async throws {
         try await PythonTools.requireEnvironment()
         let output = folder.file("stdout")
         _ = FileManager.default.createFile(atPath: output, contents: nil)
@@ -43,6 +50,8 @@ final class WebhookReceiver: @unchecked Sendable {
         var arguments = [Self.scriptPath, "--log", folder.file("requests.jsonl"), "--lifetime", String(lifetime)]
         if !script.isEmpty { arguments += ["--script", script.joined(separator: ",")] }
         for secret in secrets { arguments += ["--secret", secret] }
+        if let certificate { arguments += ["--cert", certificate.certificate, "--key", certificate.key] }
+        scheme = certificate == nil ? "http" : "https"
         process.arguments = arguments
         process.standardInput = input
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CXConfig
 import CXCore
 import CXNotifiers
@@ -47,32 +42,5 @@ struct WebhookTimeoutTests {
         // Generous (a loaded CI machine): the point is that it does not wait the 300 s.
         #expect(took < .seconds(60), "took \(took)")
         print("webhook: refused connection with timeout 300s returned after \(took)")
-    }
-}
-
-/// A loopback port nothing listens on: bound to learn a free number, then closed.
-enum ClosedPort {
-    struct Failure: Error {}
-
-    static func make() throws -> Int {
-        #if canImport(Glibc)
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let descriptor = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard descriptor >= 0 else { throw Failure() }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
-            }
-        }
-        guard bound else { throw Failure() }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

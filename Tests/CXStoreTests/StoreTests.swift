@@ -51,6 +51,29 @@ struct StoreTests {
         #expect(try store.read { tx in try tx.events(of: "pos") }.map(\.entry.kind) == ["step.started"])
     }
 
+    @Test("a lane's selection leaves out the ids given; claims count an attempt on pending messages only; a batch's deliveries are recorded together")
+    func laneSelectionClaimsAndDeliveries() throws {
+        let store = try Store(path: folder.file("cxd.sqlite"))
+        let now = instant("2026-12-01T02:00:00Z")
+        try store.write { tx in try tx.enqueue((1...5).map { message("m\($0)", at: now) }) }
+        let ids = try store.read { tx in try tx.messages() }.compactMap(\.id)
+        try store.write { tx in try tx.recordDead(ids[4], error: "gone") }
+
+        let due = try store.read { tx in try tx.dueMessages(notifier: "log", at: now, excluding: [ids[0], ids[2]], limit: 10) }
+        #expect(due.map(\.message.key) == ["m2", "m4"])
+        #expect(due.allSatisfy { $0.message.payload == Data("{}".utf8) && $0.ageStartedAt == now && $0.attemptsSinceRetry == 0 })
+
+        try store.write { tx in try tx.claim(ids, at: now) }
+        try store.write { tx in try tx.recordDelivered([ids[1], ids[3]], at: now) }
+
+        let messages = try store.read { tx in try tx.messages() }
+        #expect(messages.map(\.attempts) == [1, 1, 1, 1, 0])
+        #expect(messages.map(\.status) == [.pending, .delivered, .pending, .delivered, .dead])
+        #expect(messages.map(\.deliveredAt) == [nil, now, nil, now, nil])
+        #expect(try store.read { tx in try tx.nextAttemptAt(notifier: "log", excluding: [ids[0]]) } == now)
+        #expect(try store.read { tx in try tx.nextAttemptAt(notifier: "log", excluding: [ids[0], ids[2]]) } == nil)
+    }
+
     @Test func theAuditLogIsAppendOnly() throws {
         let store = try Store(path: folder.file("cxd.sqlite"))
         let now = instant("2026-12-01T02:00:00Z")

@@ -11,14 +11,17 @@ answers from a script, one entry per request in turn:
     drop                  close the connection without answering
 
 Once the script runs out every request gets 200. Stops when stdin closes or after --lifetime
-seconds, whichever comes first.
+seconds, whichever comes first. With --cert and --key it speaks HTTPS. Each request's line
+records the client's port (`peer_port`): requests over one kept-alive connection share it.
 
 Usage: webhook_receiver.py --log FILE [--script 500,429:2,...] [--secret whsec_... ...]
+                           [--cert CERT.pem --key KEY.pem]
 """
 
 import argparse
 import json
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -33,6 +36,8 @@ def main():
     parser.add_argument("--script", default="")
     parser.add_argument("--secret", action="append", default=[])
     parser.add_argument("--lifetime", type=float, default=60)
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
     args = parser.parse_args()
 
     script = [entry.strip() for entry in args.script.split(",") if entry.strip()]
@@ -106,6 +111,7 @@ def main():
                 "signature_matches": per_signature,
                 "headers": headers,
                 "path": self.path,
+                "peer_port": self.client_address[1],
                 "body": body,
             })
             if answer == "drop":
@@ -155,6 +161,12 @@ def main():
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if args.cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.cert, args.key)
+        # The handshake happens in the request's thread, so a client that refuses the
+        # certificate does not hold up the others.
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     print(server.server_address[1], flush=True)
 
     def stop_when_stdin_closes():

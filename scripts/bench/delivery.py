@@ -322,6 +322,7 @@ def run_cxd(args, receiver):
         now = START_DAY + "T09:01:00Z"
         queue_copies(os.path.join(root, "state", "cxd.sqlite"), args.count, now)
     receiver.reset()
+    receiver_cpu = process_cpu(receiver.process.pid)
     command = [args.cxd, "run", "--once", "--now", now, "-c", config]
     say("cxd: " + " ".join(command))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -342,6 +343,7 @@ def run_cxd(args, receiver):
         "delivery_s": stats["last"] - stats["first"],
         "end_to_end_s": ended - started,
         "cpu_s": cpu,
+        "receiver_cpu_s": process_cpu(receiver.process.pid) - receiver_cpu,
         "stats": stats,
     }
 
@@ -394,6 +396,7 @@ receivers:
                "--log.level=warn"]
     say("alertmanager: " + " ".join(command))
     receiver.reset()
+    receiver_cpu = process_cpu(receiver.process.pid)
     log = open(os.path.join(root, "alertmanager.log"), "w")
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=log, stderr=log)
@@ -425,6 +428,7 @@ receivers:
         if stats is None:
             raise SystemExit("alertmanager delivered %d of %d within %ds" % (receiver.stats()["count"], args.count, args.timeout))
         cpu = process_cpu(process.pid)
+        receiver_cpu = process_cpu(receiver.process.pid) - receiver_cpu
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -436,6 +440,7 @@ receivers:
         "end_to_end_s": stats["last"] - started,
         "cpu_s": cpu,
         "delivery_cpu_s": cpu - cpu_ready,
+        "receiver_cpu_s": receiver_cpu,
         "stats": stats,
     }
 
@@ -476,8 +481,9 @@ def main():
         n = args.count
         s = cxd["stats"]
         say("cxd: %d requests (%d distinct ids, %d signed, %d bad signatures); delivery %.2f s, "
-            "end to end %.2f s, %.2f s CPU" % (s["count"], s["distinct"], s["signed"], s["bad_signatures"],
-                                             cxd["delivery_s"], cxd["end_to_end_s"], cxd["cpu_s"]))
+            "end to end %.2f s, %.2f s CPU; the receiver %.2f s CPU (%.0f%% of one core over the delivery)"
+            % (s["count"], s["distinct"], s["signed"], s["bad_signatures"], cxd["delivery_s"], cxd["end_to_end_s"],
+               cxd["cpu_s"], cxd["receiver_cpu_s"], 100 * cxd["receiver_cpu_s"] / cxd["delivery_s"]))
         if s["bad_signatures"] or s["distinct"] != n or s["count"] != n:
             say("cxd: WARNING: expected %d signed requests with distinct ids" % n)
 
@@ -490,8 +496,9 @@ def main():
             am = run_alertmanager(args, receiver, binary)
             s = am["stats"]
             say("alertmanager: %d requests (%d distinct alerts); delivery %.2f s, end to end %.2f s, "
-                "%.2f s CPU (%.2f s after ready)" % (s["count"], s["distinct"], am["delivery_s"],
-                                                    am["end_to_end_s"], am["cpu_s"], am["delivery_cpu_s"]))
+                "%.2f s CPU (%.2f s after ready); the receiver %.2f s CPU (%.0f%% of one core over the delivery)"
+                % (s["count"], s["distinct"], am["delivery_s"], am["end_to_end_s"], am["cpu_s"], am["delivery_cpu_s"],
+                   am["receiver_cpu_s"], 100 * am["receiver_cpu_s"] / am["delivery_s"]))
 
         def figure(name, cxd_value, am_value, unit, higher_is_better=True):
             extra = {}
@@ -505,6 +512,8 @@ def main():
         figure("delivery.end_to_end_per_s", n / cxd["end_to_end_s"], am and n / am["end_to_end_s"], "1/s")
         figure("delivery.end_to_end_s", cxd["end_to_end_s"], am and am["end_to_end_s"], "s", False)
         figure("delivery.cpu_s", cxd["cpu_s"], am and am["cpu_s"], "s", False)
+        figure("delivery.cpu_us_per_message", 1e6 * cxd["cpu_s"] / n, am and 1e6 * am["cpu_s"] / n, "us", False)
+        figure("delivery.receiver_cpu_s", cxd["receiver_cpu_s"], am and am["receiver_cpu_s"], "s", False)
     finally:
         receiver.close()
 

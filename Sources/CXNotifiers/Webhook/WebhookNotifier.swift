@@ -1,5 +1,5 @@
-import AsyncHTTPClient
 import CXConfig
+import CXHTTP
 import CXStore
 import Foundation
 import NIOCore
@@ -34,91 +34,91 @@ public struct WebhookNotifier: Notifier {
         }
     }
 
-    /// The biggest part of an answer's body that is read (to quote in a failure reason).
+    /// The biggest part of an answer's body that is read (to quote in a failure reason); a
+    /// longer body is cut there and its connection closed.
     static let bodyReadLimit = 16 * 1024
 
     private let settings: WebhookSettings
     private let environment: NotifierEnvironment
     private let client: HTTPClient
+    /// What every request carries besides its own id, timestamp and signature.
+    private let commonHeaders: HTTPHeaders
 
-    /// Checks the options and reads the secrets; every problem is a `NotifierSetupError`.
+    /// Checks the options and reads the secrets; every problem is a `NotifierSetupError`. All
+    /// webhook notifiers share one HTTP client, whose connections outlive configuration reloads.
     public init(config: NotifierConfig, environment: NotifierEnvironment) throws(NotifierSetupError) {
-        settings = try WebhookSettings(config: config, environment: environment)
-        self.environment = environment
-        client = WebhookHTTPClient.shared
+        try self.init(config: config, environment: environment, client: .shared)
     }
 
+    /// With a client of the caller's (tests: a TLS configuration that trusts their certificate).
+    init(config: NotifierConfig, environment: NotifierEnvironment, client: HTTPClient) throws(NotifierSetupError) {
+        settings = try WebhookSettings(config: config, environment: environment)
+        self.environment = environment
+        self.client = client
+        var headers = HTTPHeaders(settings.headers.map { ($0.name, $0.value) })
+        headers.add(name: "content-type", value: settings.format.contentType)
+        commonHeaders = headers
+    }
+
+    /// Requests of one batch in flight at once, each on a connection of its own.
+    static let requestsPerBatch = 4
+
     public func deliver(_ message: OutboxMessage) async -> DeliveryOutcome {
+        await withTaskExecutorPreference(client.nextTaskExecutor()) {
+            await send(message)
+        }
+    }
+
+    /// Up to `requestsPerBatch` messages at a time, in order, all on one event loop of the
+    /// client (the batch never leaves that loop's thread between its requests). After an
+    /// `.endpointGone`, or once the task is cancelled, no further message starts: those not
+    /// started are `.notAttempted`, those in flight end as they end.
+    public func deliver(batch messages: [OutboxMessage]) async -> [DeliveryOutcome] {
+        await withTaskExecutorPreference(client.nextTaskExecutor()) {
+            await withTaskGroup(of: (Int, DeliveryOutcome).self) { group in
+                var outcomes = [DeliveryOutcome](repeating: .notAttempted, count: messages.count)
+                var next = 0
+                var stopped = Task.isCancelled
+                func start() {
+                    let index = next
+                    next += 1
+                    group.addTask { (index, await send(messages[index])) }
+                }
+                while !stopped, next < min(Self.requestsPerBatch, messages.count) { start() }
+                while let (index, outcome) = await group.next() {
+                    outcomes[index] = outcome
+                    stopped = stopped || outcome.endsBatch || Task.isCancelled
+                    if !stopped, next < messages.count { start() }
+                }
+                return outcomes
+            }
+        }
+    }
+
+    /// Sends one message and reads the whole answer within `timeout` (connecting, sending, the
+    /// status line and headers, and the body). Cancelling the calling task (cxd stopping) ends
+    /// the request; both that and the timeout are retries.
+    private func send(_ message: OutboxMessage) async -> DeliveryOutcome {
         let body: Data
         switch settings.format.body(for: message.payload) {
         case .success(let data): body = data
         case .failure(let error): return .failed(reason: error.reason)
         }
         let timestamp = Int64(environment.clock().timeIntervalSince1970.rounded(.down))
-
-        var request = HTTPClientRequest(url: settings.url)
-        request.method = .POST
-        for header in settings.headers {
-            request.headers.add(name: header.name, value: header.value)
-        }
-        request.headers.replaceOrAdd(name: "content-type", value: settings.format.contentType)
-        request.headers.replaceOrAdd(name: "webhook-id", value: message.key)
-        request.headers.replaceOrAdd(name: "webhook-timestamp", value: String(timestamp))
+        var headers = commonHeaders
+        headers.add(name: "webhook-id", value: message.key)
+        headers.add(name: "webhook-timestamp", value: String(timestamp))
         if let signer = settings.signer {
-            request.headers.replaceOrAdd(
-                name: "webhook-signature", value: signer.signature(id: message.key, timestamp: timestamp, body: body))
+            headers.add(name: "webhook-signature", value: signer.signature(id: message.key, timestamp: timestamp, body: body))
         }
-        request.body = .bytes(ByteBuffer(bytes: body))
-        return await send(request)
-    }
-
-    /// Sends the request and reads the whole answer within `timeout`: connecting, sending,
-    /// the status line and headers, and every byte of the body. The request is cancelled when
-    /// the time is up or when the calling task is cancelled (cxd stopping); both are retries.
-    private func send(_ request: HTTPClientRequest) async -> DeliveryOutcome {
-        let timeout = settings.timeout
-        return await withTaskGroup(of: DeliveryOutcome?.self) { group in
-            group.addTask { await self.exchange(request) }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            // The first to finish decides; cancelling the other ends the request (AsyncHTTPClient
-            // cancels a request whose task is cancelled, also while its body is being read).
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            if let first { return first }
-            if Task.isCancelled { return .retry(reason: "cancelled: cxd is stopping", after: nil) }
-            return WebhookOutcome.timedOut(timeout)
-        }
-    }
-
-    private func exchange(_ request: HTTPClientRequest) async -> DeliveryOutcome {
-        // AsyncHTTPClient's own deadline only covers the time until the response head.
-        let deadline = NIODeadline.now() + TimeAmount.nanoseconds(Self.nanoseconds(settings.timeout))
+        let request = HTTPRequest(url: settings.target, method: .POST, headers: headers, body: ByteBuffer(bytes: body))
         do {
-            let response = try await client.execute(request, deadline: deadline)
-            let answer = try await Self.readPrefix(of: response.body, limit: Self.bodyReadLimit)
+            let response = try await client.execute(request, bodyLimit: Self.bodyReadLimit, timeout: settings.timeout)
             return WebhookOutcome.outcome(
                 status: Int(response.status.code), retryAfter: response.headers.first(name: "retry-after"),
-                body: answer, now: environment.clock())
+                body: Data(response.body.readableBytesView), now: environment.clock())
         } catch {
             return WebhookOutcome.outcome(error: error, timeout: settings.timeout, url: settings.url, shownURL: settings.shownURL)
         }
-    }
-
-    /// Reads at most `limit` bytes of a body and drops the rest.
-    private static func readPrefix(of body: HTTPClientResponse.Body, limit: Int) async throws -> Data {
-        var data = Data()
-        for try await chunk in body {
-            let room = limit - data.count
-            if room > 0 { data.append(contentsOf: chunk.readableBytesView.prefix(room)) }
-        }
-        return data
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

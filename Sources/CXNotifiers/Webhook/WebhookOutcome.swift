@@ -1,12 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import AsyncHTTPClient
+import CXHTTP
 import Foundation
-import NIOCore
-import NIOPosix
 
 /// How an HTTP answer becomes a `DeliveryOutcome`:
 ///
@@ -21,17 +14,20 @@ enum WebhookOutcome {
     /// How much of a response body a failure reason quotes.
     static let quotedBodyLength = 200
 
-    /// The outcome of an answered request; `retryAfter` is the raw `Retry-After` header.
-    static func outcome(status: Int, retryAfter: String?, body: Data, now: Date) -> DeliveryOutcome {
+    /// The outcome of an answered request; `retryAfter` is the raw `Retry-After` header. The
+    /// body and the clock are read only when the reason or the delay needs them.
+    static func outcome(
+        status: Int, retryAfter: String?, body: @autoclosure () -> Data, now: @autoclosure () -> Date
+    ) -> DeliveryOutcome {
         switch status {
         case 200..<300:
             return .delivered
         case 408, 429, 500..<600:
-            return .retry(reason: describe(status, body), after: retryAfter.flatMap { delay($0, now: now) })
+            return .retry(reason: describe(status, body()), after: retryAfter.flatMap { delay($0, now: now()) })
         case 410:
-            return .endpointGone(reason: describe(status, body))
+            return .endpointGone(reason: describe(status, body()))
         default:
-            return .failed(reason: describe(status, body))
+            return .failed(reason: describe(status, body()))
         }
     }
 
@@ -39,12 +35,13 @@ enum WebhookOutcome {
     /// request was validated when the notifier was set up). `url` never appears in the reason:
     /// where an error quotes it, `shownURL` (cut to `scheme://host/…` for a secret URL) does.
     static func outcome(error: any Error, timeout: Duration, url: String, shownURL: String) -> DeliveryOutcome {
-        if let error = error as? HTTPClientError,
-           [HTTPClientError.deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout].contains(error) {
-            return timedOut(timeout)
-        }
-        if let refused = refusedAddress(in: error, url: url) {
-            return .retry(reason: "connection refused by \(refused)", after: nil)
+        if let error = error as? HTTPClientError {
+            switch error.kind {
+            case .timedOut: return timedOut(timeout)
+            case .cancelled: return .retry(reason: "cancelled: cxd is stopping", after: nil)
+            case .connectionRefused: return .retry(reason: error.description, after: nil)
+            default: break
+            }
         }
         let text = String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
             .replacingOccurrences(of: url, with: shownURL)
@@ -54,25 +51,6 @@ enum WebhookOutcome {
     /// The reason when the whole exchange did not finish within `timeout`.
     static func timedOut(_ timeout: Duration) -> DeliveryOutcome {
         .retry(reason: "no answer within \(timeout)", after: nil)
-    }
-
-    /// `127.0.0.1:8080` when `error` says the connection to `url` was refused (NIO names the
-    /// address tried when it tried several, else it is the URL's host and port).
-    static func refusedAddress(in error: any Error, url: String) -> String? {
-        if let error = error as? NIOConnectionError {
-            let refused = error.connectionErrors.first { ($0.error as? IOError)?.errnoCode == ECONNREFUSED }
-            return refused.map { address($0.target) }
-        }
-        guard let error = error as? IOError, error.errnoCode == ECONNREFUSED,
-              let components = URLComponents(string: url), let host = components.host
-        else { return nil }
-        let port = components.port ?? (components.scheme?.lowercased() == "https" ? 443 : 80)
-        return host.contains(":") && !host.hasPrefix("[") ? "[\(host)]:\(port)" : "\(host):\(port)"
-    }
-
-    private static func address(_ target: SocketAddress) -> String {
-        guard let ip = target.ipAddress, let port = target.port else { return "\(target)" }
-        return target.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)"
     }
 
     /// `HTTP 400: {"error":"…"}`: the status and at most `quotedBodyLength` characters of the

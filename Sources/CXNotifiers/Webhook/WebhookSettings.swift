@@ -1,5 +1,6 @@
 import CXConfig
 import CXCore
+import CXHTTP
 import Foundation
 
 /// A webhook notifier's options, checked: everything that can be wrong with them is a setup
@@ -7,6 +8,8 @@ import Foundation
 /// secret (nor the URL, which for chat incoming webhooks is a secret itself).
 struct WebhookSettings: Sendable {
     var url: String
+    /// `url` taken apart: where to connect and the request target.
+    var target: HTTPURL
     /// The URL as messages may show it: in full when the YAML gives it (`url:`), cut to
     /// `scheme://host/…` when it is a secret (`url_file:`, `url_env:`).
     var shownURL: String
@@ -45,15 +48,19 @@ struct WebhookSettings: Sendable {
         case (.some, .some):
             throw fail("give only one of url, url_file and url_env")
         case (let url?, nil):
-            guard Self.isHTTPURL(url) else { throw fail("url must be an http:// or https:// URL with a host") }
+            guard let target = Self.httpURL(url) else {
+                throw fail("url must be an http:// or https:// URL with a host")
+            }
             self.url = url
+            self.target = target
             shownURL = url
         case (nil, let url?):
             let option = options["url_file"] != nil ? "url_file" : "url_env"
-            guard Self.isHTTPURL(url) else {
+            guard let target = Self.httpURL(url) else {
                 throw fail("\(option): the URL it holds must be an http:// or https:// URL with a host")
             }
             self.url = url
+            self.target = target
             shownURL = Self.redacted(url)
         }
 
@@ -118,11 +125,10 @@ struct WebhookSettings: Sendable {
         }
     }
 
-    static func isHTTPURL(_ text: String) -> Bool {
-        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
-        else { return false }
-        return !text.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F }
+    /// An http or https URL with a host, and no spaces or control characters.
+    static func httpURL(_ text: String) -> HTTPURL? {
+        guard !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else { return nil }
+        return HTTPURL(text)
     }
 
     /// `https://hooks.example.com/…`: enough to tell endpoints apart, nothing of a secret path

@@ -30,9 +30,10 @@ struct LaneSummary: Sendable {
 /// flight, record each batch as soon as it returns, and sleep until its next due time or a
 /// wake-up. A slow or failing notifier holds back nothing but its own lane.
 ///
-/// Each batch is: claim (count the attempts, one write) → send → record (one write). A crash
-/// therefore re-sends at most the batches in flight, and `attempts` counts every send. After a
-/// 410 the lane sends nothing more until the notifier is enabled again.
+/// Batches are: select and claim (count the attempts; one write for every batch started
+/// together) → send → record (one write). A crash therefore re-sends at most the batches in
+/// flight, and `attempts` counts every send. After a 410 the lane sends nothing more until the
+/// notifier is enabled again.
 struct DeliveryLane: Sendable {
     enum Mode: Sendable {
         /// The daemon: runs until shutdown, on the wall clock `now`.
@@ -142,27 +143,33 @@ struct DeliveryLane: Sendable {
 
     // MARK: - Stages
 
-    /// Starts batches of due messages until `delivery.concurrency` are in flight.
+    /// Starts batches of due messages until `delivery.concurrency` are in flight. The messages
+    /// for every free slot are selected and claimed in one write (batches that come back
+    /// together are replaced together), right before their sends start.
     private func fill(
         _ state: inout LaneState, halted: HaltFlag, group: inout DiscardingTaskGroup,
         post: AsyncStream<LaneEvent>.Continuation
     ) async throws {
         let current = environment.holder.current
         let settings = current.engine.configuration.delivery
-        while state.inFlight.count < settings.concurrency, !halted.isSet {
-            let instant = now
-            let excluded = state.excluded
-            let notifier = self.notifier
-            let due = try await current.engine.store.read { tx in
-                try tx.dueMessages(notifier: notifier, at: instant, excluding: excluded, limit: settings.batchSize)
-            }
-            if due.isEmpty { return }
+        let free = settings.concurrency - state.inFlight.count
+        guard free > 0, !halted.isSet else { return }
+        let instant = now
+        let excluded = state.excluded
+        let notifier = self.notifier
+        let due = try await environment.commits.write { tx in
+            let due = try tx.dueMessages(notifier: notifier, at: instant, excluding: excluded, limit: free * settings.batchSize)
+            try tx.claim(due.compactMap(\.message.id), at: instant)
+            return due
+        }
+        for start in stride(from: 0, to: due.count, by: settings.batchSize) {
+            let messages = Array(due[start..<min(start + settings.batchSize, due.count)])
             state.nextBatch += 1
             let batch = state.nextBatch
-            state.inFlight[batch] = Set(due.compactMap(\.message.id))
+            state.inFlight[batch] = Set(messages.compactMap(\.message.id))
             group.addTask {
                 let finished = await abandoningOnCancel {
-                    await deliver(due, batch: batch, current: current, halted: halted, post: post)
+                    await deliver(messages, batch: batch, current: current, halted: halted, post: post)
                     return true
                 }
                 if finished == nil { post.yield(.abandoned(batch: batch)) }
@@ -170,19 +177,11 @@ struct DeliveryLane: Sendable {
         }
     }
 
-    /// One batch: claim, send, record. Never throws: every end is an event for the lane.
+    /// One claimed batch: send, record. Never throws: every end is an event for the lane.
     private func deliver(
         _ due: [DueMessage], batch: Int, current: EngineHolder.Current, halted: HaltFlag,
         post: AsyncStream<LaneEvent>.Continuation
     ) async {
-        let ids = due.compactMap(\.message.id)
-        let claimedAt = now
-        do {
-            try await environment.commits.write { tx in try tx.claim(ids, at: claimedAt) }
-        } catch {
-            post.yield(.claimFailed(batch: batch, error: error))
-            return
-        }
         let outcomes: [DeliveryOutcome]
         if let notifier = current.notifiers[notifier] {
             outcomes = await notifier.deliver(batch: due.map(\.message))

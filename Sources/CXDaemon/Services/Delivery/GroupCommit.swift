@@ -5,7 +5,8 @@ import Synchronization
 /// transaction commits go together into the next, each in a savepoint of its own.
 ///
 /// A commit costs a sync of the write-ahead log (about a millisecond on a virtual disk) however
-/// little it holds, and each batch writes twice (its claim before the send, its outcomes after).
+/// little it holds, and each batch is written twice (its claim before the send, with the other
+/// batches its lane starts then, and its outcomes after).
 /// With many batches in flight this turns a commit per write into a commit per burst of writes.
 /// Nothing else changes: `write` returns only once its transaction is committed, so a claim is
 /// still durable before its batch is sent and a batch counts as recorded only once it is; a

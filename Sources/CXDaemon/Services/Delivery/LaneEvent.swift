@@ -8,8 +8,6 @@ enum LaneEvent: Sendable {
     case wake
     /// The lane's next due time came.
     case due
-    /// A batch's attempts could not be counted (the store refused the write): it was not sent.
-    case claimFailed(batch: Int, error: any Error)
     /// A batch came back from its notifier; its outcomes are recorded or kept in memory.
     case sent(batch: Int, SendReport)
     /// A batch was cancelled (shutdown): its messages stay pending.

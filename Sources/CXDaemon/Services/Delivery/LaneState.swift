@@ -34,9 +34,6 @@ struct LaneState {
         switch event {
         case .wake, .due:
             break
-        case .claimFailed(let batch, let error):
-            inFlight[batch] = nil
-            storeFailed(error, lane: lane, timers: timers)
         case .sent(let batch, .recorded(let result)):
             inFlight[batch] = nil
             summary.delivered += result.delivered

@@ -53,6 +53,7 @@ struct OutcomeRecorder: Sendable {
         let policy = RetryPolicy(configuration.delivery)
         var result = RecordResult()
         var verdict = BatchVerdict(at: batch.finishedAt)
+        var delivered: [Int64] = []
         for (index, due) in batch.messages.enumerated() {
             guard let id = due.message.id else { continue }
             let outcome = index < batch.outcomes.count
@@ -62,7 +63,7 @@ struct OutcomeRecorder: Sendable {
             let metadata: Logger.Metadata = ["notifier": "\(notifier)", "key": "\(due.message.key)"]
             switch change {
             case .delivered:
-                try tx.recordDelivered(id, at: batch.finishedAt)
+                delivered.append(id)
                 verdict.delivered += 1
                 // Each delivery is on record in the outbox (`cxd outbox --status delivered`);
                 // at info level a burst of 10,000 reminders would be 10,000 log lines.
@@ -100,6 +101,7 @@ struct OutcomeRecorder: Sendable {
                 verdict.lastError = change.error
             }
         }
+        try tx.recordDelivered(delivered, at: batch.finishedAt)
         var health = try tx.health(of: notifier)
         let alerts = health.record(verdict, alertAfter: alertAfter)
         try tx.save(health)
