@@ -1,3 +1,4 @@
+import CXCore
 import Foundation
 import GRDB
 
@@ -20,7 +21,7 @@ enum StoredTime {
         let seconds = (total - Int64(millis)) / 1000
         let secondOfDay = (seconds % 86_400 + 86_400) % 86_400
         let days = (seconds - secondOfDay) / 86_400
-        let (year, month, day) = civil(fromDays: days)
+        let date = LocalDate(dayNumber: Int(days))
         var bytes = [UInt8](repeating: 0, count: 23)
         func put(_ value: Int, at index: Int, digits: Int) {
             var value = value
@@ -29,11 +30,11 @@ enum StoredTime {
                 value /= 10
             }
         }
-        put(Int(year), at: 0, digits: 4)
+        put(date.year, at: 0, digits: 4)
         bytes[4] = 45  // -
-        put(Int(month), at: 5, digits: 2)
+        put(date.month, at: 5, digits: 2)
         bytes[7] = 45
-        put(Int(day), at: 8, digits: 2)
+        put(date.day, at: 8, digits: 2)
         bytes[10] = 32  // space
         put(Int(secondOfDay / 3600), at: 11, digits: 2)
         bytes[13] = 58  // :
@@ -43,20 +44,6 @@ enum StoredTime {
         bytes[19] = 46  // .
         put(millis, at: 20, digits: 3)
         return String(decoding: bytes, as: UTF8.self).databaseValue
-    }
-
-    /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
-    /// `civil_from_days`).
-    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Statement arguments with every `Date` in the store's format.

@@ -65,7 +65,8 @@ public struct LocalDate: Codable, Sendable, Hashable, Comparable, CustomStringCo
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    init(dayNumber: Int) {
+    /// The date `dayNumber` days after 1970-01-01 (H. Hinnant's civil_from_days).
+    public init(dayNumber: Int) {
         let z = dayNumber + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
