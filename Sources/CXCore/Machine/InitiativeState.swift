@@ -139,9 +139,8 @@ public struct ReminderProgress: Codable, Sendable, Equatable {
     }
 
     mutating func recordSent(level index: Int, at instant: Date) {
-        while levels.count < index { levels.append(Level()) }
+        recordSendTime(level: index, at: instant)
         levels[index - 1].sent += 1
-        levels[index - 1].lastSentAt = instant
     }
 
     /// Moves the instant the level's repeats count from, without counting a reminder.

@@ -119,15 +119,20 @@ public struct WorkCalendar: Codable, Sendable, Equatable {
         let last = localDate(of: end, in: zone)
         var days = 0
         while day <= last && days <= Self.searchLimit {
-            if isWorkingDay(day) {
-                let open = max(start, instant(on: day, at: dayStart, in: zone))
-                let close = min(end, instant(on: day, at: dayEnd, in: zone))
-                if close > open { total += close.timeIntervalSince(open) }
+            if let (open, close) = workingHours(on: day, in: zone) {
+                let from = max(start, open), to = min(end, close)
+                if to > from { total += to.timeIntervalSince(from) }
             }
             day = day.adding(days: 1)
             days += 1
         }
         return total
+    }
+
+    /// The start and end of working hours on `date` in `zone`; nil on a day off.
+    private func workingHours(on date: LocalDate, in zone: TimeZone) -> (open: Date, close: Date)? {
+        guard isWorkingDay(date) else { return nil }
+        return (instant(on: date, at: dayStart, in: zone), instant(on: date, at: dayEnd, in: zone))
     }
 
     /// The instant at which `amount` of working time has passed since `start` in `zone`; it
@@ -136,14 +141,11 @@ public struct WorkCalendar: Codable, Sendable, Equatable {
         var remaining = amount
         var day = localDate(of: start, in: zone)
         for _ in 0...Self.searchLimit {
-            if isWorkingDay(day) {
-                let open = max(start, instant(on: day, at: dayStart, in: zone))
-                let close = instant(on: day, at: dayEnd, in: zone)
-                if close > open {
-                    let available = close.timeIntervalSince(open)
-                    if remaining <= available { return open.addingTimeInterval(max(0, remaining)) }
-                    remaining -= available
-                }
+            if let (open, close) = workingHours(on: day, in: zone), close > max(start, open) {
+                let from = max(start, open)
+                let available = close.timeIntervalSince(from)
+                if remaining <= available { return from.addingTimeInterval(max(0, remaining)) }
+                remaining -= available
             }
             day = day.adding(days: 1)
         }
