@@ -10,6 +10,7 @@ struct DaemonProcessTests {
     /// daemon has an open step to work with on the real clock.
     func project() throws -> TestProject {
         let project = try TestProject(keeping: ["pos-checkout"])
+        try project.workAroundTheClock()  // the real clock: any day, any hour
         let yesterday = Date().addingTimeInterval(-86_400).formatted(.iso8601.year().month().day())
         let file = project.folder.file("config/initiatives/pos-checkout.yaml")
         let text = try String(contentsOfFile: file, encoding: .utf8)

@@ -10,6 +10,7 @@ struct DeliveryProcessTests {
     /// The example project with an exec notifier `chat` that records every payload it gets.
     func project(delivery: String) throws -> (TestProject, received: String) {
         let project = try TestProject(keeping: ["pos-checkout"])
+        try project.workAroundTheClock()  // the real clock: any day, any hour
         let received = project.folder.file("received.jsonl")
         try project.folder.write("config/plugins/receive.sh", """
             #!/bin/sh

@@ -17,6 +17,7 @@ struct ServiceManagerProcessTests {
     @Test(arguments: NotifyReceiver.Kind.allCases)
     func theDaemonTellsSystemdItIsReadyReloadingAndStopping(socket: NotifyReceiver.Kind) async throws {
         let project = try TestProject(keeping: ["pos-checkout"])
+        try project.workAroundTheClock()  // the real clock: any day, any hour
         let systemd = try NotifyReceiver(socket)
         let daemon = try CXDProcess.start(["run"], in: project.folder.path, environment: ["NOTIFY_SOCKET": systemd.address])
         defer { daemon.signal(SIGKILL) }
@@ -60,6 +61,7 @@ struct ServiceManagerProcessTests {
 
     @Test func underTheJournalEveryLineCarriesItsPriorityAndNoTimestamp() async throws {
         let project = try TestProject(keeping: ["pos-checkout"])
+        try project.workAroundTheClock()  // the real clock: any day, any hour
         let daemon = try CXDProcess.start(["run", "--log-level", "debug"], in: project.folder.path, journal: true)
         defer { daemon.signal(SIGKILL) }
         let running = await CXDProcess.waitFor(timeout: 30) { daemon.stderr.contains("cxd running on") }
@@ -91,6 +93,7 @@ struct ServiceManagerProcessTests {
     @Test func aStreamThatIsNotTheJournalKeepsTheTimestampedLines() async throws {
         // JOURNAL_STREAM inherited from a unit, but stderr redirected elsewhere: not the journal.
         let project = try TestProject(keeping: ["pos-checkout"])
+        try project.workAroundTheClock()  // the real clock: any day, any hour
         let daemon = try CXDProcess.start(["run"], in: project.folder.path, environment: ["JOURNAL_STREAM": "1:1"])
         defer { daemon.signal(SIGKILL) }
         let running = await CXDProcess.waitFor(timeout: 30) { daemon.stderr.contains("cxd running on") }
@@ -104,6 +107,7 @@ struct ServiceManagerProcessTests {
 
     @Test func aConfigurationErrorAtStartReachesTheJournalAsAnError() async throws {
         let project = try TestProject(keeping: ["pos-checkout"])
+        try project.workAroundTheClock()  // the real clock: any day, any hour
         try breakInitiative(project)
         let daemon = try CXDProcess.start(["run"], in: project.folder.path, journal: true)
         let result = await daemon.wait(timeout: 30)

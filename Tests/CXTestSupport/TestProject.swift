@@ -66,6 +66,27 @@ public final class TestProject: @unchecked Sendable {
         try transform(try String(contentsOfFile: path, encoding: .utf8)).write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    /// Makes every hour of every day a working hour, with no holidays: for tests on the real
+    /// clock, whose messages must not wait for anyone's morning (every message to a person waits
+    /// for their working hours) whatever the day and hour the tests run.
+    public func workAroundTheClock() throws {
+        try edit("config/cxd.yaml") { text in
+            var lines: [String] = []
+            var skipping = false
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.hasPrefix("working_hours:") || line.hasPrefix("holidays:") {
+                    skipping = true
+                    continue
+                }
+                if skipping, line.hasPrefix(" ") || line.isEmpty { continue }
+                skipping = false
+                lines.append(String(line))
+            }
+            return lines.joined(separator: "\n")
+                + "\nworking_hours:\n  days: [mon, tue, wed, thu, fri, sat, sun]\n  start: \"00:00\"\n  end: \"23:59\"\n"
+        }
+    }
+
     /// Edits an initiative file in place (e.g. to record what a step requires).
     public func appendToInitiative(_ id: String, _ yaml: String) throws {
         let path = folder.file("config/initiatives/\(id).yaml")
