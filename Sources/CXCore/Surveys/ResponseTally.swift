@@ -1,0 +1,90 @@
+import Foundation
+
+/// What every survey metric needs from a group of answers, without the answers themselves:
+/// how many gave each score, how many left the score blank, and the emotions they expressed.
+///
+/// NPS, CSAT and "% good" are counts of scores; a mean and its variance follow exactly from
+/// the count per score. So a round of a million answers is summarised by a dozen numbers per
+/// touchpoint, which the store keeps up to date as answers arrive.
+public struct ResponseTally: Codable, Sendable, Equatable, Hashable {
+    /// Answers per score, for every score given (on the scale or not).
+    public var scores: [Int: Int]
+    /// Answers seen without a score ("seen, not answered").
+    public var unanswered: Int
+    /// Emotions over every answer, scored or not.
+    public var emotions: EmotionCounts
+
+    public init(scores: [Int: Int] = [:], unanswered: Int = 0, emotions: EmotionCounts = EmotionCounts()) {
+        self.scores = scores
+        self.unanswered = unanswered
+        self.emotions = emotions
+    }
+
+    /// Tallies individual answers.
+    public init(_ responses: some Sequence<SurveyResponse>) {
+        self.init()
+        for response in responses { add(score: response.score, emotion: response.emotion) }
+    }
+
+    /// Counts `count` answers with `score` (nil: unanswered) and `emotion`.
+    public mutating func add(score: Int?, emotion: Emotion?, count: Int = 1) {
+        if let score { scores[score, default: 0] += count } else { unanswered += count }
+        switch emotion {
+        case .positive: emotions.positive += count
+        case .neutral: emotions.neutral += count
+        case .negative: emotions.negative += count
+        case nil: emotions.unspecified += count
+        }
+    }
+
+    /// Every answer counted, scored or not.
+    public var total: Int { emotions.total }
+
+    /// Both groups together.
+    public static func + (lhs: ResponseTally, rhs: ResponseTally) -> ResponseTally {
+        var sum = lhs
+        sum.scores.merge(rhs.scores, uniquingKeysWith: +)
+        sum.unanswered += rhs.unanswered
+        sum.emotions.positive += rhs.emotions.positive
+        sum.emotions.neutral += rhs.emotions.neutral
+        sum.emotions.negative += rhs.emotions.negative
+        sum.emotions.unspecified += rhs.emotions.unspecified
+        return sum
+    }
+}
+
+/// A round's answers tallied per touchpoint: what `TouchpointReport` and the round's metric
+/// are computed from.
+public struct RoundTally: Codable, Sendable, Equatable, Hashable {
+    /// Answers tagged with a touchpoint, by touchpoint id.
+    public var touchpoints: [String: ResponseTally]
+    /// Answers without a touchpoint.
+    public var untagged: ResponseTally
+
+    public init(touchpoints: [String: ResponseTally] = [:], untagged: ResponseTally = ResponseTally()) {
+        self.touchpoints = touchpoints
+        self.untagged = untagged
+    }
+
+    /// Tallies individual answers.
+    public init(_ responses: some Sequence<SurveyResponse>) {
+        self.init()
+        for response in responses { add(touchpoint: response.touchpoint, score: response.score, emotion: response.emotion) }
+    }
+
+    public mutating func add(touchpoint: String?, score: Int?, emotion: Emotion?, count: Int = 1) {
+        if let touchpoint {
+            touchpoints[touchpoint, default: ResponseTally()].add(score: score, emotion: emotion, count: count)
+        } else {
+            untagged.add(score: score, emotion: emotion, count: count)
+        }
+    }
+
+    /// Every answer of the round, tagged or not.
+    public var overall: ResponseTally {
+        touchpoints.values.reduce(untagged, +)
+    }
+
+    /// Every answer counted.
+    public var total: Int { overall.total }
+}
