@@ -11,7 +11,7 @@ import Yams
 ///   questions: ["…"]
 ///   min_sample: 30
 ///   window: 2w
-///   quota: 200
+///   quota: 200                  # default 150; `none`: no quota
 ///   cadence: 4w
 ///   drop_below: 75
 ///   min_gap: 7d
@@ -62,7 +62,7 @@ struct SurveyParser {
         }
         if let value = reader.optional("min_sample").flatMap({ file.integer($0, atLeast: 1) }) { settings.minimumSample = value }
         if let value = reader.optional("window").flatMap(file.duration) { settings.window = value }
-        if let value = reader.optional("quota").flatMap({ file.integer($0, atLeast: 1) }) { settings.quota = value }
+        if let quotaNode = reader.optional("quota") { settings.quota = quota(quotaNode) ?? settings.quota }
         if let value = reader.optional("cadence").flatMap(file.duration) { settings.cadence = value }
         if let value = reader.optional("drop_below").flatMap(file.number) { settings.dropBelow = value }
         if let value = reader.optional("min_gap").flatMap(file.duration) { settings.minimumGap = value }
@@ -80,6 +80,16 @@ struct SurveyParser {
         }
         reader.finish()
         return Result(settings: scale == nil ? nil : settings, followUpRoleNode: roleNode)
+    }
+
+    /// `quota:`: a whole number ≥ 1, or `none` for no quota (the outer nil: not readable).
+    private func quota(_ node: Node) -> Int?? {
+        if case .scalar(let scalar) = node, ScalarResolver.tagName(of: node) == .str, scalar.string == "none" {
+            return .some(nil)
+        }
+        if ScalarResolver.tagName(of: node) == .int, let value = node.int, value >= 1 { return value }
+        file.mismatch("a whole number ≥ 1, or none", node)
+        return nil
     }
 
     private func customScale(_ node: Node) -> SurveyScale? {

@@ -52,8 +52,11 @@ public struct SurveySettings: Codable, Sendable, Equatable {
     public var minimumSample: Int
     /// How long a round stays open.
     public var window: WorkDuration
-    /// A round closes early once it has this many responses.
+    /// A round closes early once it has this many responses; nil: no quota (`quota: none`),
+    /// the round runs its whole window. Default `defaultQuota`.
     public var quota: Int?
+    /// The quota of a survey that names none: 150 answers.
+    public static let defaultQuota = 150
     /// While a `survey: cadence` step runs, a round opens this long after the previous one.
     public var cadence: WorkDuration
     /// An imported round whose metric falls below this opens the next cadence round early.
@@ -71,7 +74,7 @@ public struct SurveySettings: Codable, Sendable, Equatable {
 
     public init(
         scale: SurveyScale, touchpoints: [String] = [], questions: [String] = [], minimumSample: Int = 30,
-        window: WorkDuration = .weeks(2), quota: Int? = nil, cadence: WorkDuration = .weeks(4), dropBelow: Double? = nil,
+        window: WorkDuration = .weeks(2), quota: Int? = SurveySettings.defaultQuota, cadence: WorkDuration = .weeks(4), dropBelow: Double? = nil,
         minimumGap: WorkDuration = .days(7), respondentCap: Int? = nil, respondentWindow: WorkDuration = .days(90),
         followUpDue: WorkDuration = .hours(48), followUpOwnerRole: RoleID? = nil
     ) {

@@ -2,7 +2,7 @@ import Foundation
 
 /// Which test produced a `Comparison`.
 public enum ComparisonTest: String, Codable, Sendable, Equatable, Hashable {
-    /// Two proportions: z with pooled SE, CI with unpooled SE.
+    /// Two proportions: z with pooled SE, Newcombe's hybrid score CI.
     case twoProportionZ
     /// Two NPS: z with SE = 100·√(Var₁ + Var₂).
     case npsDifferenceZ

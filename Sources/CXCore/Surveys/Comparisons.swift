@@ -8,21 +8,23 @@ public enum Comparisons {
     ///
     ///     p₁ = x₁/n₁, p₂ = x₂/n₂, pooled p = (x₁ + x₂)/(n₁ + n₂)
     ///     z = (p₂ − p₁) / √(p(1−p)(1/n₁ + 1/n₂))           (pooled SE, for the test)
-    ///     CI = (p₂ − p₁) ± z₀.₉₇₅·√(p₁(1−p₁)/n₁ + p₂(1−p₂)/n₂)   (unpooled SE)
+    ///     CI = Newcombe's hybrid score interval of p₂ − p₁ (`NewcombeInterval`)
+    ///
+    /// The interval is Newcombe's rather than the Wald interval with the unpooled SE, which
+    /// collapses to the point 0 when both proportions are 0 % or 100 % and covers poorly near
+    /// the ends.
     public static func proportions(baseline: ProportionSample, current: ProportionSample) -> Comparison? {
-        guard let p1 = baseline.proportion, let p2 = current.proportion else { return nil }
+        guard let p1 = baseline.proportion, let p2 = current.proportion, let percent1 = baseline.percent,
+              let percent2 = current.percent,
+              let interval = NewcombeInterval.difference(baseline: baseline, current: current) else { return nil }
         let n1 = Double(baseline.n), n2 = Double(current.n)
         let pooled = Double(baseline.successes + current.successes) / (n1 + n2)
         let pooledSE = (pooled * (1 - pooled) * (1 / n1 + 1 / n2)).squareRoot()
-        let unpooledSE = (p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2).squareRoot()
-        let difference = p2 - p1
         let result = Comparison.test(
-            difference: difference, standardError: pooledSE, pFor: Distributions.normalTwoSidedP
+            difference: p2 - p1, standardError: pooledSE, pFor: Distributions.normalTwoSidedP
         )
         return Comparison(
-            test: .twoProportionZ, baseline: 100 * p1, current: 100 * p2,
-            interval: ConfidenceInterval.around(difference, halfWidth: Distributions.z95 * unpooledSE)
-                .clamped(to: -1...1).scaled(by: 100),
+            test: .twoProportionZ, baseline: percent1, current: percent2, interval: interval.scaled(by: 100),
             statistic: result.statistic, pValue: result.pValue
         )
     }
@@ -86,32 +88,32 @@ public enum Comparisons {
     /// The score test is the test the Wilson interval inverts, so `significant` agrees with
     /// whether p₀ lies outside the Wilson interval.
     public static func proportion(_ current: ProportionSample, against reference: Double) -> Comparison? {
-        guard let p = current.proportion,
+        guard let p = current.proportion, let percent = current.percent,
               let wilson = WilsonInterval.interval(successes: current.successes, trials: current.n) else { return nil }
-        let p0 = min(max(reference / 100, 0), 1)
+        let percent0 = min(max(reference, 0), 100)
+        let p0 = percent0 / 100
         let standardError = (p0 * (1 - p0) / Double(current.n)).squareRoot()
         let result = Comparison.test(
             difference: p - p0, standardError: standardError, pFor: Distributions.normalTwoSidedP
         )
         return Comparison(
-            test: .oneProportionZ, baseline: 100 * p0, current: 100 * p,
+            test: .oneProportionZ, baseline: percent0, current: percent,
             interval: wilson.shifted(by: -p0).scaled(by: 100),
             statistic: result.statistic, pValue: result.pValue
         )
     }
 
     /// One NPS against a fixed NPS `reference`: SE = 100·√Var, z = (NPS − reference)/SE,
-    /// CI = (NPS − reference) ± z₀.₉₇₅·SE.
+    /// CI = the NPS interval NPS ± z₀.₉₇₅·SE, clamped to [−100, 100] like the metric's own,
+    /// minus the reference.
     public static func nps(_ current: NPSSample, against reference: Double) -> Comparison? {
-        guard let score = current.score, let variance = current.variance else { return nil }
+        guard let score = current.score, let variance = current.variance, let interval = current.interval else { return nil }
         let standardError = 100 * variance.squareRoot()
-        let difference = score - reference
         let result = Comparison.test(
-            difference: difference, standardError: standardError, pFor: Distributions.normalTwoSidedP
+            difference: score - reference, standardError: standardError, pFor: Distributions.normalTwoSidedP
         )
         return Comparison(
-            test: .oneSampleNPSZ, baseline: reference, current: score,
-            interval: .around(difference, halfWidth: Distributions.z95 * standardError),
+            test: .oneSampleNPSZ, baseline: reference, current: score, interval: interval.shifted(by: -reference),
             statistic: result.statistic, pValue: result.pValue
         )
     }

@@ -9,8 +9,10 @@ import Foundation
 ///
 ///     P(|T| > t) = I_{ν/(ν+t²)}(ν/2, 1/2)
 public enum Distributions {
-    /// The two-sided 95 % normal quantile z₀.₉₇₅, used by every z interval and Wilson interval.
-    public static let z95 = 1.959964
+    /// The two-sided 95 % normal quantile z₀.₉₇₅ = Φ⁻¹(0.975), to double precision (the
+    /// rounded 1.959964 shifts interval ends in the 7th digit), used by every z interval and
+    /// Wilson interval.
+    public static let z95 = 1.959963984540054
 
     /// Standard normal CDF Φ(x) = ½·erfc(−x/√2); erfc keeps precision in the lower tail.
     public static func normalCDF(_ x: Double) -> Double {

@@ -1,10 +1,15 @@
 import Foundation
 
-/// What a re-survey is judged against: a previous round's responses, or a fixed value on the
-/// metric's scale (from the initiative's goal) when no baseline round exists.
+/// What a re-survey is judged against: a previous round's answers (as a tally), or a fixed
+/// value on the metric's scale (from the initiative's goal) when no baseline round exists.
 public enum EvaluationBaseline: Sendable, Equatable {
-    case round([SurveyResponse])
+    case round(ResponseTally)
     case fixed(Double)
+
+    /// A baseline round given by its answers (tallied).
+    public static func round(_ responses: [SurveyResponse]) -> EvaluationBaseline {
+        .round(ResponseTally(responses))
+    }
 }
 
 /// The verdict of step 8 ("re-survey and evaluate").
@@ -27,7 +32,9 @@ public enum EvaluationOutcome: String, Codable, Sendable, Equatable, Hashable {
 /// 1. `insufficientData` when the re-survey has fewer than `minimumSampleSize` answered
 ///    responses (and at least 1 is always needed).
 /// 2. `goalMet` when the re-survey's value ≥ `target`. The target is absolute, so a thin
-///    baseline round does not block this verdict.
+///    baseline round does not block this verdict. NPS and CSAT compare their exact counts
+///    (100·count ≥ target·n, decided without rounding), so 58 of 100 satisfied meets a CSAT
+///    target of 58; means compare x̄ = Σx/n, computed in one division.
 /// 3. `insufficientData` when a baseline round has fewer than `minimumSampleSize` answered
 ///    responses, or the comparison cannot be computed (means need n ≥ 2 in each round).
 /// 4. Otherwise by the comparison: significant (p < 0.05) and positive → `improved`,
@@ -52,9 +59,19 @@ public struct Evaluation: Codable, Sendable, Equatable {
     /// The re-survey's value.
     public var currentValue: Double? { current.value }
 
-    /// Evaluates `resurvey` (on `scale`) against `baseline` and `target`.
+    /// Evaluates the answers `resurvey` (on `scale`) against `baseline` and `target`.
     public static func evaluate(
         resurvey: [SurveyResponse], baseline: EvaluationBaseline, scale: SurveyScale,
+        target: Double, minimumSampleSize: Int
+    ) -> Evaluation {
+        evaluate(
+            resurvey: ResponseTally(resurvey), baseline: baseline, scale: scale, target: target,
+            minimumSampleSize: minimumSampleSize)
+    }
+
+    /// Evaluates the re-survey's tally (on `scale`) against `baseline` and `target`.
+    public static func evaluate(
+        resurvey: ResponseTally, baseline: EvaluationBaseline, scale: SurveyScale,
         target: Double, minimumSampleSize: Int
     ) -> Evaluation {
         let minimum = Swift.max(1, minimumSampleSize)
@@ -63,8 +80,8 @@ public struct Evaluation: Codable, Sendable, Equatable {
         var baselineValue: Double?
         var comparison: Comparison?
         switch baseline {
-        case .round(let responses):
-            let round = SurveyMetrics.measure(responses, on: scale)
+        case .round(let tally):
+            let round = SurveyMetrics.measure(tally, on: scale)
             baselineRound = round
             baselineValue = round.value
             comparison = Comparisons.compare(baseline: round, current: current)
@@ -83,8 +100,8 @@ public struct Evaluation: Codable, Sendable, Equatable {
     }
 
     private func decide() -> EvaluationOutcome {
-        guard current.n >= minimumSampleSize, let value = current.value else { return .insufficientData }
-        if value >= target { return .goalMet }
+        guard current.n >= minimumSampleSize, current.value != nil else { return .insufficientData }
+        if current.reaches(target) { return .goalMet }
         if let baselineRound, baselineRound.n < minimumSampleSize { return .insufficientData }
         guard let comparison else { return .insufficientData }
         guard comparison.significant else { return .noSignificantChange }
@@ -119,6 +136,23 @@ extension Comparisons {
         case .csat(let parts): proportion(ProportionSample(successes: parts.topTwoBox, n: current.n), against: reference)
         case .mean(let parts): mean(MeanSample(parts, n: current.n), against: reference)
         }
+    }
+}
+
+extension MetricResult {
+    /// Whether the value is at or above `target`. NPS and CSAT decide on their counts: the
+    /// value is 100·count/n, and 100·count ≥ target·n is decided exactly (the fused
+    /// multiply-add rounds target·n − 100·count once, which keeps its sign), so a value exactly
+    /// on target reaches it whatever the division would have rounded to. Means compare x̄.
+    func reaches(_ target: Double) -> Bool {
+        let count: Int
+        switch components {
+        case .nps(let parts): count = parts.promoters - parts.detractors
+        case .csat(let parts): count = parts.topTwoBox
+        case .mean: return value.map { $0 >= target } ?? false
+        }
+        guard n > 0 else { return false }
+        return (-Double(100 * count)).addingProduct(target, Double(n)) <= 0
     }
 }
 

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The English sentence of an `Evaluation`. Numbers use a fixed format (no locale): one decimal
-/// for NPS and percentages, two for means; p-values with three decimals, or "p < 0.001".
+/// for NPS and percentages, two for means; p-values with three significant digits (more when
+/// needed to show which side of 0.05 they lie on), or "p < 0.001".
 enum EvaluationSummary {
     static func sentence(for evaluation: Evaluation) -> String {
         let metric = name(of: evaluation.kind)
@@ -93,7 +94,19 @@ enum EvaluationSummary {
         return kind == .csat ? text + " pp" : text
     }
 
+    /// "p < 0.001", else p with three significant digits ("p = 0.0499", "p = 0.0501",
+    /// "p = 0.474"). Digits are added while rounding would carry p across 0.05, so a printed
+    /// p-value always reads on the same side of 0.05 as the verdict (0.049996 prints as
+    /// "p = 0.049996", never "p = 0.0500").
     static func pText(_ p: Double) -> String {
-        p < 0.001 ? "p < 0.001" : String(format: "p = %.3f", p)
+        if p.isNaN { return "p = n/a" }
+        guard p >= 0.001 else { return "p < 0.001" }
+        var decimals = Swift.max(0, 2 - Int(floor(log10(p))))
+        var text = String(format: "%.\(decimals)f", p)
+        while let shown = Double(text), (shown < 0.05) != (p < 0.05), decimals < 17 {
+            decimals += 1
+            text = String(format: "%.\(decimals)f", p)
+        }
+        return "p = " + text
     }
 }

@@ -13,11 +13,22 @@ public struct ResponseTally: Codable, Sendable, Equatable, Hashable {
     public var unanswered: Int
     /// Emotions over every answer, scored or not.
     public var emotions: EmotionCounts
+    /// Answers with a negative emotion, per score (a subset of `scores`): the one joint count
+    /// the detractor rule needs, since an answer that is both a low score and negative is one
+    /// detractor, not two (see `detractors(on:)`).
+    public var negativeScores: [Int: Int]
 
-    public init(scores: [Int: Int] = [:], unanswered: Int = 0, emotions: EmotionCounts = EmotionCounts()) {
+    /// A tally from its counts. `negativeScores` must be given whenever `emotions.negative`
+    /// counts scored answers, or `detractors(on:)` counts those answers twice; `add` keeps it
+    /// up to date on its own.
+    public init(
+        scores: [Int: Int] = [:], unanswered: Int = 0, emotions: EmotionCounts = EmotionCounts(),
+        negativeScores: [Int: Int] = [:]
+    ) {
         self.scores = scores
         self.unanswered = unanswered
         self.emotions = emotions
+        self.negativeScores = negativeScores
     }
 
     /// Tallies individual answers.
@@ -32,8 +43,19 @@ public struct ResponseTally: Codable, Sendable, Equatable, Hashable {
         switch emotion {
         case .positive: emotions.positive += count
         case .neutral: emotions.neutral += count
-        case .negative: emotions.negative += count
+        case .negative:
+            emotions.negative += count
+            if let score { negativeScores[score, default: 0] += count }
         case nil: emotions.unspecified += count
+        }
+    }
+
+    /// Answers that call for a follow-up on `scale` (`SurveyScale.isDetractor`): every
+    /// negative answer, plus the other answers whose score is a detractor score on the scale.
+    public func detractors(on scale: SurveyScale) -> Int {
+        scores.reduce(emotions.negative) { sum, entry in
+            guard scale.contains(entry.key), scale.isDetractorScore(entry.key) else { return sum }
+            return sum + entry.value - negativeScores[entry.key, default: 0]
         }
     }
 
@@ -45,6 +67,7 @@ public struct ResponseTally: Codable, Sendable, Equatable, Hashable {
         var sum = lhs
         sum.scores.merge(rhs.scores, uniquingKeysWith: +)
         sum.unanswered += rhs.unanswered
+        sum.negativeScores.merge(rhs.negativeScores, uniquingKeysWith: +)
         sum.emotions.positive += rhs.emotions.positive
         sum.emotions.neutral += rhs.emotions.neutral
         sum.emotions.negative += rhs.emotions.negative

@@ -13,6 +13,10 @@ public struct ProportionSample: Codable, Sendable, Equatable, Hashable {
 
     /// p̂ = successes/n; nil when n = 0.
     public var proportion: Double? { n > 0 ? Double(successes) / Double(n) : nil }
+
+    /// 100·p̂, computed as 100·successes/n in one division so that it is the correctly rounded
+    /// percentage (58/100 gives 58, where 100·(58/100) gives 57.99999999999999); nil when n = 0.
+    public var percent: Double? { n > 0 ? Double(100 * successes) / Double(n) : nil }
 }
 
 /// Promoter and detractor counts out of n answered NPS responses.
@@ -40,6 +44,13 @@ public struct NPSSample: Codable, Sendable, Equatable, Hashable {
         let size = Double(n)
         let p = Double(promoters) / size, d = Double(detractors) / size
         return Swift.max(0, p + d - (p - d) * (p - d)) / size
+    }
+
+    /// The 95 % interval NPS ± z₀.₉₇₅·100·√Var, clamped to [−100, 100]; nil when n = 0.
+    public var interval: ConfidenceInterval? {
+        guard let score, let variance else { return nil }
+        return ConfidenceInterval.around(score, halfWidth: Distributions.z95 * 100 * variance.squareRoot())
+            .clamped(to: -100...100)
     }
 }
 
@@ -70,6 +81,22 @@ public struct MeanSample: Codable, Sendable, Equatable, Hashable {
     /// Summarises integer scores.
     public init(scores: [Int]) {
         self.init(values: scores.map(Double.init))
+    }
+
+    /// Summarises scores given as answers per score, without expanding them: the mean is the
+    /// exact integer sum divided once by n, and the variance is two-pass over the scores
+    /// (Σ count·(score − x̄)², in ascending order of score so the result never depends on
+    /// dictionary order), which avoids the cancellation of Σx² − n·x̄².
+    public init(counts: [Int: Int]) {
+        let bins = counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+        let count = bins.reduce(0) { $0 + $1.value }
+        let sum = bins.reduce(0) { $0 + $1.key * $1.value }
+        let mean = count > 0 ? Double(sum) / Double(count) : 0
+        let squares = bins.reduce(0.0) { total, bin in
+            let deviation = Double(bin.key) - mean
+            return total + Double(bin.value) * deviation * deviation
+        }
+        self.init(n: count, mean: mean, variance: count > 1 ? squares / Double(count - 1) : 0)
     }
 
     /// s = √s²; nil when n < 2.

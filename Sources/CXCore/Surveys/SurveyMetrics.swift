@@ -11,18 +11,25 @@ import Foundation
 ///
 /// Denominator for all of them: answered responses whose score lies on the scale.
 public enum SurveyMetrics {
-    /// The metric for `responses` on `scale`.
+    /// The metric for `responses` on `scale` (tallies them, then measures the tally).
     public static func measure(_ responses: [SurveyResponse], on scale: SurveyScale) -> MetricResult {
-        measure(scores: responses.map(\.score), on: scale)
+        measure(ResponseTally(responses), on: scale)
     }
 
     /// The metric for raw scores (nil = unanswered) on `scale`.
     public static func measure(scores: [Int?], on scale: SurveyScale) -> MetricResult {
-        var valid: [Int] = []
-        var unanswered = 0, invalid = 0
-        for score in scores {
-            guard let score else { unanswered += 1; continue }
-            if scale.contains(score) { valid.append(score) } else { invalid += 1 }
+        var tally = ResponseTally()
+        for score in scores { tally.add(score: score, emotion: nil) }
+        return measure(tally, on: scale)
+    }
+
+    /// The metric for a tally of answers on `scale`: the one implementation behind every
+    /// `measure`, so a round of a million answers is measured from a dozen counts.
+    public static func measure(_ tally: ResponseTally, on scale: SurveyScale) -> MetricResult {
+        var valid: [Int: Int] = [:]
+        var invalid = 0
+        for (score, count) in tally.scores where count > 0 {
+            if scale.contains(score) { valid[score] = count } else { invalid += count }
         }
         var result: MetricResult
         switch scale.metric {
@@ -30,57 +37,58 @@ public enum SurveyMetrics {
         case .csat: result = topTwoBox(valid, on: scale)
         case .ces, .customMean: result = mean(valid, on: scale)
         }
-        result.unanswered = unanswered
+        result.unanswered = tally.unanswered
         result.invalid = invalid
         return result
     }
 
-    /// NPS over valid 0–10 scores.
-    static func nps(_ scores: [Int]) -> MetricResult {
-        let promoters = scores.count { $0 >= 9 }
-        let detractors = scores.count { $0 <= 6 }
-        let n = scores.count
+    /// How many answers in `counts` (answers per score) have a score satisfying `condition`.
+    private static func count(_ counts: [Int: Int], where condition: (Int) -> Bool) -> Int {
+        counts.reduce(0) { condition($1.key) ? $0 + $1.value : $0 }
+    }
+
+    /// NPS over valid 0–10 scores, given as answers per score.
+    static func nps(_ counts: [Int: Int]) -> MetricResult {
+        let promoters = count(counts) { $0 >= 9 }
+        let detractors = count(counts) { $0 <= 6 }
+        let n = count(counts) { _ in true }
         let passives = n - promoters - detractors
         let sample = NPSSample(promoters: promoters, detractors: detractors, n: n)
-        func percent(_ count: Int) -> Double? { n > 0 ? 100 * Double(count) / Double(n) : nil }
+        func percent(_ part: Int) -> Double? { ProportionSample(successes: part, n: n).percent }
         let parts = NPSComponents(
             promoters: promoters, passives: passives, detractors: detractors,
             promoterPercent: percent(promoters), passivePercent: percent(passives),
             detractorPercent: percent(detractors)
         )
-        var interval: ConfidenceInterval?
-        if let score = sample.score, let variance = sample.variance {
-            interval = ConfidenceInterval.around(score, halfWidth: Distributions.z95 * 100 * variance.squareRoot())
-                .clamped(to: -100...100)
-        }
         return MetricResult(
-            kind: .nps, scale: .nps, value: sample.score, n: n, interval: interval, components: .nps(parts)
+            kind: .nps, scale: .nps, value: sample.score, n: n, interval: sample.interval, components: .nps(parts)
         )
     }
 
-    /// Percent in the top two boxes (≥ max − 1) over valid scores.
-    static func topTwoBox(_ scores: [Int], on scale: SurveyScale) -> MetricResult {
+    /// Percent in the top two boxes (≥ max − 1) over valid scores, given as answers per score.
+    static func topTwoBox(_ counts: [Int: Int], on scale: SurveyScale) -> MetricResult {
         let threshold = scale.max - 1
-        let sample = ProportionSample(successes: scores.count { $0 >= threshold }, n: scores.count)
+        let sample = ProportionSample(successes: count(counts) { $0 >= threshold }, n: count(counts) { _ in true })
         return MetricResult(
-            kind: scale.metric, scale: scale, value: sample.proportion.map { $0 * 100 }, n: sample.n,
+            kind: scale.metric, scale: scale, value: sample.percent, n: sample.n,
             interval: WilsonInterval.interval(successes: sample.successes, trials: sample.n)?.scaled(by: 100),
             components: .csat(CSATComponents(topTwoBox: sample.successes, threshold: threshold))
         )
     }
 
-    /// Mean with t interval, plus % good with Wilson interval, over valid scores.
-    static func mean(_ scores: [Int], on scale: SurveyScale) -> MetricResult {
-        let sample = MeanSample(scores: scores)
-        let good = scores.count { scale.isGood($0) }
-        let n = scores.count
+    /// Mean with t interval, plus % good with Wilson interval, over valid scores given as
+    /// answers per score.
+    static func mean(_ counts: [Int: Int], on scale: SurveyScale) -> MetricResult {
+        let sample = MeanSample(counts: counts)
+        let good = ProportionSample(successes: count(counts) { scale.isGood($0) }, n: sample.n)
+        let n = sample.n
         let parts = MeanComponents(
             mean: n > 0 ? sample.mean : nil,
             standardDeviation: sample.standardDeviation,
             goodThreshold: scale.goodThreshold,
-            good: good,
-            goodPercent: n > 0 ? 100 * Double(good) / Double(n) : nil,
-            goodInterval: WilsonInterval.interval(successes: good, trials: n)?.scaled(by: 100)
+            good: good.successes,
+            goodPercent: good.percent,
+            goodInterval: WilsonInterval.interval(successes: good.successes, trials: n)?.scaled(by: 100)
         )
         return MetricResult(
             kind: scale.metric, scale: scale, value: n > 0 ? sample.mean : nil, n: n,

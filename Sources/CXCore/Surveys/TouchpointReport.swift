@@ -57,20 +57,26 @@ public struct TouchpointReport: Codable, Sendable, Equatable, Hashable {
     /// Responses without a touchpoint.
     public var untagged: Int
 
-    /// Aggregates `responses` measured on `scale`.
+    /// Aggregates `responses` measured on `scale` (tallies them, then reads the tally).
     public init(responses: [SurveyResponse], scale: SurveyScale) {
-        overall = SurveyMetrics.measure(responses, on: scale)
-        overallEmotions = EmotionCounts(responses)
-        overallDetractors = responses.count { scale.isDetractor($0) }
-        untagged = responses.count { $0.touchpoint == nil }
-        let groups = Dictionary(grouping: responses.filter { $0.touchpoint != nil }) { $0.touchpoint ?? "" }
-        touchpoints = groups.keys.sorted().map { id in
-            let group = groups[id] ?? []
+        self.init(tally: RoundTally(responses), scale: scale)
+    }
+
+    /// Aggregates a round's tally measured on `scale`: the one implementation, so a round's
+    /// report never needs its answers.
+    public init(tally: RoundTally, scale: SurveyScale) {
+        let overallTally = tally.overall
+        overall = SurveyMetrics.measure(overallTally, on: scale)
+        overallEmotions = overallTally.emotions
+        overallDetractors = overallTally.detractors(on: scale)
+        untagged = tally.untagged.total
+        touchpoints = tally.touchpoints.keys.sorted().compactMap { id in
+            guard let group = tally.touchpoints[id], group.total > 0 else { return nil }
             return TouchpointBreakdown(
                 touchpoint: id,
                 metric: SurveyMetrics.measure(group, on: scale),
-                emotions: EmotionCounts(group),
-                detractors: group.count { scale.isDetractor($0) }
+                emotions: group.emotions,
+                detractors: group.detractors(on: scale)
             )
         }
     }
