@@ -7,9 +7,12 @@ struct SurveyComparisonTests {
     /// Baseline 40/100 satisfied, re-survey 55/100. Difference 0.15.
     /// Pooled p = 95/200 = 0.475; SE₀ = √(0.475·0.525·(1/100 + 1/100)) = √0.0049875 = 0.0706222;
     /// z = 0.15/0.0706222 = 2.123977; p = erfc(2.123977/√2) = 0.033672.
-    /// Unpooled SE = √(0.4·0.6/100 + 0.55·0.45/100) = √0.004875 = 0.0698212;
-    /// CI = 0.15 ± 1.959964·0.0698212 = 0.15 ± 0.136847 → [1.3153, 28.6847] percentage points.
-    @Test func twoProportionZTestPoolsForTheTestAndNotForTheInterval() throws {
+    /// CI (Newcombe's hybrid score interval): Wilson(40/100) = [0.309401, 0.497997],
+    /// Wilson(55/100) = [0.452446, 0.643855];
+    /// lower = 0.15 − √((0.55 − 0.452446)² + (0.497997 − 0.4)²) = 0.15 − 0.138276 = 0.011724,
+    /// upper = 0.15 + √((0.643855 − 0.55)² + (0.4 − 0.309401)²) = 0.15 + 0.130449 = 0.280449
+    /// → [1.1724, 28.0449] percentage points.
+    @Test func twoProportionZTestPoolsForTheTestAndUsesNewcombesInterval() throws {
         let result = try #require(Comparisons.proportions(
             baseline: ProportionSample(successes: 40, n: 100), current: ProportionSample(successes: 55, n: 100)
         ))
@@ -17,8 +20,8 @@ struct SurveyComparisonTests {
         #expect(surveyClose(result.difference, 15, within: 1e-9))
         #expect(surveyClose(result.statistic, 2.123977, within: 1e-6))
         #expect(surveyClose(result.pValue, 0.033672, within: 1e-6))
-        #expect(surveyClose(result.interval.lower, 1.3153))
-        #expect(surveyClose(result.interval.upper, 28.6847))
+        #expect(surveyClose(result.interval.lower, 1.1724))
+        #expect(surveyClose(result.interval.upper, 28.0449))
         #expect(result.significant)
     }
 

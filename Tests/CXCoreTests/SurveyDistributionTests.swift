@@ -46,7 +46,7 @@ struct SurveyDistributionTests {
     }
 
     /// Φ(0) = ½, Φ(1) = 0.8413447461, Φ(−3) = 0.0013498980 (standard normal table values),
-    /// and Φ(1.959964) = 0.975, which is why z₀.₉₇₅ = 1.959964.
+    /// and Φ(1.959964) = 0.975 to seven digits (z₀.₉₇₅ = 1.959963984540054).
     @Test func normalCDFFromErfMatchesTableValues() {
         #expect(Distributions.normalCDF(0) == 0.5)
         #expect(abs(Distributions.normalCDF(1) - 0.8413447461) < 1e-10)

@@ -47,7 +47,7 @@ struct SurveyEvaluationTests {
         #expect(evaluation.outcome == .noSignificantChange)
         #expect(surveyClose(evaluation.comparison?.pValue, 0.4745))
         #expect(evaluation.summary == "No significant change: CSAT moved from 40.0 % (n = 100) to 45.0 % (n = 100), "
-            + "+5.0 pp (95 % CI -8.7 pp to +18.7 pp, p = 0.474); the target of 80.0 % is not met.")
+            + "+5.0 pp (95 % CI -8.6 pp to +18.3 pp, p = 0.474); the target of 80.0 % is not met.")
     }
 
     /// CES baseline 6 6 6 5 5 7 (mean 35/6 = 5.83), re-survey 3 4 3 2 4 3 (mean 19/6 = 3.17):
@@ -123,7 +123,7 @@ struct SurveyEvaluationTests {
         #expect(evaluation.baselineRound == nil)
         #expect(evaluation.comparison?.test == .oneProportionZ)
         #expect(evaluation.summary == "Improved, not yet at target: CSAT rose from 50.0 % (fixed baseline) to 60.0 % (n = 100), "
-            + "+10.0 pp (95 % CI +0.2 pp to +19.1 pp, p = 0.046); the target is 70.0 %.")
+            + "+10.0 pp (95 % CI +0.2 pp to +19.1 pp, p = 0.0455); the target is 70.0 %.")
     }
 
     @Test func customMeansAgainstAFixedValueUseTheOneSampleT() {

@@ -85,7 +85,7 @@ struct SurveyEndToEndTests {
         let evaluations = history.filter { $0.entry.kind == "cycle.evaluated" }
         #expect(evaluations.map { "c\($0.entry.cycle) \($0.entry.details["outcome"] ?? "")" } == ["c1 improved", "c2 goalMet"])
         #expect(evaluations.first?.entry.details["summary"]
-            == "Improved, not yet at target: CSAT rose from 50.0 % (n = 60) to 75.0 % (n = 60), +25.0 pp (95 % CI +8.3 pp to +41.7 pp, p = 0.005); the target is 85.0 %.")
+            == "Improved, not yet at target: CSAT rose from 50.0 % (n = 60) to 75.0 % (n = 60), +25.0 pp (95 % CI +7.7 pp to +40.3 pp, p = 0.00468); the target is 85.0 %.")
         await #expect(try sim.engine.detail(of: "pos-checkout", at: sim.now).status.cycle == 3)
         // The survey side of the audit log.
         let surveyLog = history.filter { $0.entry.kind.hasPrefix("survey.") || $0.entry.kind.hasPrefix("cycle.") }.map { event in
