@@ -3,7 +3,9 @@ import Foundation
 
 extension JourneyMap {
     /// A swim-lane picture for a slide: stages as columns, lanes as rows, the emotion lane as a
-    /// curve, selected touchpoints highlighted. Plain SVG 1.1, UTF-8, no external resources.
+    /// curve, selected touchpoints highlighted. Plain SVG 1.1, UTF-8, no external resources;
+    /// well-formed XML whatever the names hold (`SVGText.escape`). Text is wrapped or shortened
+    /// to its box; a shortened name keeps its full text in a `<title>` tooltip.
     public func svg() -> String {
         let laneLabelWidth = 150.0
         let column = 210.0
@@ -11,13 +13,18 @@ extension JourneyMap {
         let headerTop = personas.isEmpty ? 60.0 : 60.0 + Double(personas.count) * 18
         let width = margin * 2 + laneLabelWidth + column * Double(max(stages.count, 1))
         let wrap = 27
+        // Touchpoint boxes hold three lines (bold for selected ones, hence the narrower line).
+        let boxLines = 3
 
-        let actionLines = stages.map { Self.wrap($0.action ?? "", width: wrap) }
+        let actionLines = stages.map { SVGText.wrap($0.action ?? "", width: wrap) }
         let touchLines = stages.map { stage in
-            stage.touchpoints.map { (Self.wrap(($0.selected ? "★ " : "") + $0.name, width: wrap - 2), $0) }
+            stage.touchpoints.map { cell in
+                let name = (cell.selected ? "★ " : "") + cell.name
+                return (SVGText.wrap(name, width: cell.selected ? wrap - 4 : wrap - 2, maxLines: boxLines), cell)
+            }
         }
-        let painLines = stages.map { $0.painPoints.flatMap { Self.wrap("• " + $0, width: wrap) } }
-        let solutionLines = stages.map { $0.solutions.flatMap { Self.wrap("• " + $0, width: wrap) } }
+        let painLines = stages.map { $0.painPoints.flatMap { SVGText.wrap("• " + $0, width: wrap) } }
+        let solutionLines = stages.map { $0.solutions.flatMap { SVGText.wrap("• " + $0, width: wrap) } }
         let lineHeight = 16.0
         func laneHeight(_ counts: [Int], minimum: Double = 50) -> Double {
             max(minimum, Double(counts.max() ?? 0) * lineHeight + 24)
@@ -31,22 +38,25 @@ extension JourneyMap {
             ("Solutions", laneHeight(solutionLines.map(\.count))),
         ]
         let stageHeader = 40.0
-        let height = headerTop + stageHeader + lanes.reduce(0) { $0 + $1.1 } + margin + 30
+        let height = headerTop + stageHeader + lanes.reduce(0) { $0 + $1.1 } + margin + 46
 
         var out: [String] = []
         out.append(##"<?xml version="1.0" encoding="UTF-8"?>"##)
         out.append(##"<svg xmlns="http://www.w3.org/2000/svg" width="\##(Int(width))" height="\##(Int(height))" viewBox="0 0 \##(Int(width)) \##(Int(height))" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">"##)
         out.append(##"<rect width="100%" height="100%" fill="#ffffff"/>"##)
-        out.append(text(margin, 34, title, size: 20, weight: "bold"))
+        // About 12 px per unit at 20 px bold, 7.5 at 12 px.
+        out.append(fitted(margin, 34, title, width: Int((width - 2 * margin) / 12), size: 20, weight: "bold"))
         for (index, persona) in personas.enumerated() {
-            out.append(text(margin, 56 + Double(index) * 18, "👤 \(persona.name) — \(persona.description)", size: 12, fill: "#444"))
+            out.append(fitted(margin, 56 + Double(index) * 18, "👤 \(persona.name) — \(persona.description)",
+                              width: Int((width - 2 * margin) / 7.5), size: 12, fill: "#444"))
         }
         let left = margin + laneLabelWidth
         // Stage header.
         for (index, stage) in stages.enumerated() {
             let x = left + Double(index) * column
             out.append(##"<rect x="\##(x + 2)" y="\##(headerTop)" width="\##(column - 4)" height="\##(stageHeader - 6)" rx="6" fill="#1f4e79"/>"##)
-            out.append(text(x + column / 2, headerTop + 22, stage.name, size: 13, weight: "bold", fill: "#ffffff", anchor: "middle"))
+            out.append(fitted(x + column / 2, headerTop + 22, stage.name, width: wrap - 4, size: 13, weight: "bold",
+                              fill: "#ffffff", anchor: "middle"))
         }
         var y = headerTop + stageHeader
         for (laneIndex, lane) in lanes.enumerated() {
@@ -66,7 +76,9 @@ extension JourneyMap {
                         let fill = cell.controlled == false ? "#f2f2f2" : "#ffffff"
                         let dash = cell.controlled == false ? " stroke-dasharray=\"4 3\"" : ""
                         out.append(##"<rect x="\##(x + 8)" y="\##(cellY)" width="\##(column - 16)" height="\##(boxHeight)" rx="5" fill="\##(fill)" stroke="\##(stroke)" stroke-width="\##(cell.selected ? 3 : 1)"\##(dash)/>"##)
-                        out += lines(wrapped, x: x + 14, y: cellY + 15, weight: cell.selected ? "bold" : "normal")
+                        let shortened = wrapped.last?.hasSuffix("…") == true
+                        out += lines(wrapped, x: x + 14, y: cellY + 15, weight: cell.selected ? "bold" : "normal",
+                                     tooltip: shortened ? cell.name : nil)
                         cellY += boxHeight + 6
                     }
                 case 2: break
@@ -112,44 +124,37 @@ extension JourneyMap {
             }
             y += laneHeightValue
         }
-        out.append(text(margin, y + 22, "★ selected for improvement (step 5) · dashed box: touchpoint not controlled by the business",
-                        size: 11, fill: "#555"))
+        // The legend on two lines, so that it fits a map of one stage.
+        out.append(text(margin, y + 22, "★ selected for improvement (step 5)", size: 11, fill: "#555"))
+        out.append(text(margin, y + 38, "dashed box: touchpoint not controlled by the business", size: 11, fill: "#555"))
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"
     }
 
-    private func lines(_ lines: [String], x: Double, y: Double, weight: String = "normal", fill: String = "#222") -> [String] {
-        lines.enumerated().map { index, line in text(x, y + Double(index) * 16, line, size: 12, weight: weight, fill: fill) }
+    /// One `<text>` per line; `tooltip` (the full text of shortened lines) goes on each of them.
+    private func lines(
+        _ lines: [String], x: Double, y: Double, weight: String = "normal", fill: String = "#222", tooltip: String? = nil
+    ) -> [String] {
+        lines.enumerated().map { index, line in
+            text(x, y + Double(index) * 16, line, size: 12, weight: weight, fill: fill, tooltip: tooltip)
+        }
+    }
+
+    /// `content` on one line of at most `width` units, shortened with "…" and a tooltip when longer.
+    private func fitted(
+        _ x: Double, _ y: Double, _ content: String, width: Int, size: Int, weight: String = "normal",
+        fill: String = "#222", anchor: String = "start"
+    ) -> String {
+        let shown = SVGText.shorten(content, width: width)
+        return text(x, y, shown, size: size, weight: weight, fill: fill, anchor: anchor,
+                    tooltip: shown.hasSuffix("…") && shown != content ? content : nil)
     }
 
     private func text(
         _ x: Double, _ y: Double, _ content: String, size: Int, weight: String = "normal", fill: String = "#222",
-        anchor: String = "start"
+        anchor: String = "start", tooltip: String? = nil
     ) -> String {
-        ##"<text x="\##(x)" y="\##(y)" font-size="\##(size)" font-weight="\##(weight)" fill="\##(fill)" text-anchor="\##(anchor)">\##(Self.escape(content))</text>"##
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
-    /// Greedy word wrap to `width` characters.
-    static func wrap(_ text: String, width: Int) -> [String] {
-        guard !text.isEmpty else { return [] }
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ") {
-            if current.isEmpty {
-                current = String(word)
-            } else if current.count + 1 + word.count <= width {
-                current += " " + word
-            } else {
-                lines.append(current)
-                current = String(word)
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
+        let title = tooltip.map { "<title>\(SVGText.escape($0))</title>" } ?? ""
+        return ##"<text x="\##(x)" y="\##(y)" font-size="\##(size)" font-weight="\##(weight)" fill="\##(fill)" text-anchor="\##(anchor)">\##(title)\##(SVGText.escape(content))</text>"##
     }
 }

@@ -41,28 +41,6 @@ extension JourneyMap {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Mermaid's `journey` diagram: a section per stage, a task per touchpoint scored 1–5 by
-    /// its emotion (positive 5, neutral 3, negative 1), with the personas as actors.
-    public func mermaid() -> String {
-        func clean(_ text: String) -> String {
-            text.replacingOccurrences(of: ":", with: " -").replacingOccurrences(of: "\n", with: " ")
-                .replacingOccurrences(of: "#", with: "")
-        }
-        let actors = personas.isEmpty ? "Customer" : personas.map { clean($0.name).replacingOccurrences(of: ",", with: "") }
-            .joined(separator: ", ")
-        var lines = ["journey", "  title \(clean(title))"]
-        for stage in stages {
-            lines.append("  section \(clean(stage.name))")
-            let tasks = stage.touchpoints.isEmpty && stage.action != nil
-                ? [(clean(stage.action ?? ""), stage.emotion)]
-                : stage.touchpoints.map { (clean($0.name) + ($0.selected ? " ★" : ""), Self.dominant($0.emotions ?? EmotionCounts()) ?? stage.emotion) }
-            for (task, emotion) in tasks {
-                lines.append("    \(task): \(Self.score(emotion)): \(actors)")
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
     static func score(_ emotion: Emotion?) -> Int {
         switch emotion {
         case .positive: return 5

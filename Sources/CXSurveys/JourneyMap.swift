@@ -82,6 +82,19 @@ public struct JourneyMap: Sendable, Equatable {
     }
 }
 
+extension JourneyMap {
+    /// `text` on one line, as every label of the map is drawn: control characters (C0, DEL, C1)
+    /// and the Unicode line and paragraph separators become spaces.
+    static func oneLine(_ text: String) -> String {
+        var view = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let breaksTheLine = scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}"
+            view.append(breaksTheLine ? " " : scalar)
+        }
+        return String(view)
+    }
+}
+
 extension EmotionCounts {
     static func + (lhs: EmotionCounts, rhs: EmotionCounts) -> EmotionCounts {
         EmotionCounts(
