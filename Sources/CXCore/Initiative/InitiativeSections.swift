@@ -74,7 +74,8 @@ public struct SurveySettings: Codable, Sendable, Equatable {
 
     public init(
         scale: SurveyScale, touchpoints: [String] = [], questions: [String] = [], minimumSample: Int = 30,
-        window: WorkDuration = .weeks(2), quota: Int? = SurveySettings.defaultQuota, cadence: WorkDuration = .weeks(4), dropBelow: Double? = nil,
+        window: WorkDuration = .weeks(2), quota: Int? = SurveySettings.defaultQuota, cadence: WorkDuration = .weeks(4),
+        dropBelow: Double? = nil,
         minimumGap: WorkDuration = .days(7), respondentCap: Int? = nil, respondentWindow: WorkDuration = .days(90),
         followUpDue: WorkDuration = .hours(48), followUpOwnerRole: RoleID? = nil
     ) {
