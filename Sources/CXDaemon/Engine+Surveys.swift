@@ -94,68 +94,24 @@ extension Engine {
         batch: String, total: Int, parsed: ResponseFile.Result, file: String, initiative id: InitiativeID, round requested: Int?,
         context: InitiativeContext, settings: SurveySettings, knownIDs: [InitiativeID], at now: Date
     ) async throws -> ImportReport {
-        let scale = settings.scale
         return try await store.write { [self] tx in
             guard let record = try tx.initiative(id) else { throw EngineError.unknownInitiative(id, known: knownIDs) }
             let state = record.state
-            let rounds = try tx.rounds(of: id)
-            var round: SurveyRound
-            if let requested {
-                guard let chosen = rounds.first(where: { $0.number == requested }) else { throw SurveyError.unknownRound(id, requested) }
-                round = chosen
-            } else if let open = rounds.last(where: { $0.status == .open }) ?? rounds.last {
-                round = open
-            } else {
-                let first = parsed.rows.map(\.answeredAt).min() ?? now
-                round = SurveyRound(
-                    number: 1, initiative: id, cycle: state.cycle, trigger: .imported, status: .closed, requestedAt: now,
-                    opensAt: first, closesAt: now)
-                round.closedAt = now
-                round.closeReason = "imported"
-                try tx.save(round)
-                try tx.record(
-                    AuditEntry(kind: "survey.imported_round", at: now, cycle: state.cycle, details: ["round": "1"]),
-                    initiative: id)
-            }
-            if round.status == .delayed {
-                // Answers arrived for a round the fatigue guard was holding back: it took place
-                // after all, so it counts as open from now.
-                round.status = .open
-                round.openedAt = now
-                round.closesAt = context.calendar.moving(now, by: settings.window, in: context.surveyZone(state))
-                try tx.save(round)
-                try tx.record(
-                    AuditEntry(kind: "survey.opened_by_import", at: now, cycle: round.cycle, details: ["round": String(round.number)]),
-                    initiative: id)
-            }
-            let added = try tx.insertStaged(batch: batch, round: round.number, of: id, at: now)
             let surveys = SurveyCoordinator(configuration: configuration, tx: tx, now: now)
-            var notices: [Notice] = []
+            guard var machine = try surveys.machine(state, context: context) else { throw SurveyError.noSurvey(id) }
+            let (round, chosen) = try machine.roundForAnswers(
+                requested: requested, answered: Self.span(parsed.rows.map(\.answeredAt)), at: now)
+            var notices = try surveys.store(chosen, initiative: id)
+            let added = try tx.insertStaged(batch: batch, round: round.number, of: id, at: now)
+            machine.add(ResponseTally(added.map(\.response)), to: round.number)
             var report = ImportReport(
                 round: round.number, imported: added.count, duplicates: total - added.count + parsed.duplicates,
                 skipped: parsed.errors.map(\.description), followUpsOpened: 0, roundClosed: false)
-            // Follow up every detractor answer on a touchpoint; each owner is told once.
-            var opened: [PersonID: [FollowUp]] = [:]
-            for response in added where scale.isDetractor(response.response) && response.touchpoint != nil {
-                guard let owner = followUpOwner(for: response.touchpoint, context: context, state: state) else { continue }
-                let answer = FollowUpNotice(
-                    id: response.id, touchpoint: response.touchpoint, respondent: response.respondent, score: response.score,
-                    comment: response.comment, emotion: response.emotion)
-                let followUp = FollowUp.open(
-                    id: response.id, initiative: id, round: round.number, cycle: state.cycle, answer: answer, owner: owner,
-                    due: settings.followUpDue, at: now, context: context)
-                try tx.save(followUp)
-                try tx.record(
-                    AuditEntry(
-                        kind: "followup.opened", at: now, step: followUp.run.stepID, cycle: state.cycle,
-                        details: ["id": String(response.id), "owner": owner, "respondent": response.respondent]),
-                    initiative: id)
-                opened[owner, default: []].append(followUp)
-                report.followUpsOpened += 1
-            }
-            for (owner, items) in opened.sorted(by: { $0.key < $1.key }) {
-                if let notice = FollowUp.openedNotice(items, owner: owner, at: now) { notices.append(notice) }
-            }
+            let followUps = machine.openFollowUps(
+                for: added.map { SurveyMachine.Answer(id: $0.id, response: $0.response, comment: $0.comment) },
+                round: round.number, at: now)
+            report.followUpsOpened = followUps.count { if case .openFollowUp = $0 { true } else { false } }
+            notices += try surveys.store(followUps, initiative: id)
             try tx.record(
                 AuditEntry(
                     kind: "survey.responses_imported", at: now, cycle: state.cycle,
@@ -163,49 +119,23 @@ extension Engine {
                               "duplicates": String(report.duplicates), "skipped": String(report.skipped.count),
                               "file": (file as NSString).lastPathComponent]),
                 initiative: id)
-            // A quota reached closes the round.
-            let answers = try tx.responses(round: round.number, of: id).map(\.response)
-            let total = answers.count
-            if round.status == .open, let quota = settings.quota, total >= quota {
-                notices += try surveys.close(round, reason: "quota", settings: settings, state: state, context: context)
-                report.roundClosed = true
+            let arrived = machine.handle(.answersArrived(round: round.number, added: added.count), at: now)
+            for case .save(let saved) in arrived {
+                if saved.number == round.number, saved.status == .closed { report.roundClosed = true }
+                if saved.number != round.number { report.earlyRound = saved.number }
             }
-            // While a cadence step monitors, an open round whose metric falls below the threshold
-            // closes and the next round is requested early.
-            let monitoring = state.openRun.flatMap { context.workflow.step($0.stepID)?.survey } == .cadence
-            if let threshold = settings.dropBelow, monitoring, round.status == .open, !report.roundClosed {
-                let metric = SurveyMetrics.measure(answers, on: scale)
-                if let value = metric.value, metric.n >= settings.minimumSample, value < threshold {
-                    notices += try surveys.close(
-                        round, reason: "metric below threshold", settings: settings, state: state, context: context)
-                    let planner = SurveyPlanner(settings: settings, context: context, state: state, rounds: try tx.rounds(of: id))
-                    if let early = planner.earlyRound(at: now) {
-                        try tx.save(early)
-                        try tx.record(
-                            AuditEntry(
-                                kind: "survey.threshold", at: now, cycle: state.cycle,
-                                details: ["round": String(round.number), "value": String(format: "%.1f", value),
-                                          "threshold": String(threshold), "next": String(early.number),
-                                          "status": early.status.rawValue]),
-                            initiative: id)
-                        report.earlyRound = early.number
-                        notices += try surveys.announce(early, settings: settings, state: state, context: context)
-                    }
-                }
-            }
+            notices += try surveys.store(arrived, initiative: id)
             try tx.enqueue(NotificationComposer(configuration: configuration, installation: try tx.installationID()).messages(for: notices, at: now))
-            // The survey loop may act on these answers (quota, threshold): evaluate it next.
+            // The survey loop may act on these answers: evaluate it next.
             try tx.touch(id, at: now)
             return report
         }
     }
 
-    /// The touchpoint's owner, else the person bound to `survey.followup.owner`, else the
-    /// owner of the open step.
-    func followUpOwner(for touchpoint: String?, context: InitiativeContext, state: InitiativeState) -> PersonID? {
-        if let owner = context.definition.touchpoints.first(where: { $0.id == touchpoint })?.owner { return owner }
-        if let role = context.definition.survey?.followUpOwnerRole, let person = context.definition.roles[role] { return person }
-        return state.openRun?.owner
+    /// The earliest to the latest of `dates`; nil when there are none.
+    static func span(_ dates: [Date]) -> ClosedRange<Date>? {
+        guard let first = dates.min(), let last = dates.max() else { return nil }
+        return first...last
     }
 
     /// Closes a follow-up with a note.

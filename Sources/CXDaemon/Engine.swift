@@ -194,23 +194,10 @@ public struct Engine: Sendable {
             if let wake = machine.nextWake(in: context), wake <= now {
                 effects += try machine.handle(.advance, at: now, in: context)
             }
+            // The surveys meet the action first: completing a step ends its round (step 8 also
+            // judges it) while the run is still open.
             let surveys = SurveyCoordinator(configuration: configuration, tx: tx, now: now)
-            var notices: [Notice] = []
-            // A step that closes ends its survey round; step 8 (evaluate) also judges the round.
-            if let run = machine.state.openRun, let step = context.workflow.step(run.stepID) {
-                switch event {
-                case .complete(let requested, _, _) where requested == nil || requested == step.id:
-                    if step.evaluates, context.definition.document.missing(step.requires).isEmpty {
-                        notices += try surveys.evaluate(machine.state, context: context)
-                    } else {
-                        notices += try surveys.finishRound(of: run, state: machine.state, context: context)
-                    }
-                case .reopen:
-                    notices += try surveys.finishRound(of: run, state: machine.state, context: context)
-                default:
-                    break
-                }
-            }
+            var notices = try surveys.handle(event, machine.state, context: context)
             effects += try machine.handle(event, at: now, in: context)
             try tx.save(
                 machine.state, title: record.title, workflow: record.workflow, effects: effects, at: now,

@@ -102,3 +102,17 @@ extension StoreTransaction {
         return (counts[.pending] ?? 0, counts[.delivered] ?? 0, counts[.dead] ?? 0)
     }
 }
+
+extension StoreTransaction {
+    /// Follow-ups of an initiative counted per touchpoint (nil: none), open and in all.
+    public func followUpCounts(of initiative: InitiativeID) throws -> [String?: (open: Int, total: Int)] {
+        var counts: [String?: (open: Int, total: Int)] = [:]
+        for row in try Row.fetchAll(
+            db, cached: "SELECT touchpoint, SUM(open) AS open, COUNT(*) AS total FROM followUp WHERE initiative = ? GROUP BY touchpoint",
+            arguments: [initiative])
+        {
+            counts[row["touchpoint"] as String?] = (open: row["open"], total: row["total"])
+        }
+        return counts
+    }
+}

@@ -94,11 +94,3 @@ extension JourneyMap {
         return String(view)
     }
 }
-
-extension EmotionCounts {
-    static func + (lhs: EmotionCounts, rhs: EmotionCounts) -> EmotionCounts {
-        EmotionCounts(
-            positive: lhs.positive + rhs.positive, neutral: lhs.neutral + rhs.neutral, negative: lhs.negative + rhs.negative,
-            unspecified: lhs.unspecified + rhs.unspecified)
-    }
-}

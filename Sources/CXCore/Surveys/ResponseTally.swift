@@ -60,7 +60,7 @@ public struct ResponseTally: Codable, Sendable, Equatable, Hashable {
     }
 
     /// Every answer counted, scored or not.
-    public var total: Int { emotions.total }
+    public var total: Int { scores.values.reduce(unanswered, +) }
 
     /// Both groups together.
     public static func + (lhs: ResponseTally, rhs: ResponseTally) -> ResponseTally {
@@ -68,10 +68,7 @@ public struct ResponseTally: Codable, Sendable, Equatable, Hashable {
         sum.scores.merge(rhs.scores, uniquingKeysWith: +)
         sum.unanswered += rhs.unanswered
         sum.negativeScores.merge(rhs.negativeScores, uniquingKeysWith: +)
-        sum.emotions.positive += rhs.emotions.positive
-        sum.emotions.neutral += rhs.emotions.neutral
-        sum.emotions.negative += rhs.emotions.negative
-        sum.emotions.unspecified += rhs.emotions.unspecified
+        sum.emotions = sum.emotions + rhs.emotions
         return sum
     }
 }

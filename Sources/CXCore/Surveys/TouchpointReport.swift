@@ -29,6 +29,13 @@ public struct EmotionCounts: Codable, Sendable, Equatable, Hashable {
 
     /// All responses counted.
     public var total: Int { positive + neutral + negative + unspecified }
+
+    /// Both counts together.
+    public static func + (lhs: EmotionCounts, rhs: EmotionCounts) -> EmotionCounts {
+        EmotionCounts(
+            positive: lhs.positive + rhs.positive, neutral: lhs.neutral + rhs.neutral, negative: lhs.negative + rhs.negative,
+            unspecified: lhs.unspecified + rhs.unspecified)
+    }
 }
 
 /// One touchpoint's share of a round.

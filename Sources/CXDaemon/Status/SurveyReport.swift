@@ -55,16 +55,15 @@ extension Engine {
             guard let round = number.map({ n in rounds.first { $0.number == n } }) ?? rounds.last else {
                 throw number.map { SurveyError.unknownRound(id, $0) } ?? SurveyError.unknownRound(id, 1)
             }
-            let responses = try tx.responses(round: round.number, of: id).map(\.response)
-            let report = TouchpointReport(responses: responses, scale: settings.scale)
-            let followUps = try tx.followUps(of: id)
+            let report = TouchpointReport(tally: try tx.tally(round: round.number, of: id), scale: settings.scale)
+            let followUps = try tx.followUpCounts(of: id)
             let ranking = context.definition.touchpoints.map { touchpoint in
                 let breakdown = report.breakdown(for: touchpoint.id)
-                let mine = followUps.filter { $0.answer.touchpoint == touchpoint.id }
+                let counts = followUps[touchpoint.id] ?? (open: 0, total: 0)
                 return TouchpointRank(
                     touchpoint: touchpoint.id, name: touchpoint.name, value: breakdown?.metric.value,
                     n: breakdown?.metric.n ?? 0, detractors: breakdown?.detractors ?? 0,
-                    openFollowUps: mine.filter(\.isOpen).count, followUps: mine.count)
+                    openFollowUps: counts.open, followUps: counts.total)
             }.sorted { lhs, rhs in
                 if lhs.followUps != rhs.followUps { return lhs.followUps > rhs.followUps }
                 return (lhs.value ?? .infinity, lhs.touchpoint) < (rhs.value ?? .infinity, rhs.touchpoint)
@@ -76,7 +75,8 @@ extension Engine {
     func surveyTrend(_ id: InitiativeID, tx: StoreTransaction) throws -> SurveyTrend? {
         guard let context = configuration.context(for: id), let settings = context.definition.survey else { return nil }
         let points = try tx.rounds(of: id).map { round -> SurveyTrend.Point in
-            let metric = try round.metrics ?? SurveyMetrics.measure(tx.responses(round: round.number, of: id).map(\.response), on: settings.scale)
+            // From the answers as they stand (late ones included), never a copy made at closing.
+            let metric = SurveyMetrics.measure(try tx.tally(round: round.number, of: id).overall, on: settings.scale)
             return SurveyTrend.Point(
                 round: round.number, cycle: round.cycle, trigger: round.trigger.description, status: round.status.rawValue,
                 n: metric.n, value: metric.value, interval: metric.interval)
@@ -96,10 +96,16 @@ extension Engine {
         guard let context = configuration.context(for: id) else { throw EngineError.unknownInitiative(id, known: knownIDs) }
         let emotions: [String: EmotionCounts] = try await store.read { tx in
             guard try tx.initiative(id) != nil else { return [:] }
-            var responses: [SurveyResponse] = []
-            for round in try tx.rounds(of: id) { responses += try tx.responses(round: round.number, of: id).map(\.response) }
-            let byTouchpoint = Dictionary(grouping: responses.filter { $0.touchpoint != nil && $0.emotion != nil }) { $0.touchpoint ?? "" }
-            return byTouchpoint.mapValues(EmotionCounts.init)
+            var emotions: [String: EmotionCounts] = [:]
+            for round in try tx.rounds(of: id) {
+                for (touchpoint, tally) in try tx.tally(round: round.number, of: id).touchpoints {
+                    // Answers without an emotion say nothing about the touchpoint's mood.
+                    var expressed = tally.emotions
+                    expressed.unspecified = 0
+                    emotions[touchpoint] = (emotions[touchpoint] ?? EmotionCounts()) + expressed
+                }
+            }
+            return emotions.filter { $0.value.total > 0 }
         }
         return JourneyMap(definition: context.definition, emotions: emotions)
     }
