@@ -187,6 +187,13 @@ enum Schema {
                 t.column("value", .text).notNull()
             }
         }
+        migrator.registerMigration("v8: audit entries by kind, follow-ups by initiative") { db in
+            // The last verdict (`status ID`) is the latest entry of one kind: found through this
+            // index, not by reading back through every follow-up and reminder of the initiative.
+            try db.create(index: "event_kind", on: "event", columns: ["initiative", "kind"])
+            // An initiative's open follow-ups (every evaluation) and its counts per touchpoint.
+            try db.create(index: "followUp_initiative", on: "followUp", columns: ["initiative", "open", "touchpoint"])
+        }
         return migrator
     }
 

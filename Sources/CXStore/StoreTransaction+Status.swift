@@ -88,13 +88,13 @@ extension StoreTransaction {
         ).map(Self.event(from:))
     }
 
-    /// The latest audit entry of one kind (the index on `initiative` bounds the scan to its log).
+    /// The latest audit entry of one kind, whatever the length of the initiative's log.
     public func lastEvent(of initiative: InitiativeID, kind: String) throws -> EventRecord? {
-        try Row.fetchOne(
-            db, cached: "SELECT * FROM event WHERE initiative = ? AND kind = ? ORDER BY id DESC LIMIT 1",
-            arguments: [initiative, kind]
-        ).map(Self.event(from:))
+        try Row.fetchOne(db, cached: Self.lastEventSQL, arguments: [initiative, kind]).map(Self.event(from:))
     }
+
+    /// Through the index on (initiative, kind): one step back from the end of that kind.
+    static let lastEventSQL = "SELECT * FROM event WHERE initiative = ? AND kind = ? ORDER BY id DESC LIMIT 1"
 
     /// Outbox totals by status (`run --once` prints them).
     public func outboxTotals() throws -> (pending: Int, delivered: Int, dead: Int) {
@@ -107,12 +107,13 @@ extension StoreTransaction {
     /// Follow-ups of an initiative counted per touchpoint (nil: none), open and in all.
     public func followUpCounts(of initiative: InitiativeID) throws -> [String?: (open: Int, total: Int)] {
         var counts: [String?: (open: Int, total: Int)] = [:]
-        for row in try Row.fetchAll(
-            db, cached: "SELECT touchpoint, SUM(open) AS open, COUNT(*) AS total FROM followUp WHERE initiative = ? GROUP BY touchpoint",
-            arguments: [initiative])
-        {
+        for row in try Row.fetchAll(db, cached: Self.followUpCountsSQL, arguments: [initiative]) {
             counts[row["touchpoint"] as String?] = (open: row["open"], total: row["total"])
         }
         return counts
     }
+
+    /// From the index on (initiative, open, touchpoint) alone.
+    static let followUpCountsSQL =
+        "SELECT touchpoint, SUM(open) AS open, COUNT(*) AS total FROM followUp WHERE initiative = ? GROUP BY touchpoint"
 }
