@@ -90,6 +90,9 @@ struct SurveyMachineTests {
     @Test func reachingTheQuotaClosesTheRound() {
         var machine = machine(state(step: "design", run: 3), context(quota: 10), rounds: [round(1, .open)], tallies: [1: tally(good: 5, bad: 4)])
         #expect(machine.handle(.answersArrived(round: 1, added: 9), at: Self.start).isEmpty)
+        // Unanswered ones fill no quota.
+        machine.add(ResponseTally(unanswered: 5), to: 1)
+        #expect(machine.handle(.answersArrived(round: 1, added: 5), at: Self.start).isEmpty)
         machine.add(tally(good: 1, bad: 0), to: 1)
         let effects = machine.handle(.answersArrived(round: 1, added: 1), at: Self.start + 60)
         guard case .save(let closed)? = effects.first else {
@@ -98,6 +101,7 @@ struct SurveyMachineTests {
         }
         #expect(closed.closeReason == "quota")
         #expect(closed.metrics?.n == 10)
+        #expect(closed.metrics?.unanswered == 5)
     }
 
     @Test func answersAddedToAClosedRoundAreRecordedAsLateAndChangeNothingElse() {

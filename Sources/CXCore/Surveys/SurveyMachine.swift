@@ -205,7 +205,7 @@ public struct SurveyMachine: Sendable {
         return effects
     }
 
-    /// After answers arrived in `number`: a quota reached closes the round; while a cadence
+    /// After answers arrived in `number`: a quota of scored answers reached closes the round; while a cadence
     /// step monitors, an open round whose metric falls below `drop_below` closes and the next
     /// round is requested early. Answers added to a closed round are recorded as late.
     private mutating func answersArrived(in number: Int, added: Int, at now: Date) -> [Effect] {
@@ -216,8 +216,9 @@ public struct SurveyMachine: Sendable {
                 details: ["round": String(number), "added": String(added), "n": String(metric(of: number).n)]))]
         }
         guard round.status == .open else { return [] }
-        let total = tally(of: number).total
-        if let quota = settings.quota, total >= quota {
+        // The quota counts answers with a score: "seen, not answered" fills no sample.
+        let answers = tally(of: number)
+        if let quota = settings.quota, answers.total - answers.unanswered >= quota {
             return close(round, reason: "quota", at: now)
         }
         let monitoring = state.openRun.flatMap { context.workflow.step($0.stepID)?.survey } == .cadence
