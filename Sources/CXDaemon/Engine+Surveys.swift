@@ -245,14 +245,13 @@ extension Engine {
             }
             report.followUpsOpened = followUps.opened
             var notices = followUps.notices()
-            try tx.record(
-                AuditEntry(
-                    kind: "survey.responses_imported", at: now, cycle: state.cycle,
-                    details: ["round": String(round.number), "imported": String(report.imported),
-                              "unanswered": String(report.unanswered), "duplicates": String(report.duplicates),
-                              "changed": String(report.changedCount), "skipped": String(report.skippedCount),
-                              "file": (file as NSString).lastPathComponent]),
-                initiative: id)
+            var details = [
+                "round": String(round.number), "imported": String(report.imported), "duplicates": String(report.duplicates),
+                "skipped": String(report.skippedCount), "file": (file as NSString).lastPathComponent,
+            ]
+            if report.unanswered > 0 { details["unanswered"] = String(report.unanswered) }
+            if report.changedCount > 0 { details["changed"] = String(report.changedCount) }
+            try tx.record(AuditEntry(kind: "survey.responses_imported", at: now, cycle: state.cycle, details: details), initiative: id)
             // A quota reached closes the round: answers with a score count (the tally, not the answers).
             let tally = try tx.tally(round: round.number, of: id)
             let scored = tally.overall.total - tally.overall.unanswered

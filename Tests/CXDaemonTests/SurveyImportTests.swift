@@ -209,7 +209,8 @@ struct SurveyImportTests {
         let (project, engine) = try await engine()
         defer { withExtendedLifetime(project) {} }
         var lines = ["respondent,timestamp,score,touchpoint,comment"]
-        let comment = String(repeating: "Chờ thanh toán \"\"rất\"\" lâu\u{1}, ", count: 20)
+        // Quotes, slashes and backslashes take two bytes each in JSON: the worst case for size.
+        let comment = String(repeating: "Chờ \"\"rất\"\" lâu\u{1} \"\"/\\\"\"//\\\\\"\"\"\", ", count: 20)
         for index in 0..<10_000 {
             lines.append("customer-\(index)@example.com,2026-11-24T10:00:00+07:00,1,checkout,\"\(comment)\"")
         }

@@ -60,9 +60,11 @@ public struct FollowUp: Codable, Sendable, Equatable {
     /// At most this many follow-ups are listed in a `followup.opened` notice; the count and
     /// `cxd followups --initiative ID` cover the rest.
     public static let noticeListLimit = 20
-    /// Bytes of respondent ids and comments a notice may list in all: with the text rendered
-    /// from them the payload stays under the 20 kB that Standard Webhooks advises.
-    static let noticeListBudget = 6_000
+    /// Bytes of respondent ids and comments a notice may list in all. They appear twice in the
+    /// payload (the answers and the text rendered from them) and JSON escapes a quote, slash or
+    /// backslash into two bytes: 4 × 4,000 plus the rest stays under the 20 kB that Standard
+    /// Webhooks advises.
+    static let noticeListBudget = 4_000
     /// A comment longer than this (UTF-8 bytes) is shortened in the notice, never in the store.
     static let noticeCommentBytes = 160
     static let noticeRespondentBytes = 80

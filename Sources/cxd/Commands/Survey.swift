@@ -73,6 +73,8 @@ struct SurveyImport: AsyncParsableCommand {
         if report.followUpsOpened > 0 { summary += ", \(report.followUpsOpened) follow-up(s) opened" }
         if report.roundClosed { summary += "; quota reached, round closed" }
         if let early = report.earlyRound { summary += "; metric below the threshold, round \(early) requested early" }
+        // The daemon waits while an import writes: say so when it is long enough to notice.
+        if report.writeSeconds >= 0.5 { summary += String(format: " (database locked for %.1f s)", report.writeSeconds) }
         print(summary)
         DaemonLock.wakeDaemon(database: engine.configuration.databasePath)
     }
