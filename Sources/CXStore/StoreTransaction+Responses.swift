@@ -102,7 +102,9 @@ public struct ResponseInserter {
 
     /// Binds and steps the insert through SQLite's C API: GRDB's arguments (an array of
     /// values per row, its statement hooks) were most of the cost of a million-row import.
-    /// Text is bound with its length (and copied by SQLite), so nothing is cut at a NUL.
+    /// The values the same for every row (round, import time, import id) are bound once by
+    /// `bindConstants`; SQLite keeps bindings across resets. Text is bound with its length
+    /// (and copied by SQLite), so nothing is cut at a NUL.
     /// True when the row was inserted, false when the respondent was already in the round.
     private func insertRow(_ response: NewResponse, line: Int) throws -> Bool {
         let statement = insert.sqliteStatement
@@ -117,7 +119,6 @@ public struct ResponseInserter {
                                       CInt(bytes.count), Self.transient)
             }
         }
-        sqlite3_bind_int64(statement, 1, roundID)
         text(2, response.respondent)
         var time = (UInt64(0), UInt64(0), UInt64(0))
         let written = withUnsafeMutableBytes(of: &time) { raw -> Bool in
@@ -131,8 +132,6 @@ public struct ResponseInserter {
         text(5, response.touchpoint)
         text(6, response.comment)
         text(7, response.emotion?.rawValue)
-        _ = importedAt.bind(to: statement, at: 8)
-        text(9, importID)
         sqlite3_bind_int64(statement, 10, Int64(line))
         let code = sqlite3_step(statement)
         guard code == SQLITE_DONE else {
@@ -141,6 +140,20 @@ public struct ResponseInserter {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: insert.sql)
         }
         return sqlite3_changes(db.sqliteConnection) == 1
+    }
+
+    /// Binds the round, the import's time and its id: the same for every row.
+    func bindConstants() {
+        let statement = insert.sqliteStatement
+        sqlite3_reset(statement)
+        sqlite3_clear_bindings(statement)
+        sqlite3_bind_int64(statement, 1, roundID)
+        _ = importedAt.bind(to: statement, at: 8)
+        var importID = importID
+        importID.withUTF8 { bytes in
+            _ = sqlite3_bind_text(statement, 9, bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
+                                  CInt(bytes.count), Self.transient)
+        }
     }
 
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
@@ -181,6 +194,7 @@ extension StoreTransaction {
                 SELECT importID, line, answeredAt, score, touchpoint, comment, emotion
                 FROM surveyResponse WHERE round = ? AND respondent = ?
                 """))
+        inserter.bindConstants()
         let result = try body(&inserter)
         try inserter.flush()
         return result
