@@ -195,11 +195,6 @@ extension StoreTransaction {
                 FROM surveyResponse WHERE round = ? AND respondent = ?
                 """))
         inserter.bindConstants()
-        // A larger page cache while a large import writes its B-trees (a constant: 32 MB), then
-        // the connection's own again.
-        let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-        try db.execute(sql: "PRAGMA cache_size = -32000")
-        defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
         let result = try body(&inserter)
         try inserter.flush()
         return result
