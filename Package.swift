@@ -45,7 +45,11 @@ let package = Package(
         // SQLite through GRDB: migrations, records, the outbox.
         .target(
             name: "CXStore",
-            dependencies: ["CXCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "CXCore", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the one statement a million-row import runs a million times.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         // A small SMTP client on SwiftNIO (+ NIOSSL for implicit TLS and STARTTLS) and an

@@ -43,8 +43,6 @@ struct SurveyCoordinator {
                         of: initiative, since: cap.since, rounds: cap.rounds)
                 }
                 notices.append(notice)
-            case .openFollowUp(let followUp):
-                try tx.save(followUp)
             }
         }
         return notices

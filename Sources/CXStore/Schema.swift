@@ -187,6 +187,34 @@ enum Schema {
                 t.column("value", .text).notNull()
             }
         }
+        migrator.registerMigration("v7: survey answer tally, import provenance") { db in
+            // Where each answer came from (the import's id and the file's line), so that an
+            // import can tell a respondent repeated in its own file from one stored earlier
+            // through the unique (round, respondent) key, without a set of every respondent.
+            try db.alter(table: "surveyResponse") { t in
+                t.add(column: "importID", .text)
+                t.add(column: "line", .integer)
+            }
+            // Answers counted per round, touchpoint, score and emotion: every metric of a round
+            // comes from these counts (O(groups), not O(answers)). Kept in the transaction that
+            // inserts answers (`insertResponses`). NULL (no touchpoint, unanswered, no emotion)
+            // is a value of its own in the key.
+            try db.execute(sql: """
+                CREATE TABLE surveyTally (
+                  round INTEGER NOT NULL REFERENCES surveyRound(id) ON DELETE RESTRICT,
+                  touchpoint TEXT,
+                  score INTEGER,
+                  emotion TEXT,
+                  count INTEGER NOT NULL);
+                CREATE UNIQUE INDEX surveyTally_key ON surveyTally (\(tallyKey));
+                INSERT INTO surveyTally (round, touchpoint, score, emotion, count)
+                  SELECT round, touchpoint, score, emotion, COUNT(*) FROM surveyResponse
+                  GROUP BY round, touchpoint, score, emotion;
+                """)
+            // Per-touchpoint figures come from the tally now; no query reads answers by
+            // touchpoint, and this index was a third B-tree written for every answer imported.
+            try db.drop(index: "surveyResponse_touchpoint")
+        }
         migrator.registerMigration("v8: audit entries by kind, follow-ups by initiative") { db in
             // The last verdict (`status ID`) is the latest entry of one kind: found through this
             // index, not by reading back through every follow-up and reminder of the initiative.
@@ -196,6 +224,13 @@ enum Schema {
         }
         return migrator
     }
+
+    /// The unique key of `surveyTally`: NULL and every value apart (a plain UNIQUE would let
+    /// NULLs repeat, a COALESCE would mix NULL with a sentinel value).
+    static let tallyKey = """
+        round, touchpoint IS NULL, IFNULL(touchpoint, ''), score IS NULL, IFNULL(score, 0), \
+        emotion IS NULL, IFNULL(emotion, '')
+        """
 
     /// Twelve random hex digits: short enough to read in an id, long enough never to repeat.
     static func newInstallationID() -> String {

@@ -12,9 +12,21 @@ import GRDB
 /// Dates outside the years 1900–9999 are left to GRDB.
 enum StoredTime {
     static func value(_ date: Date) -> DatabaseValue {
+        var bytes = [UInt8](repeating: 0, count: length)
+        let written = bytes.withUnsafeMutableBufferPointer { write(date, into: $0) }
+        guard written else { return date.databaseValue }
+        return String(decoding: bytes, as: UTF8.self).databaseValue
+    }
+
+    /// Bytes of the text: `yyyy-MM-dd HH:mm:ss.SSS`.
+    static let length = 23
+
+    /// Writes the text of `date` into `bytes` (at least `length` of them); false for dates
+    /// outside the years 1900–9999, which are left to GRDB.
+    static func write(_ date: Date, into bytes: UnsafeMutableBufferPointer<UInt8>) -> Bool {
         let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
         // -2208988800 s is 1900-01-01, 253402300800 s is 10000-01-01.
-        guard milliseconds >= -2_208_988_800_000, milliseconds < 253_402_300_800_000 else { return date.databaseValue }
+        guard milliseconds >= -2_208_988_800_000, milliseconds < 253_402_300_800_000 else { return false }
         let total = Int64(milliseconds)
         // Floor division throughout: before 1970 the remainders are negative.
         let millis = Int((total % 1000 + 1000) % 1000)
@@ -22,7 +34,6 @@ enum StoredTime {
         let secondOfDay = (seconds % 86_400 + 86_400) % 86_400
         let days = (seconds - secondOfDay) / 86_400
         let date = LocalDate(dayNumber: Int(days))
-        var bytes = [UInt8](repeating: 0, count: 23)
         func put(_ value: Int, at index: Int, digits: Int) {
             var value = value
             for offset in stride(from: digits - 1, through: 0, by: -1) {
@@ -43,7 +54,7 @@ enum StoredTime {
         put(Int(secondOfDay % 60), at: 17, digits: 2)
         bytes[19] = 46  // .
         put(millis, at: 20, digits: 3)
-        return String(decoding: bytes, as: UTF8.self).databaseValue
+        return true
     }
 
     /// Statement arguments with every `Date` in the store's format.

@@ -7,24 +7,30 @@ public struct ResponseRow: Sendable, Equatable {
     public var line: Int
     public var respondent: String
     public var answeredAt: Date
-    public var score: Int
+    /// nil: the respondent saw the question and left it blank ("seen, not answered").
+    public var score: Int?
     public var touchpoint: String?
     public var comment: String?
-    /// `positive`, `neutral` or `negative`.
-    public var emotion: String?
+    public var emotion: Emotion?
 }
 
 /// Why a row was refused, with its line.
-public struct RowError: Sendable, Equatable, CustomStringConvertible {
+public struct RowError: Error, Sendable, Equatable, CustomStringConvertible {
     public var line: Int
     public var message: String
+
+    public init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
 
     public var description: String { "line \(line): \(message)" }
 }
 
 /// Survey response files: CSV with a header row (`respondent`, `timestamp`, `score`, and
 /// optionally `touchpoint`, `comment`, `emotion`, in any order), or JSON lines with the same
-/// keys. Every bad row is reported with its line and reason; nothing here writes anything.
+/// keys. Read as a stream of bytes: memory stays the same whatever the file's size. Every bad
+/// row is reported with its line and what was expected; nothing here writes anything.
 public enum ResponseFile {
     public enum Format: String, Sendable {
         case csv
@@ -37,155 +43,127 @@ public enum ResponseFile {
         }
     }
 
-    public struct Result: Sendable {
-        public var rows: [ResponseRow] = []
-        public var errors: [RowError] = []
-        /// Rows whose respondent already answered earlier in the same file (ignored).
-        public var duplicates = 0
+    /// The columns (CSV) or keys (JSON lines) of a file.
+    public enum Column: String, CaseIterable, Sendable {
+        case respondent, timestamp, score, touchpoint, comment, emotion
     }
 
-    public static let columns = ["respondent", "timestamp", "score", "touchpoint", "comment", "emotion"]
-    public static let required = ["respondent", "timestamp", "score"]
-    public static let emotions = ["positive", "neutral", "negative"]
+    public static let columns = Column.allCases.map(\.rawValue)
+    public static let required: [Column] = [.respondent, .timestamp, .score]
 
+    /// What a read found, besides the rows it handed over.
+    public struct Summary: Sendable, Equatable {
+        /// Good rows.
+        public var rows = 0
+        /// Bad rows (and header problems).
+        public var errors = 0
+        /// The earliest and the latest answer among the good rows.
+        public var firstAnswer: Date?
+        public var lastAnswer: Date?
+
+        /// From the earliest to the latest answer; nil without good rows.
+        public var answered: ClosedRange<Date>? {
+            guard let firstAnswer, let lastAnswer else { return nil }
+            return firstAnswer...lastAnswer
+        }
+    }
+
+    /// Reads `source`, calling `row` for every good row and `problem` for every bad one, in
+    /// file order. `progress` gets the bytes read so far after each chunk.
     /// - Parameters:
-    ///   - validateScore: nil when a score fits the survey's scale, else the reason.
+    ///   - scale: the survey's scale; a score must be a whole number on it (`4.0` is 4), or
+    ///     blank/`null` for "seen, not answered".
     ///   - touchpoints: the initiative's touchpoint ids; a row naming another is refused.
-    /// Dates without a time (`2026-12-01`) are midnight in `zone` (the initiative's).
-    public static func parse(
-        _ text: String, format: Format, validateScore: (Int) -> String?, touchpoints: Set<String>, zone: TimeZone
-    ) -> Result {
-        var result = Result()
-        var records: [(line: Int, values: [String: String])] = []
+    ///   - zone: dates without a time (`2026-12-01`) are midnight there (the initiative's zone).
+    public static func read(
+        _ source: ResponseSource, format: Format, scale: SurveyScale, touchpoints: Set<String>, zone: TimeZone,
+        chunkSize: Int = ResponseSource.chunkSize, progress: (Int) -> Void = { _ in }, row: (ResponseRow) throws -> Void, problem: (RowError) throws -> Void
+    ) throws -> Summary {
+        var validator = RowValidator(scale: scale, touchpoints: touchpoints, zone: zone)
+        var summary = Summary()
+        var done = 0
+        func deliver(_ result: Result<ResponseRow, RowError>) throws {
+            switch result {
+            case .success(let good):
+                summary.rows += 1
+                if summary.firstAnswer.map({ good.answeredAt < $0 }) ?? true { summary.firstAnswer = good.answeredAt }
+                if summary.lastAnswer.map({ good.answeredAt > $0 }) ?? true { summary.lastAnswer = good.answeredAt }
+                try row(good)
+            case .failure(let bad):
+                summary.errors += 1
+                try problem(bad)
+            }
+        }
         switch format {
-        case .csv: records = csvRecords(text, into: &result)
-        case .jsonLines: records = jsonRecords(text, into: &result)
+        case .csv:
+            var reader = CSVReader()
+            var header: [Column?]?
+            var headerFailed = false
+            func emit(_ record: CSVReader.Record) throws {
+                guard !headerFailed else { return }
+                guard let columns = header else {
+                    switch Self.header(record) {
+                    case .success(let columns): header = columns
+                    case .failure(let error):
+                        headerFailed = true
+                        try deliver(.failure(error))
+                    }
+                    return
+                }
+                try deliver(validator.validate(record, columns: columns))
+            }
+            try source.forEachChunk(size: chunkSize) { chunk in
+                try reader.feed(chunk, emit: emit)
+                done += chunk.count
+                progress(done)
+            }
+            try reader.finish(emit: emit)
+            if header == nil && !headerFailed {
+                try deliver(.failure(RowError(line: 1, message: "the file is empty; expected a header row: respondent,timestamp,score")))
+            }
+        case .jsonLines:
+            var reader = JSONLineReader()
+            func emit(_ record: JSONLineReader.Record) throws { try deliver(validator.validate(record)) }
+            try source.forEachChunk(size: chunkSize) { chunk in
+                try reader.feed(chunk, emit: emit)
+                done += chunk.count
+                progress(done)
+            }
+            try reader.finish(emit: emit)
         }
-        var seen = Set<String>()
-        for record in records {
-            var problems: [String] = []
-            let respondent = record.values["respondent"]?.trimmingCharacters(in: .whitespaces) ?? ""
-            if respondent.isEmpty { problems.append("respondent is empty") }
-            let timestampText = record.values["timestamp"]?.trimmingCharacters(in: .whitespaces) ?? ""
-            let answeredAt = timestamp(timestampText, zone: zone)
-            if answeredAt == nil {
-                problems.append("timestamp '\(timestampText)' is not an ISO 8601 instant (2026-12-01T09:30:00+07:00) or a date (2026-12-01)")
-            }
-            let scoreText = record.values["score"]?.trimmingCharacters(in: .whitespaces) ?? ""
-            let score = Int(scoreText)
-            if let score {
-                if let reason = validateScore(score) { problems.append(reason) }
-            } else {
-                problems.append("score '\(scoreText)' is not a whole number")
-            }
-            let touchpoint = nonEmpty(record.values["touchpoint"])
-            if let touchpoint, !touchpoints.contains(touchpoint) {
-                let known = touchpoints.isEmpty ? "the initiative declares none" : "known: " + touchpoints.sorted().joined(separator: ", ")
-                problems.append("unknown touchpoint '\(touchpoint)' (\(known))")
-            }
-            let emotion = nonEmpty(record.values["emotion"])?.lowercased()
-            if let emotion, !emotions.contains(emotion) {
-                problems.append("emotion '\(emotion)' is not one of positive, neutral, negative")
-            }
-            guard problems.isEmpty, let answeredAt, let score else {
-                result.errors.append(RowError(line: record.line, message: problems.joined(separator: "; ")))
-                continue
-            }
-            guard seen.insert(respondent).inserted else {
-                result.duplicates += 1
-                continue
-            }
-            result.rows.append(ResponseRow(
-                line: record.line, respondent: respondent, answeredAt: answeredAt, score: score, touchpoint: touchpoint,
-                comment: nonEmpty(record.values["comment"]), emotion: emotion))
-        }
-        result.errors.sort { $0.line < $1.line }
-        return result
+        return summary
     }
 
-    private static func csvRecords(_ text: String, into result: inout Result) -> [(line: Int, values: [String: String])] {
-        let records: [CSVReader.Record]
-        do {
-            records = try CSVReader.records(text)
-        } catch {
-            result.errors.append(RowError(line: error.line, message: error.message))
-            return []
+    /// Every good row and every error of a small input, for tests and previews.
+    public static func parse(
+        _ text: String, format: Format, scale: SurveyScale, touchpoints: Set<String>, zone: TimeZone
+    ) -> (rows: [ResponseRow], errors: [RowError]) {
+        var rows: [ResponseRow] = []
+        var errors: [RowError] = []
+        _ = try? read(
+            .text(text), format: format, scale: scale, touchpoints: touchpoints, zone: zone,
+            row: { rows.append($0) }, problem: { errors.append($0) })
+        return (rows, errors)
+    }
+
+    private static func header(_ record: CSVReader.Record) -> Result<[Column?], RowError> {
+        if let problem = record.problem { return .failure(RowError(line: record.line, message: problem)) }
+        let names = (0..<record.fieldCount).map { index in
+            String(decoding: record.bytes[record.field(index)], as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased()
         }
-        guard let header = records.first else {
-            result.errors.append(RowError(line: 1, message: "the file is empty; expected a header row: respondent,timestamp,score"))
-            return []
+        var problems: [String] = []
+        for name in names where Column(rawValue: name) == nil {
+            problems.append("unknown column '\(name)' (known: \(columns.joined(separator: ", ")))")
         }
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        var headerProblems: [String] = []
-        for name in names where !columns.contains(name) {
-            headerProblems.append("unknown column '\(name)' (known: \(columns.joined(separator: ", ")))")
-        }
-        for name in required where !names.contains(name) {
-            headerProblems.append("missing column '\(name)'")
+        for column in required where !names.contains(column.rawValue) {
+            problems.append("missing column '\(column.rawValue)'")
         }
         for name in Set(names) where names.filter({ $0 == name }).count > 1 {
-            headerProblems.append("column '\(name)' appears twice")
+            problems.append("column '\(name)' appears twice")
         }
-        guard headerProblems.isEmpty else {
-            result.errors.append(RowError(line: header.line, message: headerProblems.sorted().joined(separator: "; ")))
-            return []
+        guard problems.isEmpty else {
+            return .failure(RowError(line: record.line, message: problems.sorted().joined(separator: "; ")))
         }
-        var rows: [(line: Int, values: [String: String])] = []
-        for record in records.dropFirst() {
-            guard record.fields.count == names.count else {
-                result.errors.append(RowError(
-                    line: record.line, message: "expected \(names.count) fields, found \(record.fields.count)"))
-                continue
-            }
-            rows.append((record.line, Dictionary(uniqueKeysWithValues: zip(names, record.fields))))
-        }
-        return rows
-    }
-
-    private static func jsonRecords(_ text: String, into result: inout Result) -> [(line: Int, values: [String: String])] {
-        var rows: [(line: Int, values: [String: String])] = []
-        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.isEmpty { continue }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any] else {
-                result.errors.append(RowError(line: offset + 1, message: "not a JSON object"))
-                continue
-            }
-            var values: [String: String] = [:]
-            var problems: [String] = []
-            for (key, value) in object {
-                guard columns.contains(key) else {
-                    problems.append("unknown key '\(key)' (known: \(columns.joined(separator: ", ")))")
-                    continue
-                }
-                switch value {
-                case let text as String: values[key] = text
-                case let number as NSNumber: values[key] = number.stringValue
-                case is NSNull: continue
-                default: problems.append("'\(key)' must be a string or a number")
-                }
-            }
-            for name in required where values[name] == nil && object[name] == nil {
-                problems.append("missing '\(name)'")
-            }
-            if problems.isEmpty {
-                rows.append((offset + 1, values))
-            } else {
-                result.errors.append(RowError(line: offset + 1, message: problems.sorted().joined(separator: "; ")))
-            }
-        }
-        return rows
-    }
-
-    /// ISO 8601 with a time zone, or a plain date (midnight in `zone`).
-    static func timestamp(_ text: String, zone: TimeZone) -> Date? {
-        if let instant = Timestamp.parse(text) { return instant }
-        guard let date = LocalDate(parsing: text) else { return nil }
-        return WorkCalendar().instant(on: date, at: TimeOfDay(hour: 0), in: zone)
-    }
-
-    private static func nonEmpty(_ text: String?) -> String? {
-        guard let trimmed = text?.trimmingCharacters(in: .whitespaces), !trimmed.isEmpty else { return nil }
-        return trimmed
+        return .success(names.map(Column.init(rawValue:)))
     }
 }

@@ -176,24 +176,25 @@ struct SurveyMachineTests {
         #expect(delayed.rounds.first?.status == .open)
     }
 
-    @Test func aDetractorOnATouchpointIsFollowedUpByItsOwnerWhoIsToldOnce() {
+    @Test func aDetractorOnATouchpointIsFollowedUpByTheTouchpointsOwnerElseTheFollowUpRole() {
         let machine = machine(state(step: "design", run: 3), context())
         let answers = [
             SurveyMachine.Answer(id: 1, response: SurveyResponse(respondent: "a", score: 1, touchpoint: "till"), comment: "slow"),
             SurveyMachine.Answer(id: 2, response: SurveyResponse(respondent: "b", score: 5, touchpoint: "till"), comment: nil),
             SurveyMachine.Answer(id: 3, response: SurveyResponse(respondent: "c", score: 1), comment: nil),
             SurveyMachine.Answer(id: 4, response: SurveyResponse(respondent: "d", score: 5, touchpoint: "web", emotion: .negative), comment: nil),
-            SurveyMachine.Answer(id: 5, response: SurveyResponse(respondent: "e", score: 2, touchpoint: "till"), comment: nil),
+            SurveyMachine.Answer(id: 5, response: SurveyResponse(respondent: "e", score: nil, touchpoint: "till"), comment: nil),
         ]
-        let effects = machine.openFollowUps(for: answers, round: 1, at: Self.start)
-        let opened = effects.compactMap { if case .openFollowUp(let followUp) = $0 { followUp } else { nil } }
-        // 1 and 5 (detractor scores on a touchpoint); 4 (a negative emotion) on a touchpoint
-        // without an owner goes to the role `survey.followup.owner` names; 3 has no touchpoint.
-        #expect(opened.map(\.id) == [1, 4, 5])
-        #expect(opened.map(\.run.owner) == ["hung", "lan", "hung"])
-        let notices = effects.compactMap { if case .notify(let notice) = $0 { notice } else { nil } }
-        #expect(notices.map(\.recipient) == ["hung", "lan"])
-        #expect(notices.first?.sequence == 2)
+        let due = Self.start + 86_400
+        let opened = answers.compactMap { machine.followUp(for: $0, round: 1, dueAt: { _ in due }, at: Self.start) }
+        // 1 (a detractor score on a touchpoint with an owner); 4 (a negative emotion) on a
+        // touchpoint without an owner goes to the role `survey.followup.owner` names; 3 has no
+        // touchpoint, 5 no score and no emotion.
+        #expect(opened.map(\.followUp.id) == [1, 4])
+        #expect(opened.map(\.followUp.run.owner) == ["hung", "lan"])
+        #expect(opened.map(\.followUp.run.dueAt) == [due, due])
+        #expect(opened.map(\.entry.kind) == ["followup.opened", "followup.opened"])
+        #expect(opened.first?.followUp.answer.comment == "slow")
     }
 
     /// Random sequences of events at increasing times: the rules' invariants hold whatever

@@ -122,8 +122,22 @@ struct SurveyCLITests {
         #expect(refused.stderr.contains("bad.csv:3: timestamp 'bad' is not an ISO 8601 instant"))
         let skipped = try await CXDProcess.run(
             ["survey", "import", "bad.csv", "--initiative", "pos-checkout", "--skip-invalid", "--now", "2026-11-25T03:00:00Z"], in: dir)
-        #expect(skipped.status == 0, "\(skipped.stderr)")
-        #expect(skipped.stdout.contains("round 1: 0 answer(s) imported, 0 already there, 2 bad row(s) skipped"))
+        // Every row bad and skipped: nothing to import, and no empty round made for it.
+        #expect(skipped.status == 65, "\(skipped.stderr)")
+        #expect(skipped.stderr.contains("bad.csv:1: no answers to import"))
+        try project.folder.write("header.csv", "respondent,timestamp,score\r\n")
+        let headerOnly = try await CXDProcess.run(
+            ["survey", "import", "header.csv", "--initiative", "pos-checkout", "--now", "2026-11-25T03:00:00Z"], in: dir)
+        #expect(headerOnly.status == 65)
+        #expect(headerOnly.stderr.contains("header.csv:1: no answers to import"))
+        let missing = try await CXDProcess.run(
+            ["survey", "import", "missing.csv", "--initiative", "pos-checkout", "--now", "2026-11-25T03:00:00Z"], in: dir)
+        #expect(missing.status == 65)
+        #expect(missing.stderr.contains("cannot read missing.csv: No such file or directory"))
+        try project.folder.write("crlf.jsonl", "{\"respondent\": \"j\", \"timestamp\": \"2026-11-25\", \"score\": null}\r\n")
+        let jsonLines = try await CXDProcess.run(
+            ["survey", "import", "crlf.jsonl", "--initiative", "pos-checkout", "--now", "2026-11-25T03:00:00Z"], in: dir)
+        #expect(jsonLines.stdout.contains("round 1: 1 answer(s) imported (1 without a score), 0 already there"), "\(jsonLines.stderr)")
         try project.folder.write("good.csv", "respondent,timestamp,score,touchpoint,comment,emotion\na,2026-11-25,5,checkout,Rất tốt,positive\nb,2026-11-25,1,checkout,\"Chờ lâu, bực\",negative\n")
         let imported = try await CXDProcess.run(["survey", "import", "good.csv", "--initiative", "pos-checkout", "--now", "2026-11-25T03:00:00Z"], in: dir)
         #expect(imported.stdout.contains("round 1: 2 answer(s) imported, 0 already there, 1 follow-up(s) opened"))

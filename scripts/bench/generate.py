@@ -116,6 +116,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=9, help="random seed (default: 9)")
     p.add_argument("--cxd", type=Path, help="a cxd binary: check the computed instants with `cxd plan`")
     p.add_argument("--force", action="store_true", help="delete DIRECTORY first if it exists")
+    p.add_argument("--answers", type=int, default=0,
+                   help="also write a surveyed initiative (survey-bench) and a CSV of this many answers for it "
+                        "(answers.csv, and answers-refused.csv with a bad last row)")
     return p.parse_args(argv)
 
 
@@ -431,6 +434,67 @@ def generate(directory: Path, count: int, overdue: bool, seed: int) -> dict:
     return manifest
 
 
+SURVEY_INITIATIVE = "survey-bench"
+SURVEY_TOUCHPOINTS = ["tp-1", "tp-2", "tp-3", "tp-4"]
+# CSAT 1-5: 12 % detractors (1-2), as in a middling round; 1 % left the score blank.
+SURVEY_SCORES = [("", 1), ("1", 5), ("2", 7), ("3", 17), ("4", 35), ("5", 35)]
+
+
+def survey_answers(directory: Path, manifest: dict, count: int, seed: int) -> None:
+    """A surveyed initiative (CSAT, four touchpoints with owners, pending at the reference so
+    that answers go to an ad-hoc round) and ``count`` answers for it: ~43 bytes a row,
+    respondent, timestamp, score, touchpoint (blank on a quarter of the rows). With a
+    touchpoint, a detractor opens a follow-up: ~9 % of the rows."""
+    rng = random.Random(seed + 1)
+    people = yaml_people_ids(directory)
+    start = REFERENCE.date() + dt.timedelta(days=30)
+    lines = [
+        f"# Benchmark initiative for `cxd survey import` ({count} answers in answers.csv).",
+        f"id: {SURVEY_INITIATIVE}",
+        "title: Survey import benchmark",
+        "workflow: cx-eight-step",
+        f"start: {start.isoformat()}",
+        "",
+        "roles:",
+    ]
+    lines += [f"  {role}: {people[i]}" for i, role in enumerate(["sponsor", "researcher", "analyst", "designer"])]
+    lines += ["", "goal:", "  statement: Raise CSAT", "  metric: CSAT", "  baseline: 70", "  target: 85",
+              f"  by: {(start + dt.timedelta(days=300)).isoformat()}", "", "scope: Every branch.", "",
+              "journey:", "  stages: [Visit, Purchase]", "", "touchpoints:"]
+    for k, tp in enumerate(SURVEY_TOUCHPOINTS):
+        lines += [f"  - id: {tp}", f"    name: Touchpoint {k + 1}", f"    stage: {'Visit' if k < 2 else 'Purchase'}",
+                  "    channel: store", "    controlled: true", f"    owner: {people[k % len(people)]}"]
+    lines += ["", "survey:", "  metric: CSAT", "  min_sample: 30", ""]
+    (directory / "config" / "initiatives" / f"{SURVEY_INITIATIVE}.yaml").write_text("\n".join(lines), encoding="utf-8")
+    scores = [s for s, w in SURVEY_SCORES for _ in range(w)]
+    touchpoints = SURVEY_TOUCHPOINTS * 3 + [""] * 4
+    answers = directory / "answers.csv"
+    with answers.open("w", encoding="utf-8") as out:
+        out.write("respondent,timestamp,score,touchpoint\n")
+        for i in range(count):
+            day, minute = 1 + rng.randrange(28), rng.randrange(600)
+            out.write(f"c{i:07d},2027-02-{day:02d}T{8 + minute // 60:02d}:{minute % 60:02d}:00+07:00,"
+                      f"{rng.choice(scores)},{rng.choice(touchpoints)}\n")
+    refused = directory / "answers-refused.csv"
+    shutil.copyfile(answers, refused)
+    with refused.open("a", encoding="utf-8") as out:
+        out.write(f"c{count:07d},not-a-time,5,tp-1\n")
+    manifest["survey"] = {"initiative": SURVEY_INITIATIVE, "answers": str(answers), "refused": str(refused),
+                          "count": count, "bytes": answers.stat().st_size, "import_at": manifest["idle_at"]}
+
+
+def yaml_people_ids(directory: Path) -> list[str]:
+    """Ids of the people with a manager in the generated people.yaml, in file order."""
+    ids, current = [], None
+    for line in (directory / "config" / "people.yaml").read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if stripped.startswith("- id:") or stripped.startswith("id:"):
+            current = stripped.split(":", 1)[1].strip().strip("'\"")
+        elif stripped.startswith("manager:") and current:
+            ids.append(current)
+    return ids or [current]
+
+
 def verify_overdue(cxd: Path, manifest: dict) -> None:
     """Check with ``cxd plan --initiative X --json`` that cxd agrees with the generator.
 
@@ -481,6 +545,9 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"generate.py: {args.directory} exists and is not empty (use --force)")
     args.directory.mkdir(parents=True, exist_ok=True)
     manifest = generate(args.directory.resolve(), args.count, args.overdue, args.seed)
+    if args.answers:
+        survey_answers(args.directory.resolve(), manifest, args.answers, args.seed)
+        (args.directory / "bench.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     if args.cxd and args.overdue:
         verify_overdue(args.cxd, manifest)
         (args.directory / "bench.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

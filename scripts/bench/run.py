@@ -30,7 +30,17 @@ overdue            ``run --once`` when step 1 of all N_o           inserting N_o
                    (queue + deliver to the ``file`` notifier)      CTE, same payload size)
 overdue_queue      the same with the notifier disabled (queue      the same
                    only: nothing delivered)
+survey_import      ``survey import answers.csv`` (1 M answers,     ``.import`` of the same CSV into
+                   ~41 MB CSV; fresh DB copy each run)             a table with a UNIQUE respondent
+survey_import_     the same file with a bad last row (refused,     the same
+refused            exit 65, nothing written)
 =================  ==============================================  ==============================
+
+The survey figures use their own small project (``generate.py --count 10 --answers N``: an
+initiative ``survey-bench`` with four owned touchpoints, CSAT, 12 % detractors, a quarter of the
+rows without a touchpoint); N is ``--survey-answers`` (default 1,000,000; 10,000 with
+``--quick``; 0 skips them). ``--only survey_import,survey_import_refused`` measures them alone,
+without the initiative data sets.
 
 Each figure also carries ``max_rss_mb`` (peak resident memory of one extra run of the cxd
 command, from ``wait4``), and ``overdue`` carries ``first_delivery_s`` (from the start of that
@@ -91,9 +101,14 @@ TARGETS = {
     "plan": ("abs", 2.0, "< 2 s at 10k"),
     "overdue": ("first", 1.0, "first delivery ≤ 1 s"),
     "overdue_queue": ("ratio", 3.0, "≤ 3× floor"),
+    "survey_import": ("abs", 2.0, "< 2 s at 1 M answers (release)"),
 }
+# The figures of the initiative data sets (the survey figures have their own project).
+NORMAL_FIGURES = {"register", "catch_up", "run_idle", "status", "status_id", "complete", "ack", "snooze", "validate",
+                  "plan"}
+SURVEY_FIGURES = {"survey_import", "survey_import_refused"}
 # Where an absolute target applies (it is stated for that N); other sizes show "-".
-TARGET_AT = {"run_idle": 100_000, "status_id": 100_000, "complete": 100_000, "ack": 100_000,
+TARGET_AT = {"survey_import": 1_000_000, "run_idle": 100_000, "status_id": 100_000, "complete": 100_000, "ack": 100_000,
              "snooze": 100_000, "validate": 100_000, "plan": 10_000}
 
 # --check bounds. `exponent`: the growth exponent per 10× N between the two largest sizes
@@ -188,14 +203,17 @@ class Bench:
     floors: list[tuple[str, str]] = field(default_factory=list)  # (label, command line)
     prepare: str | None = None
     watch: Path | None = None
+    exit_status: int = 0  # what the cxd command must exit with (65: a refused import)
 
 
 def hyperfine(commands: list[tuple[str, str]], runs: int, warmup: int, prepare: str | None,
-              workdir: Path) -> dict[str, dict]:
+              workdir: Path, ignore_failure: bool = False) -> dict[str, dict]:
     """Run hyperfine on (label, command line) pairs; return label → result (mean, stddev, …)."""
     out = workdir / f"hyperfine-{os.getpid()}-{time.monotonic_ns()}.json"
     argv = ["hyperfine", "-N", "--style", "none", "--export-json", str(out), "--runs", str(runs),
             "--warmup", str(warmup)]
+    if ignore_failure:
+        argv.append("--ignore-failure")
     if prepare:
         argv += ["--prepare", prepare]
     for label, cmd in commands:
@@ -339,7 +357,7 @@ class Runner:
         if prep:
             subprocess.run(shlex.split(prep), check=True)
         single = timed_run(bench.cxd, watch=bench.watch)
-        if single["exit"] != 0:
+        if single["exit"] != bench.exit_status:
             proc = subprocess.run(bench.cxd, capture_output=True, text=True, env=cxd_env())
             msg = f"{bench.name} at {ds.n}: exit {single['exit']}: {command_line(bench.cxd)}: {proc.stderr.strip()[-400:]}"
             log("FAILED " + msg)
@@ -352,7 +370,8 @@ class Runner:
         if not with_cxd:  # only the floors: cheap, so a few runs
             runs, warmup = 3, 1
         try:
-            results = hyperfine(commands, runs, warmup, prep, self.workdir) if commands else {}
+            results = hyperfine(commands, runs, warmup, prep, self.workdir,
+                                ignore_failure=bench.exit_status != 0) if commands else {}
         except RuntimeError as e:
             msg = f"{bench.name} at {ds.n}: {e}"
             log("FAILED " + msg)
@@ -490,6 +509,53 @@ class Runner:
                 self.notes.append(f"overdue set: {queued} step.overdue rows in the outbox after the run, expected {n}")
             log(f"overdue at {n}: {queued} step.overdue rows queued")
         self.measure(ds_q, Bench("overdue_queue", run, floor, prepare=ds_q.restore_cmd(rm)), payload_bytes=payload)
+
+    # -- survey import
+
+    def bench_survey(self, answers: int) -> None:
+        """``cxd survey import`` of ``answers`` answers (a fresh copy of the registered database
+        each run), beside sqlite3 ``.import`` of the same file into a table with a unique
+        respondent key; then the same file with a bad last row (refused: exit 65)."""
+        root = self.workdir / "survey"
+        argv = [sys.executable, str(HERE / "generate.py"), str(root), "--count", "10", "--answers", str(answers),
+                "--force"]
+        t = time.perf_counter()
+        run_checked(argv, "generate.py --answers")
+        manifest = json.loads((root / "bench.json").read_text())
+        log(f"generated {answers:,} answers in {time.perf_counter() - t:.1f} s")
+        config, survey = manifest["config"], manifest["survey"]
+        for at in manifest["prepare_at"]:
+            r = timed_run([self.cxd, "run", "--once", "-c", config, "--now", at])
+            if r["exit"] != 0:
+                raise SystemExit(f"run.py: cxd run --once --now {at} failed on the survey project (exit {r['exit']})")
+        pristine = root / "pristine.sqlite"
+        checkpoint_and_copy(Path(manifest["database"]), pristine)
+        ds = DataSet(answers, root, manifest, pristine)
+        floor_db = root / "floor.sqlite"
+        floor_sql = root / "floor-import.sql"
+        floor_sql.write_text(
+            "CREATE TABLE answer (respondent TEXT NOT NULL UNIQUE, timestamp TEXT NOT NULL, score INTEGER, touchpoint TEXT);\n"
+            f".import --csv --skip 1 {survey['answers']} answer\n")
+        self.floor_sql["survey_import"] = " ".join(floor_sql.read_text().split()) + " (on an empty database)"
+        floor = [("floor_sqlite_import", command_line(["sqlite3", str(floor_db), f".read {floor_sql}"]))]
+        prepare = ds.restore_cmd(f"rm -f {shlex.quote(str(floor_db))}")
+        only = set(self.args.only.split(",")) if self.args.only else None
+        for name, path, status in [("survey_import", survey["answers"], 0), ("survey_import_refused", survey["refused"], 65)]:
+            if only and name not in only:
+                continue
+            run = [self.cxd, "survey", "import", path, "--initiative", survey["initiative"], "-c", config,
+                   "--now", survey["import_at"]]
+            log(f"{name} at {answers:,} answers …")
+            fig = self.measure(ds, Bench(name, run, floor, prepare=prepare, exit_status=status),
+                               file_bytes=survey["bytes"])
+            if fig and name == "survey_import":
+                subprocess.run(shlex.split(prepare), check=True)
+                timed_run(run)
+                stored = scalar(ds.db, "SELECT count(*) FROM surveyResponse")
+                if stored != answers:
+                    self.notes.append(f"survey_import: {stored} answers stored, expected {answers}")
+        if not self.args.keep:
+            shutil.rmtree(root, ignore_errors=True)
 
     # -- delivery (scripts/bench/delivery.py, by the delivery engineer)
 
@@ -642,6 +708,7 @@ FLOOR_TEXT = {
     "floor_update": "one-row UPDATE",
     "floor_read_files": "cat every file",
     "floor_insert_outbox": "N-row INSERT",
+    "floor_sqlite_import": "sqlite3 .import, unique respondent",
 }
 
 
@@ -657,7 +724,7 @@ def write_report(path: Path, args: argparse.Namespace, runner: Runner, growth: l
                  started: dt.datetime, failures: list[str] | None) -> None:
     figs = [f for f in runner.figures if "source" not in f]
     delivery = [f for f in runner.figures if f.get("source") == "delivery.py"]
-    sizes = sorted({f["n"] for f in figs})
+    sizes = sorted({f["n"] for f in figs if f["name"] not in SURVEY_FIGURES})
     code = args.code or (f"`{args.head_at_start}` (HEAD when the run started; the binary may have been built "
                          f"from another state)" + ("; uncommitted changes in `Sources/`" if args.dirty_at_start else ""))
     L = []
@@ -688,6 +755,12 @@ def write_report(path: Path, args: argparse.Namespace, runner: Runner, growth: l
              "payload of the same mean size in one transaction (recursive CTE) into a copy of the same database. "
              "`overdue` includes delivering every message to the `file` notifier; `overdue_queue` is the same "
              "run with the notifier disabled, so it only queues.")
+    L.append("- Survey import (`survey_import`, N = answers): `cxd survey import` of a CSV of N answers "
+             "(`generate.py --answers N`: respondent, timestamp, score, touchpoint; CSAT with 12 % detractors, a "
+             "quarter of the rows without a touchpoint, so ~9 % open a follow-up) into a fresh copy of the "
+             "registered database each run; floor: the sqlite3 shell's `.import` of the same file into an empty "
+             "table with a UNIQUE respondent key. `survey_import_refused` is the same file with a bad last row "
+             "(cxd checks the whole file, refuses it, exit 65, writes nothing).")
     L.append("- Growth exponent per 10× N: log(t₂/t₁) / log(n₂/n₁) between consecutive sizes "
              "(= log₁₀(t(10N)/t(N))). 1 is linear, 0 constant.")
     L.append("")
@@ -722,7 +795,7 @@ def write_report(path: Path, args: argparse.Namespace, runner: Runner, growth: l
     L.append(f"- Mode: {'quick (one run of each cxd command)' if args.quick else 'full'}; sizes {', '.join(f'{s:,}' for s in sizes)}")
     L.append("")
     order = ["register", "catch_up", "run_idle", "status", "status_id", "complete", "ack", "snooze", "validate",
-             "plan", "overdue", "overdue_queue"]
+             "plan", "overdue", "overdue_queue", "survey_import", "survey_import_refused"]
     L.append("## Summary")
     L.append("")
     L.append("cxd whole process (ratio to the sqlite3 floor in the same run; peak memory):")
@@ -730,7 +803,8 @@ def write_report(path: Path, args: argparse.Namespace, runner: Runner, growth: l
     cols = sizes + [n for n in (args.not_run or []) if n not in sizes]
     L.append("| what | " + " | ".join(f"{n:,}" for n in cols) + " | target |")
     L.append("|---|" + "---|" * len(cols) + "---|")
-    names = sorted({f["name"] for f in figs}, key=lambda x: order.index(x) if x in order else 99)
+    names = sorted({f["name"] for f in figs if f["name"] not in SURVEY_FIGURES},
+                   key=lambda x: order.index(x) if x in order else 99)
     for name in names:
         cells = []
         for n in cols:
@@ -838,7 +912,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "cxd-bench",
                    help="where the generated projects go (default: %(default)s); removed first")
     p.add_argument("--keep", action="store_true", help="keep the generated projects in --workdir")
-    p.add_argument("--only", help="comma-separated figure names to measure (default: all)")
+    p.add_argument("--only", help="comma-separated figure names to measure (default: all); "
+                                  "--only survey_import measures that figure alone, without the initiative data sets")
+    p.add_argument("--survey-answers", type=int,
+                   help="answers in the survey import file (default: 1000000; 10000 with --quick; 0 skips the survey "
+                        "figures)")
     p.add_argument("--no-delivery", action="store_true", help="do not call scripts/bench/delivery.py")
     p.add_argument("--not-run", type=lambda s: [int(x) for x in s.split(",")], default=[],
                    help="sizes to list in the report as not run")
@@ -852,6 +930,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     args.largest_n = max(args.sizes)
+    if args.survey_answers is None:
+        args.survey_answers = 10_000 if args.quick else 1_000_000
     if args.overdue_size is None:
         if args.quick:  # CI: the smallest size keeps the step short (4 runs of cxd to prepare it)
             args.overdue_size = min(args.sizes)
@@ -879,13 +959,16 @@ def main(argv: list[str] | None = None) -> int:
         args.workdir.mkdir(parents=True)
     runner = Runner(args)
     only = set(args.only.split(",")) if args.only else None
-    for n in [] if args.report_only else args.sizes:
+    normal = not only or bool(only & NORMAL_FIGURES)
+    for n in [] if args.report_only or not normal else args.sizes:
         ds = runner.prepare_normal(n)
         runner.bench_normal(ds)
         if not args.keep:
             shutil.rmtree(ds.root, ignore_errors=True)
     if args.overdue_size and not args.report_only and (not only or only & {"overdue", "overdue_queue"}):
         runner.bench_overdue(args.overdue_size)
+    if args.survey_answers and not args.report_only and (not only or only & SURVEY_FIGURES):
+        runner.bench_survey(args.survey_answers)
     if not args.no_delivery and not args.report_only and not only:
         runner.bench_delivery()
     for path in args.merge or []:

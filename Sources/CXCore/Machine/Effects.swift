@@ -120,13 +120,16 @@ public struct SurveyNotice: Codable, Sendable, Equatable {
     public var excludeRespondents: [String]
     public var metrics: MetricResult?
     public var evaluation: Evaluation?
-    /// For `followup.opened`: the answers to follow up (one notice per owner and import).
+    /// For `followup.opened`: the answers to follow up (one notice per owner and import), the
+    /// first few of them (`FollowUp.noticeListLimit`, long comments shortened).
     public var followUps: [FollowUpNotice]
+    /// For `followup.opened`: how many follow-ups were opened, listed or not.
+    public var followUpCount: Int?
 
     public init(
         round: Int, trigger: String, touchpoints: [String], questions: [String], opensAt: Date, closesAt: Date?,
         quota: Int?, minimumSample: Int, excludeRespondents: [String] = [], metrics: MetricResult? = nil,
-        evaluation: Evaluation? = nil, followUps: [FollowUpNotice] = []
+        evaluation: Evaluation? = nil, followUps: [FollowUpNotice] = [], followUpCount: Int? = nil
     ) {
         self.round = round
         self.trigger = trigger
@@ -140,6 +143,7 @@ public struct SurveyNotice: Codable, Sendable, Equatable {
         self.metrics = metrics
         self.evaluation = evaluation
         self.followUps = followUps
+        self.followUpCount = followUpCount
     }
 }
 

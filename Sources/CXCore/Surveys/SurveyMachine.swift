@@ -28,7 +28,6 @@ public struct SurveyMachine: Sendable {
         /// Announce a round: the adapter first fills `excludeRespondents` of the notice with
         /// the respondents who answered at least `cap.rounds` rounds since `cap.since`.
         case announce(Notice, cap: RespondentCap?)
-        case openFollowUp(FollowUp)
     }
 
     /// Who to leave out of a round (`respondent_cap`): those who answered at least `rounds`
@@ -325,29 +324,23 @@ public struct SurveyMachine: Sendable {
         return state.openRun?.owner
     }
 
-    /// Opens a follow-up for each answer that calls for one (those without an owner are
-    /// skipped) and tells each owner once.
-    public func openFollowUps(for answers: [Answer], round: Int, at now: Date) -> [Effect] {
-        var effects: [Effect] = []
-        var opened: [PersonID: [FollowUp]] = [:]
-        for answer in answers where needsFollowUp(answer.response) {
-            guard let owner = followUpOwner(for: answer.response.touchpoint) else { continue }
-            let notice = FollowUpNotice(
-                id: answer.id, touchpoint: answer.response.touchpoint, respondent: answer.response.respondent,
-                score: answer.response.score, comment: answer.comment, emotion: answer.response.emotion)
-            let followUp = FollowUp.open(
-                id: answer.id, initiative: state.id, round: round, cycle: state.cycle, answer: notice, owner: owner,
-                due: settings.followUpDue, at: now, context: context)
-            effects.append(.openFollowUp(followUp))
-            effects.append(.record(AuditEntry(
-                kind: "followup.opened", at: now, step: followUp.run.stepID, cycle: state.cycle,
-                details: ["id": String(answer.id), "owner": owner, "respondent": answer.response.respondent])))
-            opened[owner, default: []].append(followUp)
-        }
-        for (owner, items) in opened.sorted(by: { $0.key < $1.key }) {
-            if let notice = FollowUp.openedNotice(items, owner: owner, at: now) { effects.append(.notify(notice)) }
-        }
-        return effects
+    /// The follow-up an answer stored as `answer.id` in `round` calls for, with its audit
+    /// entry; nil when it calls for none or nobody owns it. `dueAt` gives an owner's deadline
+    /// (`FollowUp.dueAt`; an import computes it once per owner).
+    public func followUp(
+        for answer: Answer, round: Int, dueAt: (PersonID) -> Date, at now: Date
+    ) -> (followUp: FollowUp, entry: AuditEntry)? {
+        guard needsFollowUp(answer.response), let owner = followUpOwner(for: answer.response.touchpoint) else { return nil }
+        let notice = FollowUpNotice(
+            id: answer.id, touchpoint: answer.response.touchpoint, respondent: answer.response.respondent,
+            score: answer.response.score, comment: answer.comment, emotion: answer.response.emotion)
+        let followUp = FollowUp.open(
+            id: answer.id, initiative: state.id, round: round, cycle: state.cycle, answer: notice, owner: owner,
+            dueAt: dueAt(owner), at: now)
+        let entry = AuditEntry(
+            kind: "followup.opened", at: now, step: followUp.run.stepID, cycle: state.cycle,
+            details: ["id": String(answer.id), "owner": owner, "respondent": answer.response.respondent])
+        return (followUp, entry)
     }
 
     // MARK: - Rounds

@@ -56,7 +56,7 @@ public struct LocalDate: Codable, Sendable, Hashable, Comparable, CustomStringCo
     }
 
     /// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's days_from_civil).
-    var dayNumber: Int {
+    public var dayNumber: Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400

@@ -64,10 +64,12 @@ enum BuiltInTemplates {
         add("followup.opened", "en", subject: "{{count}} unhappy customer(s) to get back to: {{initiative_title}}",
             text: "Please get back to these customers by {{due}}:\n"
                 + "{{#answers}}- {{respondent}} ({{touchpoint}}, score {{score}}){{#comment}}: \"{{comment}}\"{{/comment}}\n{{/answers}}"
+                + "{{#more}}…and {{more}} more: `cxd followups --initiative {{initiative}}` lists them all.\n{{/more}}"
                 + "`cxd followups close ID` when done.\n")
         add("followup.opened", "vi", subject: "{{count}} khách hàng chưa hài lòng cần liên hệ lại: {{initiative_title}}",
             text: "Vui lòng liên hệ lại các khách hàng sau trước {{due}}:\n"
                 + "{{#answers}}- {{respondent}} ({{touchpoint}}, điểm {{score}}){{#comment}}: \"{{comment}}\"{{/comment}}\n{{/answers}}"
+                + "{{#more}}…và {{more}} khách hàng khác: chạy `cxd followups --initiative {{initiative}}` để xem tất cả.\n{{/more}}"
                 + "Chạy `cxd followups close ID` khi đã xong.\n")
         add("followup.reminders", "en", subject: "{{count}} follow-up(s) with unhappy customers need you",
             text: "{{#items}}- {{step_title}} — {{initiative_title}}: due {{due}}{{#is_escalation}} (escalated to you, owner {{owner_name}}){{/is_escalation}}\n{{/items}}"

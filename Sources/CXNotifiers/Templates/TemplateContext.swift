@@ -79,7 +79,10 @@ enum TemplateContext {
             values["summary"] = evaluation.summary
         }
         if !survey.followUps.isEmpty {
-            values["count"] = survey.followUps.count
+            let count = max(survey.followUpCount ?? 0, survey.followUps.count)
+            values["count"] = count
+            // Notices list the first few; the rest are counted (`cxd followups` lists them).
+            if count > survey.followUps.count { values["more"] = count - survey.followUps.count }
             values["answers"] = survey.followUps.map { answer -> [String: Any] in
                 var item: [String: Any] = [
                     "respondent": answer.respondent, "score": answer.score.map(String.init) ?? "-",

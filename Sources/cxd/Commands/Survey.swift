@@ -8,6 +8,7 @@ import CXConfig
 import CXCore
 import CXDaemon
 import CXStore
+import CXSurveys
 import Foundation
 
 struct Survey: AsyncParsableCommand {
@@ -22,12 +23,14 @@ struct SurveyImport: AsyncParsableCommand {
         abstract: "Import answers from CSV (header row) or JSON lines.",
         discussion: """
             Columns: respondent, timestamp, score, and optionally touchpoint, comment, emotion \
-            (positive, neutral or negative). With no --round the answers go to the open round, \
-            else the latest one, else a new ad-hoc round (baseline data). Every bad row is \
-            reported with its line; by default a file with bad rows is refused whole and nothing \
-            is written; --skip-invalid imports the good ones. A respondent already in the round \
-            is ignored, so importing a file twice is harmless. Detractors on a touchpoint open \
-            follow-up tasks.
+            (positive, neutral or negative). A blank score (JSON: null) is an answer seen but not \
+            scored. With no --round the answers go to the open round, else the latest one, else a \
+            new ad-hoc round (baseline data). Every bad row is reported as FILE:LINE with what was \
+            expected; by default a file with bad rows is refused whole and nothing is written; \
+            --skip-invalid imports the good ones. A respondent already in the round is ignored, so \
+            importing a file twice is harmless; one repeated in the file with another answer is a \
+            bad row. Detractors on a touchpoint open follow-up tasks. The file is streamed: memory \
+            stays the same whatever its size.
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -39,34 +42,39 @@ struct SurveyImport: AsyncParsableCommand {
 
     func run() async throws {
         let engine = try CommandContext.openEngine(options)
-        guard let data = FileManager.default.contents(atPath: file) else {
-            CommandContext.printError("cxd: cannot read \(file)")
-            throw ExitStatus.dataError
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            CommandContext.printError("cxd: \(file) is not UTF-8 text")
-            throw ExitStatus.dataError
-        }
         let showProgress = isatty(STDERR_FILENO) == 1
         let report = try await CommandContext.reporting {
             try await engine.reconcile(initiative, at: options.instant)
             return try await engine.importResponses(
-                text, file: file, initiative: initiative, round: round, skipInvalid: skipInvalid, at: options.instant,
-                progress: { done, total in
-                    guard showProgress, total > 1000 else { return }
+                from: .file(path: file), file: file, initiative: initiative, round: round, skipInvalid: skipInvalid,
+                at: options.instant, progress: { progress in
+                    guard showProgress, let total = progress.totalBytes, total > 1_000_000 else { return }
                     let width = 30
-                    let filled = total == 0 ? width : width * done / total
+                    let filled = width * min(progress.bytes, total) / total
                     let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
-                    FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total)".utf8))
-                    if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+                    let megabytes = { (bytes: Int) in String(format: "%.1f", Double(bytes) / 1_000_000) }
+                    let phase = progress.phase.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+                    FileHandle.standardError.write(Data("\r\(phase) [\(bar)] \(megabytes(progress.bytes))/\(megabytes(total)) MB".utf8))
+                    if progress.bytes >= total { FileHandle.standardError.write(Data("\n".utf8)) }
                 })
         }
-        for line in report.skipped { CommandContext.printError("\(file):\(line.dropFirst("line ".count))") }
-        var summary = "round \(report.round): \(report.imported) answer(s) imported, \(report.duplicates) already there"
-        if !report.skipped.isEmpty { summary += ", \(report.skipped.count) bad row(s) skipped" }
+        for line in report.skipped + report.changed { CommandContext.printError("\(file):\(line.dropFirst("line ".count))") }
+        if report.skippedCount > report.skipped.count {
+            CommandContext.printError("… and \(report.skippedCount - report.skipped.count) more bad row(s)")
+        }
+        if report.changedCount > report.changed.count {
+            CommandContext.printError("… and \(report.changedCount - report.changed.count) more answer(s) differing from the stored ones")
+        }
+        var summary = "round \(report.round): \(report.imported) answer(s) imported"
+        if report.unanswered > 0 { summary += " (\(report.unanswered) without a score)" }
+        summary += ", \(report.duplicates) already there"
+        if report.changedCount > 0 { summary += " (\(report.changedCount) with another answer, kept as stored)" }
+        if report.skippedCount > 0 { summary += ", \(report.skippedCount) bad row(s) skipped" }
         if report.followUpsOpened > 0 { summary += ", \(report.followUpsOpened) follow-up(s) opened" }
         if report.roundClosed { summary += "; quota reached, round closed" }
         if let early = report.earlyRound { summary += "; metric below the threshold, round \(early) requested early" }
+        // The daemon waits while an import writes: say so when it is long enough to notice.
+        if report.writeSeconds >= 0.5 { summary += String(format: " (database locked for %.1f s)", report.writeSeconds) }
         print(summary)
         DaemonLock.wakeDaemon(database: engine.configuration.databasePath)
     }

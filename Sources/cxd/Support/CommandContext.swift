@@ -4,6 +4,7 @@ import CXCore
 import CXDaemon
 import CXNotifiers
 import CXStore
+import CXSurveys
 import Foundation
 
 /// Exit statuses, as documented in the README.
@@ -118,6 +119,12 @@ enum CommandContext {
             throw ExitStatus.dataError
         } catch let error as ImportError {
             printError(error.description)
+            throw ExitStatus.dataError
+        } catch let error as ImportFileChanged {
+            printError("cxd: \(error)")
+            throw ExitStatus.dataError
+        } catch let error as ResponseSource.ReadFailure {
+            printError("cxd: \(error)")
             throw ExitStatus.dataError
         } catch let error as SurveyError {
             printError("cxd: \(error)")
