@@ -261,7 +261,7 @@ extension Engine {
             followUp.closedAt = now
             followUp.closedBy = actor
             followUp.note = note
-            try tx.save(followUp)
+            try tx.save(followUp, nextWake: nil)
             var details = ["id": String(id)]
             if let note { details["note"] = note }
             try tx.record(

@@ -14,6 +14,8 @@ struct FollowUpBatch {
     private var owners: [PersonID: (count: Int, first: [FollowUp])] = [:]
     /// Per owner: when their follow-ups are due (the same for every one of this import).
     private var due: [PersonID: Date] = [:]
+    /// Per owner: when their follow-ups' first reminder is due.
+    private var wakes: [PersonID: Date?] = [:]
     private(set) var opened = 0
 
     init(initiative: InitiativeID, round: Int, cycle: Int, settings: SurveySettings, at now: Date) {
@@ -38,7 +40,15 @@ struct FollowUpBatch {
                 return dueAt
             }, at: now)
         else { return }
-        try tx.save(followUp)
+        // Every follow-up of one owner in one import has the same run times: one schedule each.
+        let wake: Date?
+        if let known = wakes[followUp.run.owner] {
+            wake = known
+        } else {
+            wake = followUp.nextWake(context: machine.context)
+            wakes[followUp.run.owner] = .some(wake)
+        }
+        try tx.save(followUp, nextWake: wake)
         try tx.record(entry, initiative: initiative)
         opened += 1
         let owner = followUp.run.owner

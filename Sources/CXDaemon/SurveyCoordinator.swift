@@ -61,16 +61,15 @@ struct SurveyCoordinator {
             outcome.notices += try store(machine.handle(.advance, at: now), initiative: state.id)
             outcome.nextWake = machine.nextWake()
         }
-        for var followUp in try tx.followUps(of: state.id, openOnly: true) {
+        // Only the follow-ups with a reminder due; the others wait in the index.
+        for var followUp in try tx.dueFollowUps(of: state.id, at: now) {
             let effects = followUp.advance(at: now, context: context)
-            if !effects.isEmpty {
-                try tx.save(followUp)
-                for case .record(let entry) in effects { try tx.record(entry, initiative: state.id) }
-                outcome.notices += effects.notices
-            }
-            if let wake = followUp.nextWake(context: context) {
-                outcome.nextWake = min(outcome.nextWake ?? wake, wake)
-            }
+            try tx.save(followUp, nextWake: followUp.nextWake(context: context))
+            for case .record(let entry) in effects { try tx.record(entry, initiative: state.id) }
+            outcome.notices += effects.notices
+        }
+        if let wake = try tx.nextFollowUpWake(of: state.id) {
+            outcome.nextWake = min(outcome.nextWake ?? wake, wake)
         }
         return outcome
     }

@@ -215,12 +215,18 @@ enum Schema {
             // touchpoint, and this index was a third B-tree written for every answer imported.
             try db.drop(index: "surveyResponse_touchpoint")
         }
-        migrator.registerMigration("v8: audit entries by kind, follow-ups by initiative") { db in
+        migrator.registerMigration("v8: audit entries by kind, follow-ups by initiative and wake") { db in
             // The last verdict (`status ID`) is the latest entry of one kind: found through this
             // index, not by reading back through every follow-up and reminder of the initiative.
             try db.create(index: "event_kind", on: "event", columns: ["initiative", "kind"])
-            // An initiative's open follow-ups (every evaluation) and its counts per touchpoint.
+            // An initiative's follow-ups counted per touchpoint, and its open ones listed.
             try db.create(index: "followUp_initiative", on: "followUp", columns: ["initiative", "open", "touchpoint"])
+            // When each open follow-up's next reminder is due: an evaluation loads the ones due,
+            // not every open follow-up of the initiative (an import can open tens of thousands).
+            // Open ones written before this migration are due now once, which sets it.
+            try db.alter(table: "followUp") { t in t.add(column: "nextWakeAt", .datetime) }
+            try db.execute(sql: "UPDATE followUp SET nextWakeAt = ? WHERE open = 1", arguments: [Date(timeIntervalSince1970: 0)])
+            try db.create(index: "followUp_wake", on: "followUp", columns: ["initiative", "nextWakeAt"])
         }
         return migrator
     }

@@ -44,15 +44,35 @@ extension StoreTransaction {
 
     // MARK: - Follow-ups
 
-    public func save(_ followUp: FollowUp) throws {
+    /// Inserts or updates a follow-up; `nextWake` is when its next reminder is due (nil:
+    /// closed, or nothing more to send), so that an evaluation loads only the follow-ups due.
+    public func save(_ followUp: FollowUp, nextWake: Date?) throws {
         let json = String(decoding: try Self.encoder.encode(followUp), as: UTF8.self)
         try execute(
             sql: """
-                INSERT INTO followUp (id, initiative, response, touchpoint, state, open) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET state = excluded.state, open = excluded.open
+                INSERT INTO followUp (id, initiative, response, touchpoint, state, open, nextWakeAt) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET state = excluded.state, open = excluded.open, nextWakeAt = excluded.nextWakeAt
                 """,
-            arguments: [followUp.id, followUp.initiative, followUp.id, followUp.answer.touchpoint, json, followUp.isOpen])
+            arguments: [
+                followUp.id, followUp.initiative, followUp.id, followUp.answer.touchpoint, json, followUp.isOpen,
+                followUp.isOpen ? nextWake : nil,
+            ])
     }
+
+    /// The open follow-ups of an initiative with a reminder due at `now`, oldest first.
+    public func dueFollowUps(of initiative: InitiativeID, at now: Date) throws -> [FollowUp] {
+        try String.fetchAll(db, cached: Self.dueFollowUpsSQL, arguments: [initiative, now])
+            .map { try Self.decoder.decode(FollowUp.self, from: Data($0.utf8)) }
+    }
+
+    static let dueFollowUpsSQL = "SELECT state FROM followUp WHERE initiative = ? AND nextWakeAt <= ? ORDER BY id"
+
+    /// When the next reminder of any of an initiative's follow-ups is due.
+    public func nextFollowUpWake(of initiative: InitiativeID) throws -> Date? {
+        try Date.fetchOne(db, cached: Self.nextFollowUpWakeSQL, arguments: [initiative])
+    }
+
+    static let nextFollowUpWakeSQL = "SELECT MIN(nextWakeAt) FROM followUp WHERE initiative = ?"
 
     /// Follow-ups, optionally of one initiative and only the open ones, oldest first.
     public func followUps(of initiative: InitiativeID? = nil, openOnly: Bool = false) throws -> [FollowUp] {

@@ -35,4 +35,11 @@ struct QueryPlanTests {
         let plan = try plan("SELECT state FROM followUp WHERE 1 = 1 AND initiative = ? AND open = 1 ORDER BY id", ["pos"])
         #expect(plan.contains("USING INDEX followUp_initiative (initiative=? AND open=?)"), "\(plan)")
     }
+
+    @Test func anEvaluationFindsTheFollowUpsDueThroughTheWakeIndex() throws {
+        let due = try plan(StoreTransaction.dueFollowUpsSQL, ["pos", "2026-12-01 00:00:00.000"])
+        #expect(due.contains("USING INDEX followUp_wake (initiative=? AND nextWakeAt<?)"), "\(due)")
+        let next = try plan(StoreTransaction.nextFollowUpWakeSQL, ["pos"])
+        #expect(next.contains("USING COVERING INDEX followUp_wake"), "\(next)")
+    }
 }

@@ -102,13 +102,15 @@ TARGETS = {
     "overdue": ("first", 1.0, "first delivery ≤ 1 s"),
     "overdue_queue": ("ratio", 3.0, "≤ 3× floor"),
     "survey_import": ("abs", 2.0, "< 2 s at 1 M answers (release)"),
+    "survey_show": ("abs", 0.1, "metrics over 1 M answers < 100 ms"),
+    "survey_status_id": ("abs", 0.1, "bounded whatever the history"),
 }
 # The figures of the initiative data sets (the survey figures have their own project).
 NORMAL_FIGURES = {"register", "catch_up", "run_idle", "status", "status_id", "complete", "ack", "snooze", "validate",
                   "plan"}
-SURVEY_FIGURES = {"survey_import", "survey_import_refused"}
+SURVEY_FIGURES = {"survey_import", "survey_import_refused", "survey_show", "survey_status_id"}
 # Where an absolute target applies (it is stated for that N); other sizes show "-".
-TARGET_AT = {"survey_import": 1_000_000, "run_idle": 100_000, "status_id": 100_000, "complete": 100_000, "ack": 100_000,
+TARGET_AT = {"survey_import": 1_000_000, "survey_show": 1_000_000, "survey_status_id": 1_000_000, "run_idle": 100_000, "status_id": 100_000, "complete": 100_000, "ack": 100_000,
              "snooze": 100_000, "validate": 100_000, "plan": 10_000}
 
 # --check bounds. `exponent`: the growth exponent per 10× N between the two largest sizes
@@ -554,8 +556,25 @@ class Runner:
                 stored = scalar(ds.db, "SELECT count(*) FROM surveyResponse")
                 if stored != answers:
                     self.notes.append(f"survey_import: {stored} answers stored, expected {answers}")
+                # The metrics of that round: `survey show` (overall and per touchpoint) and
+                # `status ID` (the trend across rounds), beside sqlite3 aggregating the answers.
+                if not only or "survey_show" in only or "survey_status_id" in only:
+                    self.bench_survey_reads(ds, config, survey, answers)
         if not self.args.keep:
             shutil.rmtree(root, ignore_errors=True)
+
+    def bench_survey_reads(self, ds: DataSet, config: str, survey: dict, answers: int) -> None:
+        """Reading a round of ``answers`` answers: nothing is written, so no fresh copy."""
+        initiative = survey["initiative"]
+        aggregate = ("SELECT touchpoint, score, COUNT(*) FROM surveyResponse WHERE round = "
+                     "(SELECT id FROM surveyRound WHERE initiative = '%s' ORDER BY number DESC LIMIT 1) "
+                     "GROUP BY touchpoint, score" % initiative)
+        self.floor_sql["survey_show"] = aggregate
+        self.floor_sql["survey_status_id"] = aggregate
+        floor = [("floor_aggregate", command_line(["sqlite3", str(ds.db), aggregate]))]
+        for name, argv in [("survey_show", ["survey", "show", initiative]), ("survey_status_id", ["status", initiative])]:
+            log(f"{name} at {answers:,} answers …")
+            self.measure(ds, Bench(name, [self.cxd, *argv, "-c", config, "--now", survey["import_at"]], floor))
 
     # -- delivery (scripts/bench/delivery.py, by the delivery engineer)
 
@@ -760,7 +779,10 @@ def write_report(path: Path, args: argparse.Namespace, runner: Runner, growth: l
              "quarter of the rows without a touchpoint, so ~9 % open a follow-up) into a fresh copy of the "
              "registered database each run; floor: the sqlite3 shell's `.import` of the same file into an empty "
              "table with a UNIQUE respondent key. `survey_import_refused` is the same file with a bad last row "
-             "(cxd checks the whole file, refuses it, exit 65, writes nothing).")
+             "(cxd checks the whole file, refuses it, exit 65, writes nothing). `survey_show` (`cxd survey show ID`: "
+             "the round's metric overall and per touchpoint, the ranking) and `survey_status_id` (`cxd status ID`: "
+             "the metric of every round, the last verdict) then read that round of N answers; their floor is the "
+             "sqlite3 shell counting the answers per touchpoint and score.")
     L.append("- Growth exponent per 10× N: log(t₂/t₁) / log(n₂/n₁) between consecutive sizes "
              "(= log₁₀(t(10N)/t(N))). 1 is linear, 0 constant.")
     L.append("")
@@ -795,7 +817,8 @@ def write_report(path: Path, args: argparse.Namespace, runner: Runner, growth: l
     L.append(f"- Mode: {'quick (one run of each cxd command)' if args.quick else 'full'}; sizes {', '.join(f'{s:,}' for s in sizes)}")
     L.append("")
     order = ["register", "catch_up", "run_idle", "status", "status_id", "complete", "ack", "snooze", "validate",
-             "plan", "overdue", "overdue_queue", "survey_import", "survey_import_refused"]
+             "plan", "overdue", "overdue_queue", "survey_import", "survey_import_refused", "survey_show",
+             "survey_status_id"]
     L.append("## Summary")
     L.append("")
     L.append("cxd whole process (ratio to the sqlite3 floor in the same run; peak memory):")
