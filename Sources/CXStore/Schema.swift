@@ -219,8 +219,9 @@ enum Schema {
             // The last verdict (`status ID`) is the latest entry of one kind: found through this
             // index, not by reading back through every follow-up and reminder of the initiative.
             try db.create(index: "event_kind", on: "event", columns: ["initiative", "kind"])
-            // An initiative's follow-ups counted per touchpoint, and its open ones listed.
-            try db.create(index: "followUp_initiative", on: "followUp", columns: ["initiative", "open", "touchpoint"])
+            // An initiative's follow-ups counted per touchpoint (in index order, from the index
+            // alone), and listed.
+            try db.create(index: "followUp_initiative", on: "followUp", columns: ["initiative", "touchpoint", "open"])
             // When each open follow-up's next reminder is due: an evaluation loads the ones due,
             // not every open follow-up of the initiative (an import can open tens of thousands).
             // Open ones written before this migration are due now once, which sets it.

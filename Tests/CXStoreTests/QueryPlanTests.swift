@@ -29,11 +29,13 @@ struct QueryPlanTests {
     @Test func followUpCountsReadOnlyTheIndex() throws {
         let plan = try plan(StoreTransaction.followUpCountsSQL, ["pos"])
         #expect(plan.contains("USING COVERING INDEX followUp_initiative (initiative=?)"), "\(plan)")
+        #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
     }
 
     @Test func openFollowUpsOfOneInitiativeAreFoundThroughTheIndex() throws {
         let plan = try plan("SELECT state FROM followUp WHERE 1 = 1 AND initiative = ? AND open = 1 ORDER BY id", ["pos"])
-        #expect(plan.contains("USING INDEX followUp_initiative (initiative=? AND open=?)"), "\(plan)")
+        #expect(plan.contains("USING INDEX followUp_") && plan.contains("(initiative=?"), "\(plan)")
+        #expect(!plan.contains("SCAN followUp\n") && !plan.hasSuffix("SCAN followUp"), "\(plan)")
     }
 
     @Test func anEvaluationFindsTheFollowUpsDueThroughTheWakeIndex() throws {
