@@ -111,20 +111,27 @@ public enum CXDProcess {
     /// It holds a thread, so keep its waits short and out of the tests' main paths.
     public static func waitForBlocking(timeout: TimeInterval, _ condition: () -> Bool) -> TimeInterval? {
         let start = Date()
-        while Date().timeIntervalSince(start) < timeout {
-            if condition() { return Date().timeIntervalSince(start) }
+        while true {
+            // Checked once more after the deadline: a thread that was not scheduled for a
+            // while must not report a condition that holds as a timeout.
+            let elapsed = Date().timeIntervalSince(start)
+            if condition() { return elapsed }
+            if elapsed >= timeout { return nil }
             usleep(20_000)
         }
-        return nil
     }
 
     /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns how long it took.
+    /// The condition is checked once more after the deadline: under a full test run the
+    /// waiting task may not be resumed for seconds (CPU-heavy tests hold the cooperative
+    /// threads), and a condition that came true meanwhile is not a timeout.
     public static func waitFor(timeout: TimeInterval, _ condition: () -> Bool) async -> TimeInterval? {
         let start = Date()
-        while Date().timeIntervalSince(start) < timeout {
-            if condition() { return Date().timeIntervalSince(start) }
+        while true {
+            let elapsed = Date().timeIntervalSince(start)
+            if condition() { return elapsed }
+            if elapsed >= timeout { return nil }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return nil
     }
 }
