@@ -66,7 +66,7 @@ struct DeliveryProcessTests {
         let dir = project.folder.path
 
         let first = try CXDProcess.start(["run"], in: dir)
-        let started = await CXDProcess.waitFor(timeout: 30) { ids(in: received).count >= 12 }
+        let started = await CXDProcess.waitFor(timeout: 120) { ids(in: received).count >= 12 }
         #expect(started != nil, "the daemon delivered nothing: \(first.stderr)")
         first.signal(SIGKILL)
         _ = await first.wait(timeout: 10)
@@ -76,12 +76,12 @@ struct DeliveryProcessTests {
 
         let second = try CXDProcess.start(["run"], in: dir)
         let store = try Store(path: project.databasePath)
-        let done = await CXDProcess.waitFor(timeout: 60) {
+        let done = await CXDProcess.waitFor(timeout: 120) {
             (try? store.read { tx in try tx.messages(status: .delivered, limit: 1000) }.filter { $0.notifier == "chat" }.count)
                 == keys.count
         }
         // SIGTERM once the service group runs (before that the default action would apply).
-        _ = await CXDProcess.waitFor(timeout: 30) { second.stderr.contains("cxd running on") }
+        _ = await CXDProcess.waitFor(timeout: 120) { second.stderr.contains("cxd running on") }
         second.signal(SIGTERM)
         let stopped = await second.wait(timeout: 20)
         #expect(done != nil, "not everything was delivered: \(second.stderr)")

@@ -64,11 +64,11 @@ struct ServiceManagerProcessTests {
         try project.workAroundTheClock()  // the real clock: any day, any hour
         let daemon = try CXDProcess.start(["run", "--log-level", "debug"], in: project.folder.path, journal: true)
         defer { daemon.signal(SIGKILL) }
-        let running = await CXDProcess.waitFor(timeout: 30) { daemon.stderr.contains("cxd running on") }
+        let running = await CXDProcess.waitFor(timeout: 120) { daemon.stderr.contains("cxd running on") }
         #expect(running != nil, "\(daemon.stderr)")
         try breakInitiative(project)
         daemon.signal(SIGHUP)
-        let refused = await CXDProcess.waitFor(timeout: 30) { daemon.stderr.contains("reload refused") }
+        let refused = await CXDProcess.waitFor(timeout: 120) { daemon.stderr.contains("reload refused") }
         #expect(refused != nil, "\(daemon.stderr)")
         daemon.signal(SIGTERM)
         let result = await daemon.wait(timeout: 30)
@@ -96,7 +96,7 @@ struct ServiceManagerProcessTests {
         try project.workAroundTheClock()  // the real clock: any day, any hour
         let daemon = try CXDProcess.start(["run"], in: project.folder.path, environment: ["JOURNAL_STREAM": "1:1"])
         defer { daemon.signal(SIGKILL) }
-        let running = await CXDProcess.waitFor(timeout: 30) { daemon.stderr.contains("cxd running on") }
+        let running = await CXDProcess.waitFor(timeout: 120) { daemon.stderr.contains("cxd running on") }
         #expect(running != nil, "\(daemon.stderr)")
         daemon.signal(SIGTERM)
         let result = await daemon.wait(timeout: 30)

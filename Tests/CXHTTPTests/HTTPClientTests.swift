@@ -64,7 +64,7 @@ import Testing
         let server = try await LoopbackHTTPServer([.okThenClose])
         let client = HTTPClient()
         #expect(try await client.execute(try Self.request(server.url()), bodyLimit: 1024, timeout: .seconds(10)).status == .ok)
-        #expect(await CXDProcess.waitFor(timeout: 10) { server.closed == 1 } != nil)
+        #expect(await CXDProcess.waitFor(timeout: 120) { server.closed == 1 } != nil)
         // The client's event loop reads the server's close (on loopback, at once).
         try await Task.sleep(for: .milliseconds(200))
 
@@ -107,7 +107,7 @@ import Testing
         #expect(took < .seconds(60), "took \(took)")
         print("http: \(answer) with timeout 300ms ended after \(took)")
         // The connection is closed, not handed to the next request.
-        #expect(await CXDProcess.waitFor(timeout: 10) { server.closed == 1 } != nil)
+        #expect(await CXDProcess.waitFor(timeout: 120) { server.closed == 1 } != nil)
         await server.stop()
     }
 
@@ -155,12 +155,12 @@ import Testing
         let client = HTTPClient()
         let request = try Self.request(server.url())
         let task = Task { await Self.failure { try await client.execute(request, bodyLimit: 1024, timeout: .seconds(300)) } }
-        #expect(await CXDProcess.waitFor(timeout: 10) { server.requests.count == 1 } != nil)
+        #expect(await CXDProcess.waitFor(timeout: 120) { server.requests.count == 1 } != nil)
 
         task.cancel()
 
         #expect(await task.value?.kind == .cancelled)
-        #expect(await CXDProcess.waitFor(timeout: 10) { server.closed == 1 } != nil)
+        #expect(await CXDProcess.waitFor(timeout: 120) { server.closed == 1 } != nil)
         await server.stop()
     }
 
@@ -171,7 +171,7 @@ import Testing
 
         _ = try await client.execute(try Self.request(server.url()), bodyLimit: 1024, timeout: .seconds(10))
 
-        #expect(await CXDProcess.waitFor(timeout: 10) { server.closed == 1 } != nil)
+        #expect(await CXDProcess.waitFor(timeout: 120) { server.closed == 1 } != nil)
         _ = try await client.execute(try Self.request(server.url()), bodyLimit: 1024, timeout: .seconds(10))
         #expect(server.accepted == 2)
         await server.stop()

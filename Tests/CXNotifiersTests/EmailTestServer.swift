@@ -33,7 +33,7 @@ final class EmailTestServer: @unchecked Sendable {
         output.fileHandleForReading.readabilityHandler = { [received] handle in received.append(handle.availableData) }
         try process.run()
         var line: String?
-        _ = await CXDProcess.waitFor(timeout: 20) {
+        _ = await CXDProcess.waitFor(timeout: 120) {
             line = self.received.firstLine
             return line != nil || !self.process.isRunning
         }
@@ -71,7 +71,7 @@ final class EmailTestServer: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: folder.file("parsed.json"), contents: nil)
         parser.standardOutput = FileHandle(forWritingAtPath: folder.file("parsed.json"))
         try parser.run()
-        guard await CXDProcess.waitFor(timeout: 30, { !parser.isRunning }) != nil, parser.terminationStatus == 0 else {
+        guard await CXDProcess.waitFor(timeout: 120, { !parser.isRunning }) != nil, parser.terminationStatus == 0 else {
             parser.terminate()
             throw ServerDidNotStart(stderr: "smtp_parse.py failed")
         }

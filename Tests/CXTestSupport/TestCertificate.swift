@@ -17,7 +17,7 @@ public struct TestCertificate: Sendable {
         openssl.standardError = FileHandle.nullDevice
         openssl.standardOutput = FileHandle.nullDevice
         try openssl.run()
-        guard await CXDProcess.waitFor(timeout: 30, { !openssl.isRunning }) != nil, openssl.terminationStatus == 0 else {
+        guard await CXDProcess.waitFor(timeout: 120, { !openssl.isRunning }) != nil, openssl.terminationStatus == 0 else {
             openssl.terminate()
             throw CertificateError()
         }
