@@ -26,7 +26,8 @@ struct DaemonProcessTests {
     @Test func aCommandWakesTheRunningDaemon() async throws {
         let project = try project()
         let dir = project.folder.path
-        let daemon = try CXDProcess.start(["run"], in: dir)
+        // Debug logs: when this fails, they say what the scheduler and the lanes did.
+        let daemon = try CXDProcess.start(["run", "--log-level", "debug"], in: dir)
         defer { daemon.signal(SIGTERM) }
         let started = await CXDProcess.waitFor(timeout: 120) { notifications(project).contains("\"kind\":\"step.started\"") }
         #expect(started != nil, "the daemon did not open the first step: \(daemon.stderr)")
@@ -38,7 +39,10 @@ struct DaemonProcessTests {
         // an hour at most), so any delivery within the bound shows the wake-up. How fast it
         // is, is no business of a test: a full test run can hold a process back for seconds.
         let delivered = await CXDProcess.waitFor(timeout: 120) { notifications(project).contains("pos-checkout/run-2/assigned-1@log") }
-        #expect(delivered != nil, "not delivered within 120 s: \(daemon.stderr)")
+        if delivered == nil {
+            let outbox = try await CXDProcess.run(["outbox"], in: dir)
+            Issue.record("not delivered within 120 s.\noutbox:\n\(outbox.stdout)\(outbox.stderr)\ndaemon:\n\(daemon.stderr)")
+        }
     }
 
     @Test func aSecondDaemonOnTheSameDatabaseRefusesToStart() async throws {
