@@ -21,7 +21,13 @@ struct KernelLockList {
 
     /// Nil when the list cannot be read (no `/proc`, or not Linux).
     static func read(from path: String = "/proc/locks") -> KernelLockList? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        // Read to the end: /proc files report a size of 0, and `FileManager.contents(atPath:)`
+        // then stops after one page (4,095 bytes), so on a machine holding many locks (every
+        // SQLite database in WAL mode holds several) the daemon's lock could lie past what was
+        // read, and commands would not find the daemon to wake it.
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let data = try? handle.readToEnd() else { return nil }
         return KernelLockList(parsing: String(decoding: data, as: UTF8.self))
     }
 

@@ -68,6 +68,29 @@ struct DaemonLockTests {
 
     /// After a crash the pid file stays behind, and the pid in it may by now belong to another
     /// process (here pid 1, always alive): commands must not signal it.
+    /// `/proc/locks` reports a size of 0; reading one page of it missed the daemon on a machine
+    /// holding many locks (a full test run, a server with many SQLite databases), and commands
+    /// then never woke it. Hundreds of other locks on both sides of the daemon's.
+    @Test func theDaemonIsFoundAmongHundredsOfOtherLocks() throws {
+        func lockMany(_ prefix: String) throws -> [Int32] {
+            try (0..<300).map { index in
+                try folder.write("other/\(prefix)-\(index)", "")
+                let descriptor = open(folder.file("other/\(prefix)-\(index)"), O_RDONLY)
+                #expect(descriptor >= 0 && flock(descriptor, LOCK_EX | LOCK_NB) == 0)
+                return descriptor
+            }
+        }
+        let before = try lockMany("before")
+        let database = folder.file("cxd.sqlite")
+        let lock = try DaemonLock(database: database)
+        let after = try lockMany("after")
+        defer { for descriptor in before + after { close(descriptor) } }
+        let listed = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/locks")).readToEnd() ?? Data()
+        #expect(listed.count > 4 * 4096, "the kernel's list should be several pages long here")
+        #expect(DaemonLock.runningDaemon(database: database) == getpid())
+        withExtendedLifetime(lock) {}
+    }
+
     @Test func aStalePidFileNamesNoDaemon() throws {
         let database = folder.file("cxd.sqlite")
         try folder.write("cxd.sqlite", "")
