@@ -222,7 +222,10 @@ func recordLocks(held pid: Int32, on path: String) -> [String] {
 /// that `pid` holds on the file at `path`.
 func kernelLocks(kind: String, access: String?, held pid: Int32, on path: String) -> [String] {
     var info = stat()
-    guard stat(path, &info) == 0, let list = FileManager.default.contents(atPath: "/proc/locks") else { return [] }
+    // Read to the end: a /proc file reports a size of 0 and `FileManager.contents` stops after a page.
+    guard stat(path, &info) == 0,
+          let list = try? FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/locks")).readToEnd()
+    else { return [] }
     return String(decoding: list, as: UTF8.self).split(separator: "\n").compactMap { line in
         let fields = line.split(separator: " ")
         guard fields.count >= 8, fields[1] == kind, access.map({ fields[3] == $0 }) ?? true,
