@@ -45,7 +45,7 @@ struct CSVReader {
         var index = 0
         if !started {
             started = true
-            if chunk.count >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { index = 3 }
+            index = ResponseSource.byteOrderMarkLength(chunk)
         }
         while index < chunk.count {
             let byte = chunk[index]

@@ -36,7 +36,7 @@ struct JSONLineReader {
         var index = 0
         if !started {
             started = true
-            if chunk.count >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { index = 3 }
+            index = ResponseSource.byteOrderMarkLength(chunk)
         }
         while index < chunk.count {
             // Copy up to the next line feed at once.

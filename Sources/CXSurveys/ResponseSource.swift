@@ -25,6 +25,12 @@ public enum ResponseSource: Sendable {
     /// constant.
     public static let chunkSize = 1 << 20
 
+    /// The length of a UTF-8 byte order mark at the start of `chunk` (3), else 0: the readers
+    /// skip it in the file's first chunk.
+    static func byteOrderMarkLength(_ chunk: UnsafeBufferPointer<UInt8>) -> Int {
+        chunk.count >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF ? 3 : 0
+    }
+
     /// Size in bytes, when known (for progress).
     public var size: Int? {
         switch self {

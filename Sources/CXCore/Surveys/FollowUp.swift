@@ -28,25 +28,15 @@ public struct FollowUp: Codable, Sendable, Equatable {
     /// Keys of its notices: `<initiative>/followup-<id>/…`.
     public var keyPrefix: String { "\(initiative)/followup-\(id)" }
 
-    /// Opens a follow-up for `answer`, owned by `owner`, due `due` after `now`. The owner is
-    /// told once per import (see `openedNotice`), not once per answer.
-    public static func open(
-        id: Int64, initiative: InitiativeID, round: Int, cycle: Int, answer: FollowUpNotice, owner: PersonID,
-        due: WorkDuration, at now: Date, context: InitiativeContext
-    ) -> FollowUp {
-        open(
-            id: id, initiative: initiative, round: round, cycle: cycle, answer: answer, owner: owner,
-            dueAt: dueAt(owner: owner, lasting: due, at: now, context: context), at: now)
-    }
-
     /// When a follow-up opened now for `owner` is due: `due` of working time in their zone.
     public static func dueAt(owner: PersonID, lasting due: WorkDuration, at now: Date, context: InitiativeContext) -> Date {
         let zone = context.people[owner]?.zone ?? context.defaultTimeZone
         return context.calendar.deadline(from: now, lasting: due, in: zone)
     }
 
-    /// Opens a follow-up due at `dueAt` (see `dueAt(owner:lasting:at:context:)`: the same for
-    /// every follow-up an import opens for one owner).
+    /// Opens a follow-up for `answer`, owned by `owner`, due at `dueAt` (see
+    /// `dueAt(owner:lasting:at:context:)`: the same for every follow-up an import opens for one
+    /// owner). The owner is told once per import (see `openedNotice`), not once per answer.
     public static func open(
         id: Int64, initiative: InitiativeID, round: Int, cycle: Int, answer: FollowUpNotice, owner: PersonID,
         dueAt: Date, at now: Date

@@ -51,15 +51,12 @@ public struct SurveyMachine: Sendable {
     }
 
     public enum RoundChoice: Error, Sendable, Equatable, CustomStringConvertible {
-        case noSurvey(InitiativeID)
         case unknownRound(InitiativeID, Int, known: [Int])
         /// Rounds exist, none is open, and no round was named.
         case noOpenRound(InitiativeID, latest: SurveyRound)
 
         public var description: String {
             switch self {
-            case .noSurvey(let id):
-                return "initiative '\(id)' has no survey (give goal.metric or a survey: section)"
             case .unknownRound(let id, let number, let known):
                 let rounds = known.isEmpty ? "it has no rounds yet" : "its rounds are " + known.map(String.init).joined(separator: ", ")
                 return "initiative '\(id)' has no survey round \(number) (\(rounds))"
