@@ -27,6 +27,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // The HTTP service (issue 12): API, dashboard, one-click links, metrics, calendar feeds.
+        // FullFoundation only: swift-configuration's reader is not used.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Tests only: a clock they advance by hand, to drive the dispatcher's real loop.
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
@@ -101,15 +106,33 @@ let package = Package(
             dependencies: [
                 "CXCore", "CXConfig", "CXStore", "CXNotifiers", "CXSurveys",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP service inside `cxd run`: JSON API, dashboard (Mustache), signed one-click
+        // links, Prometheus metrics and iCalendar feeds. Every write goes through the engine.
+        .target(
+            name: "CXWeb",
+            dependencies: [
+                "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXNotifiers", "CXSurveys",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "cxd",
             dependencies: [
-                "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXNotifiers", "CXSurveys",
+                "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXNotifiers", "CXSurveys", "CXWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -23,6 +23,8 @@ public struct Configuration: Sendable {
     public var delivery = DeliverySettings()
     /// Who hears about delivery problems, and through which notifiers (`operators:`).
     public var operators = Operators()
+    /// The HTTP service (`http:`); nil when not configured.
+    public var http: HTTPSettings?
     /// The folder of initiative files (`initiatives:`), as shown in diagnostics.
     public var initiativesFolder: String?
     /// True when `initiatives` holds every initiative of the folder (or of the test that built

@@ -68,12 +68,17 @@ public enum ConfigurationLoader {
         for (person, node) in draft.operators?.people ?? [] where people.complete && peopleByID[person] == nil {
             mainFile.error(DidYouMean.unknown("person", person, among: peopleByID.keys.sorted()), at: node)
         }
+        for (person, node) in draft.tokenPeople where people.complete && peopleByID[person] == nil {
+            mainFile.error(
+                DidYouMean.unknown("person", person, among: peopleByID.keys.sorted()) + " (http.tokens names a person or admin)", at: node)
+        }
         guard log.isEmpty else { throw ConfigurationError(diagnostics: log.sorted) }
         var configuration = Configuration(
             file: mainPath, databasePath: databasePath, defaultTimeZone: zone, calendar: draft.calendar,
             downtimeGrace: draft.downtimeGrace, notifiers: draft.notifiers, routes: routes, people: peopleByID,
             workflows: workflowsByID.mapValues(\.workflow), initiatives: initiativesByID.mapValues(\.definition))
         configuration.delivery = draft.delivery
+        configuration.http = draft.http
         configuration.initiativesFolder = draft.initiatives?.path
         configuration.initiativesLoaded = loading == .all
         configuration.fingerprint = Fingerprint.of(

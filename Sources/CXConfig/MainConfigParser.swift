@@ -43,6 +43,9 @@ struct MainConfigDraft {
     var rules: [RuleDraft] = []
     var delivery = DeliverySettings()
     var operators: OperatorsDraft?
+    var http: HTTPSettings?
+    /// `person` keys of `http.tokens`, checked against the people once they are read.
+    var tokenPeople: [(PersonID, Node)] = []
 }
 
 /// Reads `cxd.yaml`. Defaults: working days mon–fri, 09:00–17:00, no holidays, `downtime_grace`
@@ -80,6 +83,7 @@ struct MainConfigParser {
         if let node = reader.required("routes") { routes(node, into: &draft) }
         if let node = reader.optional("delivery") { delivery(node, into: &draft.delivery) }
         if let node = reader.optional("operators") { draft.operators = operators(node) }
+        if let node = reader.optional("http") { draft.http = http(node, into: &draft) }
         reader.finish()
         return draft
     }
@@ -124,6 +128,123 @@ struct MainConfigParser {
             return nil
         }
         return .seconds(seconds)
+    }
+
+    /// `http: {listen, public_url, link_key_file | link_key_env, link_lifetime, tokens}`.
+    /// Secrets are read here, so that `cxd validate` reports an unreadable one at its key.
+    private func http(_ node: Node, into draft: inout MainConfigDraft) -> HTTPSettings? {
+        guard var reader = MappingReader(node, in: file) else { return nil }
+        var settings: HTTPSettings?
+        let listenNode = reader.required("listen")
+        if let listenNode, let text = file.string(listenNode, "HOST:PORT, like 127.0.0.1:8787") {
+            if let (host, port) = HTTPSettings.listenAddress(text) {
+                settings = HTTPSettings(host: host, port: port)
+            } else {
+                file.error("expected HOST:PORT for listen (like 127.0.0.1:8787 or [::1]:8787), found '\(text)'", at: listenNode)
+            }
+        }
+        if let value = reader.optional("public_url"), let url = file.string(value, "a URL like https://cxd.example.com") {
+            if let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil, parsed.query == nil {
+                settings?.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+            } else {
+                file.error("expected an http or https URL for public_url (like https://cxd.example.com), found '\(url)'", at: value)
+            }
+        }
+        for entry in reader.entries where Self.secretKeys.contains(entry.key) || entry.key == "link_key" {
+            file.error(
+                "secrets do not belong in YAML: use \(entry.key)_file (a file holding it) or \(entry.key)_env (an environment variable)",
+                at: entry.keyNode)
+            reader.markUsed(entry.key)
+        }
+        if let key = secret("link_key", in: &reader) {
+            if key.utf8.count < 32 {
+                file.error("link_key must be at least 32 characters (for example `openssl rand -hex 32`)", at: reader.keyNode("link_key_file") ?? reader.keyNode("link_key_env") ?? node)
+            } else {
+                settings?.linkKey = Array(key.utf8)
+            }
+        }
+        if let value = reader.optional("link_lifetime"), let duration = file.duration(value) {
+            // A link's lifetime is elapsed time: a day counts 24 hours, whatever the zone.
+            let seconds: TimeInterval? = switch duration.unit {
+            case .days: TimeInterval(duration.amount) * 86_400
+            case .weeks: TimeInterval(duration.amount) * 7 * 86_400
+            case .businessDays: nil
+            default: duration.elapsedSeconds.map(TimeInterval.init)
+            }
+            if let seconds, seconds >= 60 { settings?.linkLifetime = seconds } else {
+                file.error("expected a lifetime of at least a minute for link_lifetime (like 14d), found \(duration)", at: value)
+            }
+        }
+        var tokens: [HTTPSettings.Token] = []
+        if let value = reader.optional("tokens"), let mapping = MappingReader(value, in: file, expected: "a mapping of person id (or admin) to {token_file | token_env}") {
+            for entry in mapping.entries {
+                guard var tokenReader = MappingReader(entry.value, in: file, expected: "{token_file: FILE} or {token_env: VARIABLE}") else { continue }
+                if tokenReader.keyNode("token") != nil {
+                    file.error("secrets do not belong in YAML: use token_file (a file holding it) or token_env (an environment variable)", at: tokenReader.keyNode("token")!)
+                    tokenReader.markUsed("token")
+                }
+                let secret = secret("token", in: &tokenReader)
+                tokenReader.finish()
+                guard let secret else {
+                    if tokenReader.keyNode("token_file") == nil && tokenReader.keyNode("token_env") == nil {
+                        file.error("give the token of '\(entry.key)' with token_file or token_env", at: entry.keyNode)
+                    }
+                    continue
+                }
+                guard secret.utf8.count >= 16 else {
+                    file.error("the token of '\(entry.key)' must be at least 16 characters (for example `openssl rand -hex 16`)", at: entry.keyNode)
+                    continue
+                }
+                let subject: HTTPSettings.Subject = entry.key == "admin" ? .admin : .person(entry.key)
+                if case .person(let id) = subject { draft.tokenPeople.append((id, entry.keyNode)) }
+                if let other = tokens.first(where: { $0.secret == secret }) {
+                    file.error("'\(entry.key)' has the same token as '\(other.subject)': every token must name one subject", at: entry.keyNode)
+                    continue
+                }
+                tokens.append(HTTPSettings.Token(subject: subject, secret: secret))
+            }
+        }
+        settings?.tokens = tokens
+        if let settings, tokens.isEmpty, !HTTPSettings.isLoopback(settings.host), let listenNode {
+            file.error(
+                "listening on \(settings.host) (not loopback) needs at least one token under http.tokens: without one, anyone who reaches the port could read every initiative",
+                at: listenNode)
+        }
+        reader.finish()
+        return settings
+    }
+
+    /// A secret given as `<name>_file` (trimmed) or `<name>_env`; errors at the key. The value
+    /// never appears in a message.
+    private func secret(_ name: String, in reader: inout MappingReader) -> String? {
+        let fileNode = reader.optional(name + "_file"), envNode = reader.optional(name + "_env")
+        switch (fileNode, envNode) {
+        case (nil, nil):
+            return nil
+        case (.some, .some(let envNode)):
+            file.error("give either \(name)_file or \(name)_env, not both", at: envNode)
+            return nil
+        case (let fileNode?, nil):
+            guard let given = file.string(fileNode, "a file path") else { return nil }
+            let path = Paths.absolute(Paths.resolve(given, against: folder))
+            guard let data = FileManager.default.contents(atPath: path) else {
+                file.error("\(name)_file: cannot read \(path)", at: fileNode)
+                return nil
+            }
+            let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !value.isEmpty else {
+                file.error("\(name)_file: \(path) is empty", at: fileNode)
+                return nil
+            }
+            return value
+        case (nil, let envNode?):
+            guard let variable = file.string(envNode, "an environment variable name") else { return nil }
+            guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
+                file.error("\(name)_env: environment variable \(variable) is not set", at: envNode)
+                return nil
+            }
+            return value
+        }
     }
 
     /// `operators: {people: [...], notifiers: [...]}`.

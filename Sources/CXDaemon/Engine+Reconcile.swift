@@ -188,7 +188,7 @@ extension Engine {
                     }
                 }
                 let queued = try tx.enqueue(
-                    NotificationComposer(configuration: scoped, installation: try tx.installationID()).messages(for: notices, at: now))
+                    try Self.composer(scoped, tx).messages(for: notices, at: now))
                 if last, sources.everything, storeFingerprint {
                     // Calendars, workflows or people may have changed: every wake is computed again.
                     try tx.touchAll(at: now)

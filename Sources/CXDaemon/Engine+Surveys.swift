@@ -229,7 +229,7 @@ extension Engine {
                 if saved.number != round.number { report.earlyRound = saved.number }
             }
             notices += try surveys.store(arrived, initiative: id)
-            try tx.enqueue(NotificationComposer(configuration: configuration, installation: try tx.installationID()).messages(for: notices, at: now))
+            try tx.enqueue(try Self.composer(configuration, tx).messages(for: notices, at: now))
             // The survey loop may act on these answers (quota, threshold): evaluate it next.
             try tx.touch(id, at: now)
             return (report, start)

@@ -136,7 +136,7 @@ public struct Engine: Sendable {
                 }
             }
         }
-        result.queued = try tx.enqueue(NotificationComposer(configuration: configuration, installation: try tx.installationID()).messages(for: notices, at: now))
+        result.queued = try tx.enqueue(try Self.composer(configuration, tx).messages(for: notices, at: now))
         result.queued += try tx.enqueue(alerts)
         return result
     }
@@ -182,6 +182,18 @@ public struct Engine: Sendable {
     /// Applies a person's action (complete, reopen, pause, …) to one initiative.
     @discardableResult
     public func apply(_ event: InitiativeEvent, to id: InitiativeID, at now: Date) async throws -> [Effect] {
+        try await apply(to: id, at: now) { _, _, _ in event }
+    }
+
+    /// Applies the event `make` returns for the initiative as it stands at `now`, in the same
+    /// transaction: `make` may refuse (a person acting on someone else's step, a one-click
+    /// link that was used or superseded) by throwing, and nothing is written. `via` is noted
+    /// in the audit entries the action writes (`link`, `api`, `dashboard`).
+    @discardableResult
+    public func apply(
+        to id: InitiativeID, at now: Date, via: String? = nil,
+        _ make: @escaping @Sendable (InitiativeState, InitiativeContext, StoreTransaction) throws -> InitiativeEvent
+    ) async throws -> [Effect] {
         try await store.write { [self] tx in
             guard let record = try tx.initiative(id) else { throw EngineError.unknownInitiative(id, known: try knownIDs(tx)) }
             var configuration = configuration
@@ -196,14 +208,23 @@ public struct Engine: Sendable {
             }
             // The surveys meet the action first: completing a step ends its round (step 8 also
             // judges it) while the run is still open.
+            let event = try make(machine.state, context, tx)
             let surveys = SurveyCoordinator(configuration: configuration, tx: tx, now: now)
             var notices = try surveys.handle(event, machine.state, context: context)
+            let caughtUp = effects.count
             effects += try machine.handle(event, at: now, in: context)
+            if let via {
+                for index in effects.indices[caughtUp...] {
+                    guard case .record(var entry) = effects[index], entry.actor != nil else { continue }
+                    entry.details["via"] = via
+                    effects[index] = .record(entry)
+                }
+            }
             try tx.save(
                 machine.state, title: record.title, workflow: record.workflow, effects: effects, at: now,
                 summary: Self.summary(of: machine.state, context: context))
             notices = effects.notices + notices + (try surveys.advance(machine.state, context: context).notices)
-            try tx.enqueue(NotificationComposer(configuration: configuration, installation: try tx.installationID()).messages(for: notices, at: now))
+            try tx.enqueue(try Self.composer(configuration, tx).messages(for: notices, at: now))
             return effects
         }
     }

@@ -13,6 +13,8 @@ struct NotificationComposer {
     /// with it, so ids never repeat after a database is reset: a receiver that drops
     /// duplicates by id (webhook-id, Message-ID) still gets the new messages.
     let installation: String
+    /// Signs the one-click links of reminders; nil without an HTTP service.
+    var links: LinkMaker? = nil
 
     /// Reminders sent together as one message: one recipient, one notifier.
     private struct Group: Hashable, Comparable {
@@ -35,7 +37,7 @@ struct NotificationComposer {
         // …and follow-up reminders due together one message, not one per unhappy customer.
         var followUps: [Group: [NotificationPayload.Reminder]] = [:]
         for notice in notices {
-            let reminder = self.reminder(for: notice)
+            let reminder = self.reminder(for: notice, at: now)
             for notifier in route(notice) {
                 let group = Group(recipient: notice.recipient, notifier: notifier)
                 if notice.level != nil, foundLate(notice) {
@@ -102,18 +104,32 @@ struct NotificationComposer {
         return message
     }
 
-    private func reminder(for notice: Notice) -> NotificationPayload.Reminder {
+    private func reminder(for notice: Notice, at now: Date) -> NotificationPayload.Reminder {
         let definition = configuration.initiatives[notice.initiative]
         let workflow = definition.flatMap { configuration.workflows[$0.workflow] }
         let locale = configuration.people[notice.recipient]?.locale ?? "en"
-        return NotificationPayload.Reminder(
+        var reminder = NotificationPayload.Reminder(
             key: notice.key, kind: notice.kind.rawValue, initiative: notice.initiative,
             initiativeTitle: definition?.title ?? notice.initiative, step: notice.step,
             stepTitle: stepTitle(notice.step, definition: definition, workflow: workflow, locale: locale), cycle: notice.cycle,
             run: notice.run, owner: party(notice.owner),
             ownerManager: configuration.people[notice.owner]?.manager.map(party), level: notice.level, sequence: notice.sequence,
             dueAt: notice.dueAt, scheduledAt: notice.scheduledAt)
+        reminder.links = links(for: notice, at: now)
+        return reminder
     }
+
+    /// The recipient's one-click actions on a workflow step (follow-ups and surveys have none).
+    private func links(for notice: Notice, at now: Date) -> NotificationPayload.Links? {
+        guard let links, Self.linkedKinds.contains(notice.kind), !notice.step.hasPrefix("followup:") else { return nil }
+        let urls = links.links(
+            initiative: notice.initiative, step: notice.step, run: notice.run, recipient: notice.recipient,
+            owner: notice.owner, at: now)
+        return NotificationPayload.Links(
+            done: urls[.done], acknowledge: urls[.acknowledge], snoozeDay: urls[.snoozeDay], snoozeWeek: urls[.snoozeWeek])
+    }
+
+    static let linkedKinds: Set<Notice.Kind> = [.stepStarted, .stepReassigned, .dueSoon, .overdue, .escalated]
 
     /// A workflow step's title, or for a follow-up "Follow-up: <touchpoint name>".
     private func stepTitle(_ step: StepID, definition: InitiativeDefinition?, workflow: Workflow?, locale: String) -> String {
@@ -133,5 +149,24 @@ struct NotificationComposer {
 
     private func zone(_ id: PersonID) -> TimeZone {
         configuration.people[id]?.zone ?? configuration.defaultTimeZone
+    }
+}
+
+extension Engine {
+    /// The composer for messages queued in `tx`: with one-click links when the HTTP service is
+    /// configured (signed with its link key, or the one the database keeps).
+    static func composer(_ configuration: Configuration, _ tx: StoreTransaction) throws -> NotificationComposer {
+        var composer = NotificationComposer(configuration: configuration, installation: try tx.installationID())
+        if let http = configuration.http {
+            composer.links = LinkMaker(
+                publicURL: http.publicURL, signer: try linkSigner(configuration, tx).derived("links"), lifetime: http.linkLifetime)
+        }
+        return composer
+    }
+
+    /// The signer of links, sign-ins and calendar tokens: `http.link_key_file`'s key, or the
+    /// one migration v9 made.
+    public static func linkSigner(_ configuration: Configuration, _ tx: StoreTransaction) throws -> Signer {
+        Signer(key: try configuration.http?.linkKey ?? tx.storedLinkKey())
     }
 }

@@ -77,6 +77,8 @@ public struct NotificationPayload: Codable, Sendable, Equatable {
         public var sequence: Int
         public var dueAt: Date
         public var scheduledAt: Date
+        /// One-click actions for this recipient (only when the HTTP service is configured).
+        public var links: Links?
 
         public init(
             key: String, kind: String, initiative: InitiativeID, initiativeTitle: String, step: StepID,
@@ -97,6 +99,22 @@ public struct NotificationPayload: Codable, Sendable, Equatable {
             self.sequence = sequence
             self.dueAt = dueAt
             self.scheduledAt = scheduledAt
+        }
+    }
+
+    /// The one-click links of a reminder: GET shows a confirmation page, POST acts.
+    public struct Links: Codable, Sendable, Equatable {
+        /// Completes the step; only in the owner's reminders.
+        public var done: String?
+        public var acknowledge: String?
+        public var snoozeDay: String?
+        public var snoozeWeek: String?
+
+        public init(done: String? = nil, acknowledge: String? = nil, snoozeDay: String? = nil, snoozeWeek: String? = nil) {
+            self.done = done
+            self.acknowledge = acknowledge
+            self.snoozeDay = snoozeDay
+            self.snoozeWeek = snoozeWeek
         }
     }
 

@@ -229,7 +229,44 @@ enum Schema {
             try db.execute(sql: "UPDATE followUp SET nextWakeAt = ? WHERE open = 1", arguments: [Date(timeIntervalSince1970: 0)])
             try db.create(index: "followUp_wake", on: "followUp", columns: ["initiative", "nextWakeAt"])
         }
+        migrator.registerMigration("v9: one-click links, calendar feeds, link key") { db in
+            // A one-click link acts once: its id (from its signature) is kept until it expires.
+            try db.create(table: "usedLink") { t in
+                t.primaryKey("id", .text)
+                t.column("person", .text).notNull()
+                t.column("initiative", .text).notNull()
+                t.column("usedAt", .datetime).notNull()
+                t.column("expiresAt", .datetime).notNull().indexed()
+            }
+            // Calendar tokens are derived from the link key, the person and this generation:
+            // `cxd calendar PERSON --revoke` moves the generation, and every older URL stops working.
+            try db.create(table: "calendarFeed") { t in
+                t.primaryKey("person", .text)
+                t.column("generation", .integer).notNull()
+            }
+            // A person's open steps (their task list, their calendar feed), and the list
+            // filtered by phase or owner, found through indexes rather than a scan.
+            try db.create(index: "initiative_owner", on: "initiative", columns: ["owner", "phase"])
+            try db.create(index: "initiative_phase", on: "initiative", columns: ["phase", "id"])
+            // A person's open follow-ups: the owner is kept beside the JSON state.
+            try db.alter(table: "followUp") { t in t.add(column: "owner", .text) }
+            try db.execute(sql: "UPDATE followUp SET owner = json_extract(state, '$.run.owner')")
+            try db.create(index: "followUp_owner", on: "followUp", columns: ["owner", "open"])
+            // The key that signs links, sign-ins and calendar tokens when `http.link_key_file`
+            // (or `_env`) gives none: made once, so that links survive restarts.
+            try db.execute(
+                sql: "INSERT INTO setting (key, value) VALUES ('link_key', ?)", arguments: [Self.newSecretKey()])
+        }
         return migrator
+    }
+
+    /// 32 random bytes, in hex.
+    static func newSecretKey() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in
+            let hex = String(generator.next(), radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
     }
 
     /// The unique key of `surveyTally`: NULL and every value apart (a plain UNIQUE would let

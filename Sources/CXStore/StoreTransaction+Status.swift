@@ -47,6 +47,44 @@ extension StoreTransaction {
         return rows
     }
 
+    /// Status lines filtered in SQL: by phase, by open step owner, and/or overdue at `now`
+    /// (an active initiative whose open step's due time passed), ordered by id, after
+    /// `after` (keyset paging), at most `limit`.
+    public func statusRows(
+        phase: String? = nil, owner: PersonID? = nil, overdueAt now: Date? = nil, after: InitiativeID? = nil, limit: Int
+    ) throws -> [StatusRow] {
+        var sql = "SELECT \(Self.statusColumns) FROM initiative WHERE 1 = 1"
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let phase {
+            sql += " AND phase = ?"
+            arguments.append(phase)
+        }
+        if let owner {
+            sql += " AND owner = ?"
+            arguments.append(owner)
+        }
+        if let now {
+            sql += " AND phase = 'active' AND dueAt < ?"
+            arguments.append(now)
+        }
+        if let after {
+            sql += " AND id > ?"
+            arguments.append(after)
+        }
+        sql += " ORDER BY id LIMIT ?"
+        arguments.append(limit)
+        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.statusRow)
+    }
+
+    /// How many initiatives are in each phase and, for active and paused ones, on each step;
+    /// and how many active ones are overdue at `now`. One pass over two small columns.
+    public func phaseCounts(at now: Date) throws -> (byStep: [(phase: String, step: StepID?, count: Int)], overdue: Int) {
+        let rows = try Row.fetchAll(db, sql: "SELECT phase, openStep, COUNT(*) FROM initiative GROUP BY phase, openStep")
+        let overdue = try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM initiative WHERE phase = 'active' AND dueAt < ?", arguments: [now]) ?? 0
+        return (rows.map { ($0[0], $0[1], $0[2]) }, overdue)
+    }
+
     /// One initiative's status line.
     public func statusRow(of id: InitiativeID) throws -> StatusRow? {
         try Row.fetchOne(db, cached: "SELECT \(Self.statusColumns) FROM initiative WHERE id = ?", arguments: [id]).map(Self.statusRow)

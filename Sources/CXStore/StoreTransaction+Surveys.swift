@@ -50,12 +50,13 @@ extension StoreTransaction {
         let json = String(decoding: try Self.encoder.encode(followUp), as: UTF8.self)
         try execute(
             sql: """
-                INSERT INTO followUp (id, initiative, response, touchpoint, state, open, nextWakeAt) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET state = excluded.state, open = excluded.open, nextWakeAt = excluded.nextWakeAt
+                INSERT INTO followUp (id, initiative, response, touchpoint, state, open, nextWakeAt, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET state = excluded.state, open = excluded.open, nextWakeAt = excluded.nextWakeAt,
+                  owner = excluded.owner
                 """,
             arguments: [
                 followUp.id, followUp.initiative, followUp.id, followUp.answer.touchpoint, json, followUp.isOpen,
-                followUp.isOpen ? nextWake : nil,
+                followUp.isOpen ? nextWake : nil, followUp.run.owner,
             ])
     }
 
@@ -86,6 +87,13 @@ extension StoreTransaction {
         sql += " ORDER BY id"
         return try String.fetchAll(db, cached: sql, arguments: arguments)
             .map { try Self.decoder.decode(FollowUp.self, from: Data($0.utf8)) }
+    }
+
+    /// A person's open follow-ups, oldest first (through the `followUp_owner` index).
+    public func openFollowUps(ownedBy person: PersonID, limit: Int) throws -> [FollowUp] {
+        try String.fetchAll(
+            db, cached: "SELECT state FROM followUp WHERE owner = ? AND open = 1 ORDER BY id LIMIT ?", arguments: [person, limit]
+        ).map { try Self.decoder.decode(FollowUp.self, from: Data($0.utf8)) }
     }
 
     public func followUp(_ id: Int64) throws -> FollowUp? {

@@ -25,7 +25,7 @@ public struct InitiativeContext: Sendable {
         self.downtimeGrace = downtimeGrace
     }
 
-    func zone(of person: PersonID) -> TimeZone {
+    public func zone(of person: PersonID) -> TimeZone {
         people[person].map(\.zone) ?? defaultTimeZone
     }
 

@@ -109,7 +109,7 @@ extension Engine {
         }
     }
 
-    private func status(of row: StatusRow, at now: Date) -> InitiativeStatus {
+    func status(of row: StatusRow, at now: Date) -> InitiativeStatus {
         let summary = row.summary
         let overdue = summary.dueAt.map { Int(now.timeIntervalSince($0)) }.flatMap { $0 > 0 ? $0 : nil }
         return InitiativeStatus(

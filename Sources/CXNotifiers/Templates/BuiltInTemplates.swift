@@ -10,11 +10,19 @@ enum BuiltInTemplates {
 
     static var sources: [(MessageTemplates.Key, String)] {
         var result: [(MessageTemplates.Key, String)] = []
+        let what = "{{step_title}} — {{initiative_title}}"
+        // One-click actions (only when the HTTP service is configured: `http:` in cxd.yaml).
+        let linksText = [
+            "en": "{{#has_links}}\n{{#link_done}}Done: {{link_done}}\n{{/link_done}}{{#link_ack}}Acknowledge: {{link_ack}}\n{{/link_ack}}"
+                + "{{#link_snooze_1d}}Snooze 1 day: {{link_snooze_1d}}\n{{/link_snooze_1d}}{{#link_snooze_1w}}Snooze 1 week: {{link_snooze_1w}}\n{{/link_snooze_1w}}{{/has_links}}",
+            "vi": "{{#has_links}}\n{{#link_done}}Hoàn thành: {{link_done}}\n{{/link_done}}{{#link_ack}}Đã biết: {{link_ack}}\n{{/link_ack}}"
+                + "{{#link_snooze_1d}}Hoãn nhắc 1 ngày: {{link_snooze_1d}}\n{{/link_snooze_1d}}{{#link_snooze_1w}}Hoãn nhắc 1 tuần: {{link_snooze_1w}}\n{{/link_snooze_1w}}{{/has_links}}",
+        ]
         func add(_ kind: String, _ locale: String, subject: String, text: String) {
+            let text = kind.hasPrefix("step.") ? text + (linksText[locale] ?? "") : text
             result.append((MessageTemplates.Key(kind: kind, locale: locale, part: .subject), subject))
             result.append((MessageTemplates.Key(kind: kind, locale: locale, part: .text), text))
         }
-        let what = "{{step_title}} — {{initiative_title}}"
         add("step.started", "en", subject: "New step for you: \(what)",
             text: "You own step '{{step_title}}' of '{{initiative_title}}' (cycle {{cycle}}). Due {{due}}.\n")
         add("step.started", "vi", subject: "Bước mới cho bạn: \(what)",
@@ -39,10 +47,12 @@ enum BuiltInTemplates {
                 + "Bạn nhận thông báo này ở cấp {{level}}.\n")
         add("reminder.digest", "en", subject: "While cxd was down: {{count}} reminder(s)",
             text: "cxd was not running when these reminders fell due; here they are in one message:\n"
-                + "{{#items}}- {{step_title}} — {{initiative_title}} (due {{due}}{{#is_escalation}}, escalation level {{level}}{{/is_escalation}})\n{{/items}}")
+                + "{{#items}}- {{step_title}} — {{initiative_title}} (due {{due}}{{#is_escalation}}, escalation level {{level}}{{/is_escalation}})\n"
+                + "{{#link_done}}  Done: {{link_done}}\n{{/link_done}}{{#link_ack}}  Acknowledge: {{link_ack}}\n{{/link_ack}}{{/items}}")
         add("reminder.digest", "vi", subject: "Trong lúc cxd tạm dừng: {{count}} lời nhắc",
             text: "cxd đã không chạy khi các lời nhắc sau đến hạn; đây là bản tóm tắt:\n"
-                + "{{#items}}- {{step_title}} — {{initiative_title}} (hạn {{due}}{{#is_escalation}}, cấp {{level}}{{/is_escalation}})\n{{/items}}")
+                + "{{#items}}- {{step_title}} — {{initiative_title}} (hạn {{due}}{{#is_escalation}}, cấp {{level}}{{/is_escalation}})\n"
+                + "{{#link_done}}  Hoàn thành: {{link_done}}\n{{/link_done}}{{#link_ack}}  Đã biết: {{link_ack}}\n{{/link_ack}}{{/items}}")
         add("survey.requested", "en", subject: "Survey round {{round}} is open: {{initiative_title}}",
             text: "Please send out survey round {{round}} of '{{initiative_title}}' ({{trigger}}) until {{closes}}.\n"
                 + "Touchpoints: {{touchpoints}}\n{{#questions}}- {{.}}\n{{/questions}}"
@@ -94,11 +104,19 @@ enum BuiltInTemplates {
                 <body style="font-family: sans-serif; line-height: 1.4">
                 <h2 style="font-size: 1.1em">{{subject}}</h2>
                 <pre style="font-family: inherit; white-space: pre-wrap">{{text}}</pre>
+                {{#has_links}}<p>\(Self.button("link_done", locale == "vi" ? "Hoàn thành" : "Done", primary: true))\(Self.button("link_ack", locale == "vi" ? "Đã biết" : "Acknowledge"))\(Self.button("link_snooze_1d", locale == "vi" ? "Hoãn 1 ngày" : "Snooze 1 day"))\(Self.button("link_snooze_1w", locale == "vi" ? "Hoãn 1 tuần" : "Snooze 1 week"))</p>{{/has_links}}
                 <p style="color: #777; font-size: 0.85em">cxd · {{initiative}}{{#cycle}} · cycle {{cycle}}{{/cycle}}</p>
                 </body></html>
 
                 """))
         }
         return result
+    }
+
+    /// A link styled as a button in the HTML part of an email.
+    static func button(_ key: String, _ label: String, primary: Bool = false) -> String {
+        let colours = primary ? "background: #1a7f37; color: #fff" : "background: #eef1f4; color: #1f2328"
+        return "{{#\(key)}}<a href=\"{{\(key)}}\" style=\"display: inline-block; margin: 0 .4em .4em 0; padding: .45em .9em; "
+            + "border-radius: 6px; text-decoration: none; \(colours)\">\(label)</a>{{/\(key)}}"
     }
 }

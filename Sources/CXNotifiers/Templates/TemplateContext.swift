@@ -38,7 +38,7 @@ enum TemplateContext {
     }
 
     static func values(of reminder: NotificationPayload.Reminder, zone: TimeZone) -> [String: Any] {
-        [
+        var values: [String: Any] = [
             "reminder_kind": reminder.kind,
             "initiative": reminder.initiative,
             "initiative_title": reminder.initiativeTitle,
@@ -54,6 +54,14 @@ enum TemplateContext {
             "due_iso": Timestamp.iso(reminder.dueAt),
             "is_escalation": (reminder.level ?? 0) >= 2,
         ]
+        if let links = reminder.links {
+            values["has_links"] = true
+            if let url = links.done { values["link_done"] = url }
+            if let url = links.acknowledge { values["link_ack"] = url }
+            if let url = links.snoozeDay { values["link_snooze_1d"] = url }
+            if let url = links.snoozeWeek { values["link_snooze_1w"] = url }
+        }
+        return values
     }
 
     static func values(of survey: SurveyNotice, zone: TimeZone) -> [String: Any] {

@@ -1,0 +1,2 @@
+// The HTTP service: see WebService.swift.
+enum CXWebPlaceholder {}
