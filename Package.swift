@@ -134,6 +134,8 @@ let package = Package(
             dependencies: [
                 "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXNotifiers", "CXSurveys", "CXWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -1,3 +1,4 @@
+import CXCore
 import CXStore
 import Foundation
 import Logging
@@ -80,7 +81,9 @@ public struct Scheduler: Service {
             do {
                 // The dispatcher starts on each chunk's messages as soon as they are committed.
                 let dispatcherWake = dispatcherWake
+                let started = ContinuousClock.now
                 let report = try await holder.current.engine.evaluate(at: clock(), queued: { await dispatcherWake.wake(.changed) })
+                DaemonMetrics.evaluated(seconds: (ContinuousClock.now - started).timeInterval, failed: false)
                 failures = 0
                 next = report.nextWake
                 status.update { $0.evaluated = true; $0.nextWake = next; $0.failedEvaluation = nil }
@@ -93,6 +96,7 @@ public struct Scheduler: Service {
             } catch {
                 // The store itself failed (busy beyond the timeout, disk full): back off.
                 failures += 1
+                DaemonMetrics.evaluated(seconds: 0, failed: true)
                 let delay = min(300, 5 * pow(2, Double(min(failures - 1, 6))))
                 logger.error("evaluation failed: \(error); trying again in \(Int(delay)) s")
                 next = clock().addingTimeInterval(delay)

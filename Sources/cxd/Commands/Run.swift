@@ -5,6 +5,9 @@ import Darwin
 #endif
 import ArgumentParser
 import CXConfig
+import CXWeb
+import Metrics
+import Prometheus
 import CXCore
 import CXDaemon
 import CXNotifiers
@@ -12,6 +15,7 @@ import CXStore
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 struct Run: AsyncParsableCommand {
@@ -32,6 +36,10 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Evaluate and deliver once, then exit.") var once = false
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
+    @Option(help: ArgumentHelp(
+        "Serve the HTTP API, dashboard and metrics on HOST:PORT (overrides http.listen; port 0 picks a free one).",
+        valueName: "host:port"))
+    var httpListen: String?
 
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -39,6 +47,12 @@ struct Run: AsyncParsableCommand {
         }
         if options.now != nil && !once {
             throw ValidationError("--now only makes sense with --once: the daemon follows the clock")
+        }
+        if let httpListen, HTTPSettings.listenAddress(httpListen) == nil {
+            throw ValidationError("--http-listen expects HOST:PORT (like 127.0.0.1:8787 or [::1]:8787), got '\(httpListen)'")
+        }
+        if httpListen != nil && once {
+            throw ValidationError("--http-listen needs the daemon: --once evaluates and exits without serving")
         }
     }
 
@@ -54,7 +68,13 @@ struct Run: AsyncParsableCommand {
         }
         let logger = Logger(label: "cxd")
         let options = self.options
-        let engine = try CommandContext.openEngine(options, creation: .createIfMissing, checkingNotifiers: true)
+        let opened = try CommandContext.openEngine(options, creation: .createIfMissing, checkingNotifiers: true)
+        let http = try Self.httpSettings(opened.configuration, listen: httpListen)
+        var configuration = opened.configuration
+        configuration.http = http
+        let engine = Engine(configuration: configuration, store: opened.store)
+        // The HTTP settings in force, with the port actually bound (`--http-listen HOST:0`).
+        let listening = Mutex(http)
         // The pid file publishes our pid as soon as the lock is held, and CLI commands signal it (SIGUSR1) to wake
         // the daemon: until the scheduler traps these signals they must not end the process.
         signal(SIGUSR1, SIG_IGN)
@@ -97,10 +117,13 @@ struct Run: AsyncParsableCommand {
         let serviceManager = NotifySocket()
         let scheduler = Scheduler(
             holder: holder, wake: schedulerWake, dispatcherWake: dispatcherWake,
-            reload: {
-                let fresh = try ConfigurationLoader.load(
+            reload: { [httpListen, listening] in
+                var fresh = try ConfigurationLoader.load(
                     from: options.config, notifierTypes: NotifierRegistry.standard.schemas, initiatives: .none,
                     checkingNotifiers: NotifierRegistry.standard.check())
+                // The listening address is the one the daemon started with (a restart moves it);
+                // tokens, the public URL and the link key follow the file.
+                fresh.http = try Self.httpSettings(fresh, listen: httpListen, keeping: listening.withLock { $0 })
                 // The daemon lock belongs to the database it started on: switching needs a restart.
                 guard fresh.databasePath == engine.store.path else { throw ReloadError.databaseChanged(from: engine.store.path, to: fresh.databasePath) }
                 return EngineHolder.Current(
@@ -114,6 +137,38 @@ struct Run: AsyncParsableCommand {
                     "cxd running on \(engine.configuration.databasePath) with \(registered) initiative(s); pid \(ProcessInfo.processInfo.processIdentifier)")
             })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: scheduler), .init(service: dispatcher)]
+        if let http {
+            let endpoint = MetricsEndpoint(registry: PrometheusCollectorRegistry())
+            MetricsSystem.bootstrap(endpoint.factory())
+            let storedKey = try await CommandContext.reporting { try await engine.store.read { tx in try tx.storedLinkKey() } }
+            let web = WebService(
+                holder: holder, settings: http, storedKey: storedKey, metrics: endpoint,
+                wake: {
+                    await schedulerWake.wake(.changed)
+                    await dispatcherWake.wake(.changed)
+                },
+                logger: logger,
+                onListening: { port in
+                    // Port 0 picked a free port: links and calendar URLs must name it.
+                    let bound = listening.withLock { settings -> HTTPSettings? in
+                        guard var current = settings, current.port != port else { return settings }
+                        let defaulted = current.publicURL == HTTPSettings(host: current.host, port: current.port).publicURL
+                        current.port = port
+                        if defaulted { current.publicURL = HTTPSettings(host: current.host, port: port).publicURL }
+                        settings = current
+                        return current
+                    }
+                    if let bound, bound.publicURL != http.publicURL {
+                        var current = holder.current
+                        current.engine = Engine(
+                            configuration: { var c = current.engine.configuration; c.http = bound; return c }(), store: current.engine.store)
+                        holder.replace(with: current)
+                    }
+                    let host = http.host.contains(":") ? "[\(http.host)]" : http.host
+                    logger.info("HTTP service listening on \(host):\(port); dashboard and links at \(bound?.publicURL ?? http.publicURL)")
+                })
+            services.append(.init(service: web))
+        }
         // Last, so that it is the first told of a graceful shutdown (services stop in reverse).
         if let serviceManager { services.append(.init(service: StopNotice(socket: serviceManager))) }
         var groupConfiguration = ServiceGroupConfiguration(
@@ -172,13 +227,47 @@ extension Run {
     static let cancellationSeconds: Int64 = 5
 }
 
+extension Run {
+    /// The HTTP settings in force: the file's, with `--http-listen` for the address. Listening
+    /// beyond loopback needs a token; a reload keeps the address the daemon started with.
+    static func httpSettings(_ configuration: Configuration, listen: String?, keeping running: HTTPSettings? = nil) throws -> HTTPSettings? {
+        var settings = configuration.http
+        if let running {
+            guard var fresh = settings else { throw ReloadError.httpRemoved }
+            let publicURLWasDefault = fresh.publicURL == HTTPSettings(host: fresh.host, port: fresh.port).publicURL
+            fresh.host = running.host
+            fresh.port = running.port
+            if publicURLWasDefault { fresh.publicURL = running.publicURL }
+            return fresh
+        }
+        if let listen, let (host, port) = HTTPSettings.listenAddress(listen) {
+            let publicURLWasDefault = settings.map { $0.publicURL == HTTPSettings(host: $0.host, port: $0.port).publicURL } ?? true
+            var updated = settings ?? HTTPSettings(host: host, port: port)
+            updated.host = host
+            updated.port = port
+            if publicURLWasDefault { updated.publicURL = HTTPSettings(host: host, port: port).publicURL }
+            settings = updated
+        }
+        if let settings, settings.tokens.isEmpty, !HTTPSettings.isLoopback(settings.host) {
+            CommandContext.printError(
+                "cxd: --http-listen \(settings.host):\(settings.port) is not a loopback address and http.tokens names no token: "
+                    + "anyone who reaches the port could read every initiative. Add tokens (http.tokens in cxd.yaml) or listen on 127.0.0.1.")
+            throw ExitStatus.dataError
+        }
+        return settings
+    }
+}
+
 enum ReloadError: Error, CustomStringConvertible {
     case databaseChanged(from: String, to: String)
+    case httpRemoved
 
     var description: String {
         switch self {
         case .databaseChanged(let from, let to):
             return "database: changed from \(from) to \(to); restart cxd to switch databases"
+        case .httpRemoved:
+            return "http: was removed, but the HTTP service is running; restart cxd to stop it"
         }
     }
 }

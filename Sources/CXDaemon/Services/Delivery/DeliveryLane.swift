@@ -193,7 +193,7 @@ struct DeliveryLane: Sendable {
         let recorder = OutcomeRecorder(notifier: notifier, configuration: current.engine.configuration)
         do {
             let result = try await environment.commits.write { tx in try recorder.record(sent, in: tx) }
-            for line in result.log { line.write(to: logger) }
+            result.report(to: logger)
             if !result.queuedFor.isEmpty { environment.wakeLanes(result.queuedFor) }
             post.yield(.sent(batch: batch, .recorded(result)))
         } catch {
@@ -217,7 +217,7 @@ struct DeliveryLane: Sendable {
             for batch in batches {
                 do {
                     let result = try await current.engine.store.write { tx in try recorder.record(batch, in: tx) }
-                    for line in result.log { line.write(to: logger) }
+                    result.report(to: logger)
                     if !result.queuedFor.isEmpty { wakeLanes(result.queuedFor) }
                     recorded += 1
                 } catch {
@@ -269,7 +269,7 @@ struct DeliveryLane: Sendable {
         let due = try await current.engine.store.read { tx in try tx.health(of: notifier).deadLettersDue(alertAfter: alertAfter) }
         guard let due, due <= instant else { return }
         let result = try await current.engine.store.write { tx in try recorder.reportDeadLettersIfDue(at: instant, in: tx) }
-        for line in result.log { line.write(to: logger) }
+        result.report(to: logger)
         if !result.queuedFor.isEmpty { environment.wakeLanes(result.queuedFor) }
         state.summary.queuedFor.formUnion(result.queuedFor)
     }

@@ -28,6 +28,14 @@ struct RecordResult: Sendable {
     var queuedFor: Set<String> = []
     /// What to log once the transaction committed.
     var log: [LogLine] = []
+    /// What to count once the transaction committed.
+    var outcomes: [RecordedOutcome] = []
+
+    /// Logs and counts what was recorded; call after the transaction committed.
+    func report(to logger: Logger) {
+        for line in log { line.write(to: logger) }
+        for outcome in outcomes { DaemonMetrics.record(outcome) }
+    }
 }
 
 /// A log entry decided inside a transaction and written only after it committed.
@@ -61,6 +69,17 @@ struct OutcomeRecorder: Sendable {
             let change = OutcomeChange.decide(
                 outcome, for: due, at: batch.finishedAt, policy: policy, random: batch.jitter[index])
             let metadata: Logger.Metadata = ["notifier": "\(notifier)", "key": "\(due.message.key)"]
+            let counted: String? = switch change {
+            case .delivered: "delivered"
+            case .retry, .waitForEnable: "failed"
+            case .dead: "dead"
+            case .notSent: nil
+            }
+            if let counted {
+                result.outcomes.append(RecordedOutcome(
+                    notifier: notifier, kind: due.message.kind, result: counted,
+                    latency: batch.finishedAt.timeIntervalSince(due.message.nextAttemptAt)))
+            }
             switch change {
             case .delivered:
                 delivered.append(id)

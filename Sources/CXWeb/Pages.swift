@@ -1,0 +1,123 @@
+import CXConfig
+import CXCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+/// Server-rendered pages: a Mustache template for the page's body inside `layout`, with the
+/// words of the reader's language (English or Vietnamese: `?lang=`, then the `cxd_lang`
+/// cookie, then Accept-Language).
+enum Pages {
+    /// Every template of web/templates, compiled once. A template that does not compile is a
+    /// bug in cxd (the tests render every page), reported as such at first use.
+    static let library: MustacheLibrary = {
+        var templates: [String: MustacheTemplate] = [:]
+        for (name, source) in EmbeddedWeb.templates {
+            do {
+                templates[name] = try MustacheTemplate(string: source)
+            } catch {
+                preconditionFailure("web/templates/\(name).mustache does not compile: \(error)")
+            }
+        }
+        return MustacheLibrary(templates: templates)
+    }()
+
+    static let languages: [(code: String, name: String)] = [("en", "English"), ("vi", "Tiếng Việt")]
+
+    /// The reader's language.
+    static func language(of request: Request) -> String {
+        if let asked = request.uri.queryParameters["lang"].map(String.init), Strings.table[asked] != nil { return asked }
+        if let cookie = request.cookies["cxd_lang"]?.value, Strings.table[cookie] != nil { return cookie }
+        for part in (request.headers[.acceptLanguage] ?? "").split(separator: ",") {
+            let code = part.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased().prefix(2)
+            if Strings.table[String(code)] != nil { return String(code) }
+        }
+        return "en"
+    }
+
+    /// The page `template` with `values`, in `layout`. Sets the language cookie when `?lang=`
+    /// chose it.
+    static func render(
+        _ template: String, title: String, values: [String: Any], request: Request, session: Authenticator.Session?,
+        csrf: String?, canSignIn: Bool, names: [PersonID: String], status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let lang = language(of: request)
+        let strings = Strings.table[lang] ?? Strings.table["en"]!
+        var context = values
+        context["t"] = strings
+        context["lang"] = lang
+        let body = library.render(context, withTemplate: template) ?? ""
+        var layout: [String: Any] = [
+            "t": strings, "lang": lang, "title": title, "body": body, "can_sign_in": canSignIn,
+            "other_langs": languages.filter { $0.code != lang }.map { ["code": $0.code, "name": $0.name] },
+        ]
+        if let session {
+            layout["signed_in"] = session.subject.description
+            layout["signed_in_name"] = {
+                if case .person(let id) = session.subject { return names[id] ?? id }
+                return "admin"
+            }()
+            layout["csrf"] = csrf ?? ""
+        }
+        let html = library.render(layout, withTemplate: "layout") ?? ""
+        var headers: HTTPFields = [.cacheControl: "no-store"]
+        if let asked = request.uri.queryParameters["lang"].map(String.init), Strings.table[asked] != nil {
+            headers[.setCookie] = "cxd_lang=\(asked); Path=/; Max-Age=31536000; SameSite=Lax"
+        }
+        return Response.text(html, contentType: "text/html; charset=utf-8", status: status, headers: headers)
+    }
+}
+
+/// The dashboard's words, by language. Every key exists in every language (a test checks).
+enum Strings {
+    static let table: [String: [String: String]] = ["en": english, "vi": vietnamese]
+
+    static let english: [String: String] = [
+        "nav_initiatives": "Initiatives", "nav_my_tasks": "My tasks", "sign_in": "Sign in", "sign_out": "Sign out",
+        "footer": "customer-experience improvement cycles", "initiative": "Initiative", "step": "Step", "for_person": "For",
+        "open_initiative": "Open the initiative",
+        "link_explain": "Nothing happens until you press the button. This link works once and expires.",
+        "token_label": "Your access token", "token_explain": "Your token comes from the people running cxd (http.tokens in cxd.yaml).",
+        "bad_token": "That token is not valid.",
+        "link_done_heading": "Mark the step done", "link_done_question": "Close this step and open the next one?",
+        "link_done_button": "Done", "link_ack_heading": "Acknowledge the reminder",
+        "link_ack_question": "Stop the repeats of the current reminder for this step?", "link_ack_button": "Acknowledge",
+        "link_snooze-1d_heading": "Snooze for a day", "link_snooze-1d_question": "No reminders for this step for one day? The deadline stays.",
+        "link_snooze-1d_button": "Snooze 1 day", "link_snooze-1w_heading": "Snooze for a week",
+        "link_snooze-1w_question": "No reminders for this step for one week? The deadline stays.", "link_snooze-1w_button": "Snooze 1 week",
+        "link_done_result": "Done: the step is closed and the next one is open.", "link_ack_result": "Acknowledged: the current reminder stops repeating.",
+        "link_snooze-1d_result": "Snoozed: no reminders for this step for a day.", "link_snooze-1w_result": "Snoozed: no reminders for this step for a week.",
+        "link_thanks": "Thank you", "link_cannot": "This link cannot be used",
+        "link_used": "This link was used already: each link works once.",
+        "link_superseded": "The step this link was for is no longer open, so there is nothing left to do with it.",
+        "link_expired": "This link has expired. Use the newest reminder, or the dashboard.",
+        "link_invalid": "This link is not valid: it may have been cut short or changed. Use the newest reminder, or the dashboard.",
+        "link_refused": "The action was refused:",
+        "not_found": "Not found", "forbidden": "Not allowed",
+    ]
+
+    static let vietnamese: [String: String] = [
+        "nav_initiatives": "Sáng kiến", "nav_my_tasks": "Việc của tôi", "sign_in": "Đăng nhập", "sign_out": "Đăng xuất",
+        "footer": "chu trình cải thiện trải nghiệm khách hàng", "initiative": "Sáng kiến", "step": "Bước", "for_person": "Người nhận",
+        "open_initiative": "Mở sáng kiến",
+        "link_explain": "Không có gì thay đổi cho đến khi bạn bấm nút. Liên kết này chỉ dùng được một lần và có hạn.",
+        "token_label": "Mã truy cập của bạn", "token_explain": "Mã truy cập do người vận hành cxd cấp (http.tokens trong cxd.yaml).",
+        "bad_token": "Mã truy cập không hợp lệ.",
+        "link_done_heading": "Đánh dấu bước đã xong", "link_done_question": "Đóng bước này và mở bước tiếp theo?",
+        "link_done_button": "Hoàn thành", "link_ack_heading": "Xác nhận đã biết",
+        "link_ack_question": "Ngừng nhắc lại lời nhắc hiện tại của bước này?", "link_ack_button": "Đã biết",
+        "link_snooze-1d_heading": "Hoãn nhắc một ngày", "link_snooze-1d_question": "Không nhắc bước này trong một ngày? Hạn chót giữ nguyên.",
+        "link_snooze-1d_button": "Hoãn 1 ngày", "link_snooze-1w_heading": "Hoãn nhắc một tuần",
+        "link_snooze-1w_question": "Không nhắc bước này trong một tuần? Hạn chót giữ nguyên.", "link_snooze-1w_button": "Hoãn 1 tuần",
+        "link_done_result": "Đã xong: bước này đã đóng và bước tiếp theo đã mở.", "link_ack_result": "Đã xác nhận: lời nhắc hiện tại không lặp lại nữa.",
+        "link_snooze-1d_result": "Đã hoãn: không nhắc bước này trong một ngày.", "link_snooze-1w_result": "Đã hoãn: không nhắc bước này trong một tuần.",
+        "link_thanks": "Cảm ơn bạn", "link_cannot": "Không thể dùng liên kết này",
+        "link_used": "Liên kết này đã được dùng: mỗi liên kết chỉ dùng được một lần.",
+        "link_superseded": "Bước mà liên kết này dành cho đã không còn mở, nên không còn gì để làm.",
+        "link_expired": "Liên kết này đã hết hạn. Hãy dùng lời nhắc mới nhất hoặc bảng điều khiển.",
+        "link_invalid": "Liên kết này không hợp lệ: có thể đã bị cắt ngắn hoặc bị sửa. Hãy dùng lời nhắc mới nhất hoặc bảng điều khiển.",
+        "link_refused": "Thao tác bị từ chối:",
+        "not_found": "Không tìm thấy", "forbidden": "Không được phép",
+    ]
+}
