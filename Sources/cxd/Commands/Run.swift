@@ -74,7 +74,7 @@ struct Run: AsyncParsableCommand {
         configuration.http = http
         let engine = Engine(configuration: configuration, store: opened.store)
         // The HTTP settings in force, with the port actually bound (`--http-listen HOST:0`).
-        let listening = Mutex(http)
+        let listening = SharedSettings(http)
         // The pid file publishes our pid as soon as the lock is held, and CLI commands signal it (SIGUSR1) to wake
         // the daemon: until the scheduler traps these signals they must not end the process.
         signal(SIGUSR1, SIG_IGN)
@@ -123,7 +123,7 @@ struct Run: AsyncParsableCommand {
                     checkingNotifiers: NotifierRegistry.standard.check())
                 // The listening address is the one the daemon started with (a restart moves it);
                 // tokens, the public URL and the link key follow the file.
-                fresh.http = try Self.httpSettings(fresh, listen: httpListen, keeping: listening.withLock { $0 })
+                fresh.http = try Self.httpSettings(fresh, listen: httpListen, keeping: listening.value.withLock { $0 })
                 // The daemon lock belongs to the database it started on: switching needs a restart.
                 guard fresh.databasePath == engine.store.path else { throw ReloadError.databaseChanged(from: engine.store.path, to: fresh.databasePath) }
                 return EngineHolder.Current(
@@ -150,7 +150,7 @@ struct Run: AsyncParsableCommand {
                 logger: logger,
                 onListening: { port in
                     // Port 0 picked a free port: links and calendar URLs must name it.
-                    let bound = listening.withLock { settings -> HTTPSettings? in
+                    let bound = listening.value.withLock { settings -> HTTPSettings? in
                         guard var current = settings, current.port != port else { return settings }
                         let defaulted = current.publicURL == HTTPSettings(host: current.host, port: current.port).publicURL
                         current.port = port
@@ -255,6 +255,15 @@ extension Run {
             throw ExitStatus.dataError
         }
         return settings
+    }
+}
+
+/// The HTTP settings in force, shared by the reload and the HTTP service's start.
+final class SharedSettings: Sendable {
+    let value: Mutex<HTTPSettings?>
+
+    init(_ settings: HTTPSettings?) {
+        value = Mutex(settings)
     }
 }
 
