@@ -37,9 +37,10 @@ public final class WebDaemon: @unchecked Sendable {
                 """
         }
         try configure(project)
-        process = try CXDProcess.start(
+        let process = try CXDProcess.start(
             ["run", "-c", project.configPath, "--http-listen", "127.0.0.1:0"] + arguments, in: project.folder.path,
             environment: environment)
+        self.process = process
         let marker = "HTTP service listening on 127.0.0.1:"
         var port: Int?
         _ = await CXDProcess.waitFor(timeout: 120) {
