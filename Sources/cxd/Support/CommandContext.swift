@@ -126,6 +126,9 @@ enum CommandContext {
         } catch let error as ResponseSource.ReadFailure {
             printError("cxd: \(error)")
             throw ExitStatus.dataError
+        } catch let error as WebRefusal {
+            printError("cxd: \(error)")
+            throw ExitStatus.dataError
         } catch let error as SurveyError {
             printError("cxd: \(error)")
             throw ExitStatus.dataError
