@@ -34,12 +34,12 @@ enum DidYouMean {
     }
 
     /// `unknown person 'lann'; did you mean 'lan'?`, or `unknown person 'x' (known: a, b)` when
-    /// nothing is close (the list is left out when it would be empty or longer than 12 names).
+    /// nothing is close (the list is left out when it would be empty or longer than 16 names).
     static func unknown(_ what: String, _ word: String, among candidates: [String]) -> String {
         if let suggestion = suggestion(for: word, among: candidates) {
             return "unknown \(what) '\(word)'; did you mean '\(suggestion)'?"
         }
-        if candidates.isEmpty || candidates.count > 12 { return "unknown \(what) '\(word)'" }
+        if candidates.isEmpty || candidates.count > 16 { return "unknown \(what) '\(word)'" }
         return "unknown \(what) '\(word)' (known: \(candidates.joined(separator: ", ")))"
     }
 }

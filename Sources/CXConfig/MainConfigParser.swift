@@ -179,14 +179,15 @@ struct MainConfigParser {
         if let value = reader.optional("tokens"), let mapping = MappingReader(value, in: file, expected: "a mapping of person id (or admin) to {token_file | token_env}") {
             for entry in mapping.entries {
                 guard var tokenReader = MappingReader(entry.value, in: file, expected: "{token_file: FILE} or {token_env: VARIABLE}") else { continue }
-                if tokenReader.keyNode("token") != nil {
-                    file.error("secrets do not belong in YAML: use token_file (a file holding it) or token_env (an environment variable)", at: tokenReader.keyNode("token")!)
+                let plain = tokenReader.keyNode("token")
+                if let plain {
+                    file.error("secrets do not belong in YAML: use token_file (a file holding it) or token_env (an environment variable)", at: plain)
                     tokenReader.markUsed("token")
                 }
                 let secret = secret("token", in: &tokenReader)
                 tokenReader.finish()
                 guard let secret else {
-                    if tokenReader.keyNode("token_file") == nil && tokenReader.keyNode("token_env") == nil {
+                    if plain == nil && tokenReader.keyNode("token_file") == nil && tokenReader.keyNode("token_env") == nil {
                         file.error("give the token of '\(entry.key)' with token_file or token_env", at: entry.keyNode)
                     }
                     continue
