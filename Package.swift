@@ -120,6 +120,8 @@ let package = Package(
             dependencies: [
                 "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXNotifiers", "CXSurveys",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -23,6 +23,15 @@ public final class WebDaemon: @unchecked Sendable {
     ) async throws {
         project = try TestProject(keeping: initiatives)
         try project.workAroundTheClock()
+        // The example's active initiative starts yesterday, whatever today is: an open step
+        // (hung's `scope`) on the real clock.
+        let yesterday = Date().addingTimeInterval(-86_400).formatted(.iso8601.year().month().day())
+        let file = project.folder.file("config/initiatives/pos-checkout.yaml")
+        if FileManager.default.fileExists(atPath: file) {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+                .replacingOccurrences(of: "start: 2026-11-23", with: "start: \(yesterday)")
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+        }
         try project.folder.write("secrets/admin.token", Self.adminToken + "\n")
         try project.folder.write("secrets/hung.token", Self.personToken + "\n")
         try project.edit("config/cxd.yaml") { text in
@@ -71,7 +80,8 @@ public final class WebDaemon: @unchecked Sendable {
         _ method: String, _ path: String, token: String? = nil, body: String? = nil, contentType: String = "application/json",
         headers: [String: String] = [:]
     ) async throws -> (status: Int, headers: [String: String], body: String) {
-        var request = URLRequest(url: URL(string: baseURL + path)!)
+        guard let url = URL(string: baseURL + path) else { throw Failure(message: "not a URL: \(baseURL + path)") }
+        var request = URLRequest(url: url)
         request.httpMethod = method
         request.timeoutInterval = 60
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
@@ -81,7 +91,7 @@ public final class WebDaemon: @unchecked Sendable {
         }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await URLSession.shared.data(for: request)
-        let http = response as! HTTPURLResponse
+        guard let http = response as? HTTPURLResponse else { throw Failure(message: "not an HTTP response") }
         var fields: [String: String] = [:]
         for (key, value) in http.allHeaderFields { fields[String(describing: key).lowercased()] = String(describing: value) }
         return (http.statusCode, fields, String(decoding: data, as: UTF8.self))

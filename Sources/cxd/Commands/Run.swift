@@ -15,7 +15,6 @@ import CXStore
 import Foundation
 import Logging
 import ServiceLifecycle
-import Synchronization
 import UnixSignals
 
 struct Run: AsyncParsableCommand {
@@ -69,12 +68,18 @@ struct Run: AsyncParsableCommand {
         let logger = Logger(label: "cxd")
         let options = self.options
         let opened = try CommandContext.openEngine(options, creation: .createIfMissing, checkingNotifiers: true)
-        let http = try Self.httpSettings(opened.configuration, listen: httpListen)
+        var http = try Self.httpSettings(opened.configuration, listen: httpListen)
+        if let settings = http, settings.port == 0 {
+            // Chosen now, before the first evaluation queues reminders whose links name it.
+            let port = try await CommandContext.reporting { try await FreePort.pick(host: settings.host) }
+            let defaulted = settings.publicURL == HTTPSettings(host: settings.host, port: 0).publicURL
+            http?.port = port
+            if defaulted { http?.publicURL = HTTPSettings(host: settings.host, port: port).publicURL }
+        }
         var configuration = opened.configuration
         configuration.http = http
         let engine = Engine(configuration: configuration, store: opened.store)
-        // The HTTP settings in force, with the port actually bound (`--http-listen HOST:0`).
-        let listening = SharedSettings(http)
+        let listening = http
         // The pid file publishes our pid as soon as the lock is held, and CLI commands signal it (SIGUSR1) to wake
         // the daemon: until the scheduler traps these signals they must not end the process.
         signal(SIGUSR1, SIG_IGN)
@@ -123,7 +128,7 @@ struct Run: AsyncParsableCommand {
                     checkingNotifiers: NotifierRegistry.standard.check())
                 // The listening address is the one the daemon started with (a restart moves it);
                 // tokens, the public URL and the link key follow the file.
-                fresh.http = try Self.httpSettings(fresh, listen: httpListen, keeping: listening.value.withLock { $0 })
+                fresh.http = try Self.httpSettings(fresh, listen: httpListen, keeping: listening)
                 // The daemon lock belongs to the database it started on: switching needs a restart.
                 guard fresh.databasePath == engine.store.path else { throw ReloadError.databaseChanged(from: engine.store.path, to: fresh.databasePath) }
                 return EngineHolder.Current(
@@ -149,23 +154,8 @@ struct Run: AsyncParsableCommand {
                 },
                 logger: logger,
                 onListening: { port in
-                    // Port 0 picked a free port: links and calendar URLs must name it.
-                    let bound = listening.value.withLock { settings -> HTTPSettings? in
-                        guard var current = settings, current.port != port else { return settings }
-                        let defaulted = current.publicURL == HTTPSettings(host: current.host, port: current.port).publicURL
-                        current.port = port
-                        if defaulted { current.publicURL = HTTPSettings(host: current.host, port: port).publicURL }
-                        settings = current
-                        return current
-                    }
-                    if let bound, bound.publicURL != http.publicURL {
-                        var current = holder.current
-                        current.engine = Engine(
-                            configuration: { var c = current.engine.configuration; c.http = bound; return c }(), store: current.engine.store)
-                        holder.replace(with: current)
-                    }
                     let host = http.host.contains(":") ? "[\(http.host)]" : http.host
-                    logger.info("HTTP service listening on \(host):\(port); dashboard and links at \(bound?.publicURL ?? http.publicURL)")
+                    logger.info("HTTP service listening on \(host):\(port); dashboard and links at \(http.publicURL)")
                 })
             services.append(.init(service: web))
         }
@@ -255,15 +245,6 @@ extension Run {
             throw ExitStatus.dataError
         }
         return settings
-    }
-}
-
-/// The HTTP settings in force, shared by the reload and the HTTP service's start.
-final class SharedSettings: Sendable {
-    let value: Mutex<HTTPSettings?>
-
-    init(_ settings: HTTPSettings?) {
-        value = Mutex(settings)
     }
 }
 
