@@ -158,9 +158,11 @@ struct SurveyEndToEndTests {
 
 @Suite("What the engine sends matches docs/notification.schema.json")
 struct PayloadSchemaTests {
+    /// With the HTTP service configured, so that reminders carry their one-click links too.
     @Test func everyNotificationOfTheSurveyLoopIsValid() async throws {
         try await PythonTools.requireEnvironment()
         let project = try TestProject(keeping: ["pos-checkout"])
+        try project.edit("config/cxd.yaml") { $0 + "\nhttp:\n  listen: 127.0.0.1:8787\n  public_url: https://cxd.example.com\n" }
         var sim = try await Simulation(project: project, start: hanoi("2026-11-23T08:30"))
         try await sim.act(.complete(step: "scope", by: "hung", note: nil), at: hanoi("2026-11-24T10:00"))
         try await sim.act(.complete(step: "journey", by: "lan", note: nil), at: hanoi("2026-11-25T10:00"))
@@ -174,6 +176,8 @@ struct PayloadSchemaTests {
         let lines = try String(contentsOfFile: project.notificationsPath, encoding: .utf8).split(separator: "\n")
         let kinds = Set(try project.notifications().map(\.kind))
         #expect(kinds.isSuperset(of: ["step.started", "survey.requested", "survey.closed", "followup.opened", "followup.reminders", "reminder.digest"]))
+        #expect(try project.notifications().contains { $0.reminder?.links?.done != nil })
+        #expect(try project.notifications().contains { $0.items?.contains { $0.links?.acknowledge != nil } == true })
         var files: [String] = []
         for (index, line) in lines.enumerated() {
             let path = project.folder.file("payload-\(index).json")
