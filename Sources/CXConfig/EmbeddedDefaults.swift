@@ -41,6 +41,18 @@ notifiers:
 
 routes:
   default: [log]
+
+# The HTTP service (API, dashboard, one-click links in reminders, /metrics, calendar feeds).
+# Off here so that several example projects can run side by side; `cxd run --http-listen
+# 127.0.0.1:8787` turns it on for one run. Tokens and the link key come from files or the
+# environment, never from this file.
+# http:
+#   listen: 127.0.0.1:8787
+#   public_url: https://cxd.example.com      # what links in reminders start with
+#   link_key_file: ../secrets/link.key       # optional: `openssl rand -hex 32`
+#   tokens:
+#     admin: {token_file: ../secrets/admin.token}
+#     hung: {token_env: CXD_TOKEN_HUNG}
 """## + "\n"),
         ("config/initiatives/onboarding-nps.yaml", ##"""
 # Whole-journey initiative for a subscription product, measured with NPS.
