@@ -173,13 +173,13 @@ _cxd() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|validate|run|status|complete|reopen|pause|resume|ack|snooze|history|plan|outbox|notify|routes|survey|followups|journey|help)
+    init|validate|run|status|complete|reopen|pause|resume|ack|snooze|history|plan|outbox|notify|routes|survey|followups|journey|calendar|help)
         # Offer subcommand argument completions
         "_cxd_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init validate run status complete reopen pause resume ack snooze history plan outbox notify routes survey followups journey help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init validate run status complete reopen pause resume ack snooze history plan outbox notify routes survey followups journey calendar help' -- "${cur}"))
         ;;
     esac
 }
@@ -214,7 +214,7 @@ _cxd_run() {
     repeating_flags=()
     non_repeating_flags=(--once --version -h --help)
     repeating_options=()
-    non_repeating_options=(-c --config --now --log-level)
+    non_repeating_options=(-c --config --now --log-level --http-listen)
     __cxd_offer_flags_options 0
 
     # Offer option value completions
@@ -226,6 +226,9 @@ _cxd_run() {
         return
         ;;
     '--log-level')
+        return
+        ;;
+    '--http-listen')
         return
         ;;
     esac
@@ -763,6 +766,24 @@ _cxd_journey() {
         return
         ;;
     '-o'|'--output')
+        return
+        ;;
+    esac
+}
+
+_cxd_calendar() {
+    repeating_flags=()
+    non_repeating_flags=(--revoke --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-c --config --now)
+    __cxd_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-c'|'--config')
+        return
+        ;;
+    '--now')
         return
         ;;
     esac
