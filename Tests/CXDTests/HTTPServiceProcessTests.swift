@@ -96,6 +96,26 @@ struct HTTPServiceProcessTests {
         #expect(events.body.contains(#""via":"link""#))
     }
 
+    @Test func aTokenRemovedFromTheConfigurationStopsWorkingOnReload() async throws {
+        let daemon = try await WebDaemon(keeping: ["pos-checkout"])
+        defer { Task { await daemon.stop() } }
+        #expect(try await daemon.request("GET", "/api/v1/people/hung/tasks", token: WebDaemon.personToken).status == 200)
+        try daemon.project.edit("config/cxd.yaml") { $0.replacingOccurrences(of: "    hung: {token_file: ../secrets/hung.token}\n", with: "") }
+        daemon.process.signal(SIGHUP)
+        // A bounded poll: the reload happens when the daemon gets to it.
+        var revoked: Bool?
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            if try await daemon.request("GET", "/api/v1/people/hung/tasks", token: WebDaemon.personToken).status == 401 {
+                revoked = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(revoked != nil, "the token still works after the reload: \(daemon.process.stderr)")
+        #expect(try await daemon.request("GET", "/api/v1/people/hung/tasks", token: WebDaemon.adminToken).status == 200)
+    }
+
     @Test func servingBeyondLoopbackWithoutATokenIsRefusedAtStart() async throws {
         let project = try TestProject(keeping: ["pos-checkout"])
         let result = try await CXDProcess.run(["run", "--http-listen", "0.0.0.0:0"], in: project.folder.path, timeout: 60)
