@@ -73,7 +73,10 @@ import math
 import os
 import platform
 import re
+import http.client
 import shlex
+import signal
+import socket
 import shutil
 import sqlite3
 import subprocess
@@ -104,11 +107,18 @@ TARGETS = {
     "survey_import": ("abs", 2.0, "< 2 s at 1 M answers (release)"),
     "survey_show": ("abs", 0.1, "metrics over 1 M answers < 100 ms"),
     "survey_status_id": ("abs", 0.1, "bounded whatever the history"),
+    "api_page": ("abs", 0.05, "a page of 100 costs the same at any N"),
+    "api_detail": ("abs", 0.05, "bounded whatever N"),
+    "dashboard": ("abs", 0.25, "a page of 100 costs the same at any N"),
 }
 # The figures of the initiative data sets (the survey figures have their own project).
 NORMAL_FIGURES = {"register", "catch_up", "run_idle", "status", "status_id", "complete", "ack", "snooze", "validate",
                   "plan"}
 SURVEY_FIGURES = {"survey_import", "survey_import_refused", "survey_show", "survey_status_id"}
+# The HTTP service's figures (issue 12), against a running daemon on the normal data set: the
+# median of REQUESTS sequential requests on one kept-alive connection, after a warm-up.
+HTTP_FIGURES = {"api_page", "api_detail", "api_metrics", "dashboard"}
+HTTP_REQUESTS = 30
 # Where an absolute target applies (it is stated for that N); other sizes show "-".
 TARGET_AT = {"survey_import": 1_000_000, "survey_show": 1_000_000, "survey_status_id": 1_000_000, "run_idle": 100_000, "status_id": 100_000, "complete": 100_000, "ack": 100_000,
              "snooze": 100_000, "validate": 100_000, "plan": 10_000}
@@ -471,6 +481,63 @@ class Runner:
             self.measure(ds, b, **extra)
         if "plan" not in [b.name for b in benches]:
             self.notes.append(f"plan not run at {ds.n} (above --plan-max {self.args.plan_max})")
+        if not only or only & HTTP_FIGURES:
+            self.bench_http(ds)
+
+    def bench_http(self, ds: DataSet) -> None:
+        """`cxd run --http-listen` on the data set (restored to its pristine copy), then the
+        median time of HTTP_REQUESTS requests per route on one connection."""
+        subprocess.run(shlex.split(ds.restore_cmd()), check=True)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        err = open(self.workdir / f"http-{ds.n}.log", "w")
+        proc = subprocess.Popen([str(self.cxd), "run", "-c", ds.config, "--http-listen", f"127.0.0.1:{port}"],
+                                stdout=subprocess.DEVNULL, stderr=err, env=cxd_env())
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            deadline = time.monotonic() + 300
+            while True:  # up, and its first evaluation done (the scheduler counts it)
+                try:
+                    conn.request("GET", "/metrics")
+                    body = conn.getresponse().read().decode()
+                    if "cxd_scheduler_evaluations_total" in body:
+                        break
+                except (ConnectionError, OSError, http.client.HTTPException):
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise SystemExit(f"run.py: the HTTP service did not come up at {ds.n} (see {err.name})")
+                time.sleep(0.1)
+            target = ds.manifest["target"]
+            routes = [("api_page", "/api/v1/initiatives?limit=100"), ("api_detail", f"/api/v1/initiatives/{target}"),
+                      ("api_metrics", "/metrics"), ("dashboard", "/")]
+            only = set(self.args.only.split(",")) if self.args.only else None
+            for name, path in routes:
+                if only and name not in only:
+                    continue
+                times = []
+                for i in range(HTTP_REQUESTS + 3):
+                    t = time.perf_counter()
+                    conn.request("GET", path)
+                    response = conn.getresponse()
+                    response.read()
+                    if response.status != 200:
+                        raise SystemExit(f"run.py: GET {path} answered {response.status} at {ds.n}")
+                    if i >= 3:
+                        times.append(time.perf_counter() - t)
+                times.sort()
+                median, p95 = times[len(times) // 2], times[int(len(times) * 0.95) - 1]
+                log(f"{name} at {ds.n}: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
+                self.emit(self.figure(name, ds.n, median, None, runs=len(times), p95_s=round(p95, 6), path=path))
+            conn.close()
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            err.close()
 
     # -- the overdue set
 
@@ -817,7 +884,7 @@ def write_report(path: Path, args: argparse.Namespace, runner: Runner, growth: l
     L.append(f"- Mode: {'quick (one run of each cxd command)' if args.quick else 'full'}; sizes {', '.join(f'{s:,}' for s in sizes)}")
     L.append("")
     order = ["register", "catch_up", "run_idle", "status", "status_id", "complete", "ack", "snooze", "validate",
-             "plan", "overdue", "overdue_queue", "survey_import", "survey_import_refused", "survey_show",
+             "plan", "api_page", "api_detail", "api_metrics", "dashboard", "overdue", "overdue_queue", "survey_import", "survey_import_refused", "survey_show",
              "survey_status_id"]
     L.append("## Summary")
     L.append("")
@@ -982,7 +1049,7 @@ def main(argv: list[str] | None = None) -> int:
         args.workdir.mkdir(parents=True)
     runner = Runner(args)
     only = set(args.only.split(",")) if args.only else None
-    normal = not only or bool(only & NORMAL_FIGURES)
+    normal = not only or bool(only & (NORMAL_FIGURES | HTTP_FIGURES))
     for n in [] if args.report_only or not normal else args.sizes:
         ds = runner.prepare_normal(n)
         runner.bench_normal(ds)
