@@ -130,6 +130,18 @@ struct APIContractTests {
         try await exchange("unknown initiative", "GET", "/api/v1/initiatives/no-such-initiative", template: detail, token: admin, expect: 404)
         let events = "/api/v1/initiatives/{id}/events"
         try await exchange("events", "GET", "/api/v1/initiatives/pos-checkout/events?limit=2", template: events, token: admin, expect: 200)
+        let allEvents = try object(try await exchange(
+            "events, all", "GET", "/api/v1/initiatives/pos-checkout/events?limit=500", template: events, token: admin, expect: 200))
+        let eventCount = try #require((allEvents["items"] as? [Any])?.count)
+        let fullLastPage = try object(try await exchange(
+            "events, a full last page", "GET", "/api/v1/initiatives/pos-checkout/events?limit=\(eventCount)", template: events, token: admin, expect: 200))
+        #expect(fullLastPage["next"] == nil, "a last page that happens to be full points at an empty one")
+        let firstEvent = try object(try await exchange(
+            "events, first page", "GET", "/api/v1/initiatives/pos-checkout/events?limit=1", template: events, token: admin, expect: 200))
+        let afterFirst = try #require(firstEvent["next"] as? String)
+        let rest = try object(try await exchange(
+            "events, the rest", "GET", "/api/v1/initiatives/pos-checkout/events?after=\(afterFirst)", template: events, token: admin, expect: 200))
+        #expect((rest["items"] as? [Any])?.count == eventCount - 1)
         try await exchange("events, bad after", "GET", "/api/v1/initiatives/pos-checkout/events?after=-1", template: events, token: admin, expect: 400)
         let outbox = "/api/v1/outbox"
         try await exchange("outbox", "GET", "\(outbox)?limit=5", template: outbox, token: admin, expect: 200)
