@@ -232,7 +232,7 @@ let package = Package(
         // Runs the real `cxd` binary: exit codes, output, signals.
         .testTarget(
             name: "CXDTests",
-            dependencies: ["cxd", "CXTestSupport", "CXStore", "CXCore", "CXNotifiers"],
+            dependencies: ["cxd", "CXTestSupport", "CXStore", "CXCore", "CXNotifiers", "CXDaemon"],
             swiftSettings: swiftSettings
         ),
     ]

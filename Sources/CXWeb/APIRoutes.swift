@@ -40,10 +40,13 @@ extension Site {
             try await answering {
                 try requireReader(request)
                 let query = Query(request)
-                let events = try await engine.events(
-                    of: try context.parameters.require("id"), after: try query.integer("after"), limit: try query.limit())
-                let items = events.map(EventView.init)
-                return try APIJSON.response(Page(items: items, next: items.count == (try query.limit()) ? items.last.map { String($0.id) } : nil))
+                let id = try context.parameters.require("id")
+                let limit = try query.limit()
+                let items = try await engine.events(of: id, after: try query.integer("after"), limit: limit).map(EventView.init)
+                let next = try await Page.next(after: items, limit: limit, id: \.id) { last in
+                    try await !engine.events(of: id, after: last, limit: 1).isEmpty
+                }
+                return try APIJSON.response(Page(items: items, next: next))
             }
         }
         api.get("outbox") { request, _ in
@@ -52,9 +55,11 @@ extension Site {
                 let query = Query(request)
                 let status = try query.oneOf("status", OutboxMessage.Status.allCases.map(\.rawValue)).flatMap(OutboxMessage.Status.init(rawValue:))
                 let limit = try query.limit()
-                let messages = try await engine.outboxPage(status: status, after: try query.integer("after"), limit: limit)
-                let items = messages.map(OutboxView.init)
-                return try APIJSON.response(Page(items: items, next: items.count == limit ? items.last.map { String($0.id) } : nil))
+                let items = try await engine.outboxPage(status: status, after: try query.integer("after"), limit: limit).map(OutboxView.init)
+                let next = try await Page.next(after: items, limit: limit, id: \.id) { last in
+                    try await !engine.outboxPage(status: status, after: last, limit: 1).isEmpty
+                }
+                return try APIJSON.response(Page(items: items, next: next))
             }
         }
         api.get("people/{id}/tasks") { request, context in
@@ -99,8 +104,9 @@ extension Site {
                 }
                 let id = try context.parameters.require("id")
                 let body = try await ResponsesBody.read(request)
+                // The name's extension chooses the reader: the answers are JSON lines.
                 let report = try await engine.importResponses(
-                    body.jsonLines(), file: "request body", initiative: id, round: body.round,
+                    body.jsonLines(), file: "request.jsonl", initiative: id, round: body.round,
                     skipInvalid: body.skipInvalid ?? false, at: clock())
                 await wake()
                 return try APIJSON.response(ImportView(report), status: .created)
@@ -147,6 +153,12 @@ extension Site {
                 ? "no answers to import; nothing was imported"
                 : "\(error.count) bad answer(s); nothing was imported (set skip_invalid to import the good ones)"
             return APIError(.unprocessableContent, message, problems: problems)
+        case let error as SurveyMachine.RoundChoice:
+            switch error {
+            case .unknownRound: return APIError(.notFound, error.description)
+            case .noOpenRound:
+                return APIError(.conflict, error.description.replacingOccurrences(of: "give --round N", with: "give \"round\": N"))
+            }
         case let error as SurveyError:
             switch error {
             case .noSurvey: return APIError(.conflict, error.description)
@@ -167,6 +179,15 @@ extension Site {
 struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
     var items: [Item]
     var next: String?
+
+    /// The `next` of a page of `items` listed by id: absent unless the page is full and
+    /// `hasMore` finds an item after its last one (so the last page never points at an empty one).
+    static func next(
+        after items: [Item], limit: Int, id: (Item) -> Int64, hasMore: (Int64) async throws -> Bool
+    ) async throws -> String? {
+        guard items.count == limit, let last = items.last.map(id), try await hasMore(last) else { return nil }
+        return String(last)
+    }
 }
 
 struct EventView: Encodable, Sendable {
@@ -367,9 +388,10 @@ struct ResponsesBody: Sendable {
 
     static func read(_ request: Request) async throws -> ResponsesBody {
         let buffer = try await collect(request, upTo: maximumSize)
+        let data = Data(buffer.readableBytesView)
         let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))
+            object = try JSONSerialization.jsonObject(with: data)
         } catch {
             throw APIError(.badRequest, "the body is not JSON: expected {\"responses\": [{\"respondent\": …, \"timestamp\": …, \"score\": …}]}")
         }
@@ -379,19 +401,8 @@ struct ResponsesBody: Sendable {
         for key in body.keys where !["round", "skip_invalid", "responses"].contains(key) {
             throw APIError(.badRequest, "unknown field '\(key)' (expected round, skip_invalid, responses)")
         }
-        var result = ResponsesBody(items: [])
-        if let round = body["round"], !(round is NSNull) {
-            guard let number = round as? Int, !(round is Bool), number >= 1 else {
-                throw APIError(.badRequest, "round must be a whole number ≥ 1")
-            }
-            result.round = number
-        }
-        if let skip = body["skip_invalid"], !(skip is NSNull) {
-            guard let flag = skip as? Bool, !(skip is Int) else {
-                throw APIError(.badRequest, "skip_invalid must be true or false")
-            }
-            result.skipInvalid = flag
-        }
+        let options = try Options.read(data)
+        var result = ResponsesBody(round: options.round, skipInvalid: options.skipInvalid, items: [])
         guard let responses = body["responses"] as? [Any] else {
             throw APIError(.badRequest, "responses must be a list of answers: [{\"respondent\": …, \"timestamp\": …, \"score\": …}]")
         }
@@ -410,6 +421,32 @@ struct ResponsesBody: Sendable {
             throw APIError(.unprocessableContent, "\(problems.count) bad answer(s); nothing was imported", problems: problems)
         }
         return result
+    }
+
+    /// `round` and `skip_invalid`, read by the strict decoder: JSONSerialization hands numbers
+    /// and booleans alike over as NSNumber on Linux, where `as? Bool` and `is Int` cannot tell
+    /// `true` from `1`.
+    private struct Options: Decodable {
+        var round: Int?
+        var skipInvalid: Bool?
+
+        static func read(_ data: Data) throws -> Options {
+            let options: Options
+            do {
+                options = try APIJSON.decoder.decode(Options.self, from: data)
+            } catch let error as DecodingError {
+                switch error {
+                case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context),
+                    .keyNotFound(_, let context):
+                    if context.codingPath.first?.stringValue == "skipInvalid" { throw APIError(.badRequest, "skip_invalid must be true or false") }
+                    throw APIError(.badRequest, "round must be a whole number ≥ 1")
+                @unknown default:
+                    throw APIError(.badRequest, "round must be a whole number ≥ 1 and skip_invalid true or false")
+                }
+            }
+            if let round = options.round, round < 1 { throw APIError(.badRequest, "round must be a whole number ≥ 1") }
+            return options
+        }
     }
 
     /// The answers as JSON lines, for the import's reader.

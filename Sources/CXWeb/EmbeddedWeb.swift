@@ -5,8 +5,1980 @@ enum EmbeddedWeb {
     static let openAPI = ##"""
 {
   "openapi": "3.1.0",
-  "info": {"title": "cxd API", "version": "1.0.0"},
-  "paths": {}
+  "info": {
+    "title": "cxd API",
+    "version": "1.0.0",
+    "description": "The HTTP service of `cxd run`: a JSON API under /api/v1, calendar feeds, metrics and health checks. JSON keys are snake_case, times ISO 8601 (UTC), and a field without a value is absent rather than null. Every refusal is `{\"error\": {\"status\", \"message\", \"problems\"?}}`."
+  },
+  "servers": [
+    {
+      "url": "/"
+    }
+  ],
+  "tags": [
+    {
+      "name": "api"
+    },
+    {
+      "name": "calendar"
+    },
+    {
+      "name": "operations"
+    }
+  ],
+  "security": [
+    {
+      "bearerAuth": []
+    },
+    {}
+  ],
+  "paths": {
+    "/api/v1/initiatives": {
+      "get": {
+        "operationId": "listInitiatives",
+        "summary": "List initiatives, by id, a page at a time",
+        "tags": [
+          "api"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {}
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of initiatives.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InitiativePage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          }
+        },
+        "parameters": [
+          {
+            "name": "phase",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "pending",
+                "active",
+                "paused",
+                "completed",
+                "archived"
+              ]
+            }
+          },
+          {
+            "name": "overdue",
+            "in": "query",
+            "required": false,
+            "description": "Only initiatives whose open step is past its deadline.",
+            "schema": {
+              "type": "boolean",
+              "default": false
+            }
+          },
+          {
+            "name": "owner",
+            "in": "query",
+            "required": false,
+            "description": "Only initiatives whose open step this person owns.",
+            "schema": {
+              "type": "string",
+              "maxLength": 200
+            }
+          },
+          {
+            "name": "after",
+            "in": "query",
+            "required": false,
+            "description": "The `next` of the previous page.",
+            "schema": {
+              "type": "string",
+              "maxLength": 200
+            }
+          },
+          {
+            "$ref": "#/components/parameters/limit"
+          }
+        ]
+      }
+    },
+    "/api/v1/initiatives/{id}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/initiative"
+        }
+      ],
+      "get": {
+        "operationId": "getInitiative",
+        "summary": "One initiative: status, step runs, recent events, survey trend",
+        "tags": [
+          "api"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {}
+        ],
+        "responses": {
+          "200": {
+            "description": "The initiative.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InitiativeDetail"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          }
+        }
+      }
+    },
+    "/api/v1/initiatives/{id}/events": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/initiative"
+        }
+      ],
+      "get": {
+        "operationId": "listEvents",
+        "summary": "An initiative's audit log, oldest first, a page at a time",
+        "tags": [
+          "api"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {}
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of events.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/EventPage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        },
+        "parameters": [
+          {
+            "name": "after",
+            "in": "query",
+            "required": false,
+            "description": "The `next` of the previous page (an event id).",
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "format": "int64"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/limit"
+          }
+        ]
+      }
+    },
+    "/api/v1/outbox": {
+      "get": {
+        "operationId": "listOutbox",
+        "summary": "Outbox messages, oldest first, a page at a time",
+        "tags": [
+          "api"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {}
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of messages.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OutboxPage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          }
+        },
+        "parameters": [
+          {
+            "name": "status",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "pending",
+                "delivered",
+                "dead"
+              ]
+            }
+          },
+          {
+            "name": "after",
+            "in": "query",
+            "required": false,
+            "description": "The `next` of the previous page (a message id).",
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "format": "int64"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/limit"
+          }
+        ]
+      }
+    },
+    "/api/v1/people/{id}/tasks": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "description": "The person's id (people.yaml).",
+          "schema": {
+            "type": "string",
+            "examples": [
+              "hung"
+            ]
+          }
+        }
+      ],
+      "get": {
+        "operationId": "personTasks",
+        "summary": "A person's open steps and open follow-ups",
+        "tags": [
+          "api"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {}
+        ],
+        "responses": {
+          "200": {
+            "description": "Their open work.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PersonTasks"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/api/v1/initiatives/{id}/complete": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/initiative"
+        }
+      ],
+      "post": {
+        "operationId": "completeInitiative",
+        "summary": "Completes the open step (or, with `step`, checks that it is that step).",
+        "tags": [
+          "api"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The initiative's status after the action.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InitiativeStatus"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          }
+        },
+        "description": "An admin token acts on any initiative; a person's token only on the open step that person owns. Recorded in the audit log as done via the API; the daemon sends what follows at once.",
+        "requestBody": {
+          "required": false,
+          "description": "An empty body is an empty object.",
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [],
+                "properties": {
+                  "step": {
+                    "type": "string"
+                  },
+                  "note": {
+                    "$ref": "#/components/schemas/Note"
+                  }
+                }
+              },
+              "example": {
+                "note": "signed off by the sponsor"
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/initiatives/{id}/reopen": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/initiative"
+        }
+      ],
+      "post": {
+        "operationId": "reopenInitiative",
+        "summary": "Reopens an earlier step; the open run is closed as reopened.",
+        "tags": [
+          "api"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The initiative's status after the action.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InitiativeStatus"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          }
+        },
+        "description": "An admin token acts on any initiative; a person's token only on the open step that person owns. Recorded in the audit log as done via the API; the daemon sends what follows at once.",
+        "requestBody": {
+          "required": true,
+          "description": "An empty body is an empty object.",
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "step"
+                ],
+                "properties": {
+                  "step": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "note": {
+                    "$ref": "#/components/schemas/Note"
+                  }
+                }
+              },
+              "example": {
+                "step": "scope",
+                "note": "the scope changed"
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/initiatives/{id}/pause": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/initiative"
+        }
+      ],
+      "post": {
+        "operationId": "pauseInitiative",
+        "summary": "Pauses the initiative: no reminders while paused.",
+        "tags": [
+          "api"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The initiative's status after the action.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InitiativeStatus"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          }
+        },
+        "description": "An admin token acts on any initiative; a person's token only on the open step that person owns. Recorded in the audit log as done via the API; the daemon sends what follows at once.",
+        "requestBody": {
+          "required": false,
+          "description": "An empty body is an empty object.",
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [],
+                "properties": {
+                  "note": {
+                    "$ref": "#/components/schemas/Note"
+                  }
+                }
+              },
+              "example": {
+                "note": "waiting for the new season"
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/initiatives/{id}/resume": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/initiative"
+        }
+      ],
+      "post": {
+        "operationId": "resumeInitiative",
+        "summary": "Resumes a paused initiative.",
+        "tags": [
+          "api"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The initiative's status after the action.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InitiativeStatus"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          }
+        },
+        "description": "An admin token acts on any initiative; a person's token only on the open step that person owns. Recorded in the audit log as done via the API; the daemon sends what follows at once.",
+        "requestBody": {
+          "required": false,
+          "description": "An empty body is an empty object.",
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [],
+                "properties": {}
+              },
+              "example": {}
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/initiatives/{id}/ack": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/initiative"
+        }
+      ],
+      "post": {
+        "operationId": "ackInitiative",
+        "summary": "Acknowledges the open step: its owner has seen it; stops escalation.",
+        "tags": [
+          "api"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The initiative's status after the action.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InitiativeStatus"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          }
+        },
+        "description": "An admin token acts on any initiative; a person's token only on the open step that person owns. Recorded in the audit log as done via the API; the daemon sends what follows at once.",
+        "requestBody": {
+          "required": false,
+          "description": "An empty body is an empty object.",
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [],
+                "properties": {}
+              },
+              "example": {}
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/initiatives/{id}/snooze": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/initiative"
+        }
+      ],
+      "post": {
+        "operationId": "snoozeInitiative",
+        "summary": "Holds the reminders of the open step for a while.",
+        "tags": [
+          "api"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The initiative's status after the action.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InitiativeStatus"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          }
+        },
+        "description": "An admin token acts on any initiative; a person's token only on the open step that person owns. Recorded in the audit log as done via the API; the daemon sends what follows at once.",
+        "requestBody": {
+          "required": true,
+          "description": "An empty body is an empty object.",
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "for"
+                ],
+                "properties": {
+                  "for": {
+                    "$ref": "#/components/schemas/Duration"
+                  },
+                  "note": {
+                    "$ref": "#/components/schemas/Note"
+                  }
+                }
+              },
+              "example": {
+                "for": "2d"
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/followups/{id}/close": {
+      "post": {
+        "operationId": "closeFollowUp",
+        "summary": "Closes a follow-up with a customer",
+        "tags": [
+          "api"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The closed follow-up.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FollowUp"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          }
+        },
+        "description": "Its owner or an admin may close it.",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The follow-up's id (from people/{id}/tasks).",
+            "schema": {
+              "type": "integer",
+              "format": "int64"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [],
+                "properties": {
+                  "note": {
+                    "$ref": "#/components/schemas/Note"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/initiatives/{id}/responses": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/initiative"
+        }
+      ],
+      "post": {
+        "operationId": "importResponses",
+        "summary": "Imports survey answers (admin only)",
+        "tags": [
+          "api"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "201": {
+            "description": "Imported; the round's verdict follows as the daemon evaluates it.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ImportReport"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent"
+          }
+        },
+        "description": "Each answer is checked as a line of `cxd survey import`. By default one bad answer refuses them all (422, with a problem per bad answer); with `skip_invalid` the good ones are imported. 409 when the initiative has no survey.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SurveyResponses"
+              },
+              "example": {
+                "responses": [
+                  {
+                    "respondent": "c-17",
+                    "timestamp": "2026-11-30T09:30:00+07:00",
+                    "score": 4,
+                    "touchpoint": "checkout",
+                    "comment": "quick"
+                  },
+                  {
+                    "respondent": "c-18",
+                    "timestamp": "2026-11-30",
+                    "score": 2,
+                    "emotion": "negative"
+                  }
+                ]
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/openapi.json": {
+      "get": {
+        "operationId": "openAPI",
+        "summary": "This document",
+        "tags": [
+          "api"
+        ],
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The OpenAPI document.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "openapi",
+                    "paths"
+                  ]
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/calendar/{person}.ics": {
+      "get": {
+        "operationId": "calendarFeed",
+        "summary": "A person's deadlines as an iCalendar feed",
+        "tags": [
+          "calendar"
+        ],
+        "description": "Open steps and open follow-ups, one event at each deadline, with stable UIDs. The token (from `cxd calendar PERSON`) is the only credential: calendar apps send no headers. An unknown person and a wrong or revoked token get the same 404.",
+        "security": [],
+        "parameters": [
+          {
+            "name": "person",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "token",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The feed (RFC 5545).",
+            "content": {
+              "text/calendar": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "operationId": "metrics",
+        "summary": "Prometheus metrics",
+        "tags": [
+          "operations"
+        ],
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "Prometheus text exposition format 0.0.4.",
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/healthz": {
+      "get": {
+        "operationId": "healthz",
+        "summary": "Liveness: the process answers",
+        "tags": [
+          "operations"
+        ],
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "`ok`",
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "type": "string",
+                  "const": "ok\n"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/readyz": {
+      "get": {
+        "operationId": "readyz",
+        "summary": "Readiness: the database answers",
+        "tags": [
+          "operations"
+        ],
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "`ready`",
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The database does not answer.",
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "components": {
+    "schemas": {
+      "Error": {
+        "type": "object",
+        "required": [
+          "error"
+        ],
+        "properties": {
+          "error": {
+            "type": "object",
+            "required": [
+              "status",
+              "message"
+            ],
+            "properties": {
+              "status": {
+                "type": "integer",
+                "minimum": 400,
+                "maximum": 599,
+                "description": "The HTTP status, repeated."
+              },
+              "message": {
+                "type": "string",
+                "description": "What was wrong and what is expected, for a person to read."
+              },
+              "problems": {
+                "type": "array",
+                "minItems": 1,
+                "description": "Present only when single items of the request were wrong (survey answers): one entry per bad item.",
+                "items": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        },
+        "description": "Every refusal: `{\"error\": {\"status\": 422, \"message\": \"…\", \"problems\": […]}}`."
+      },
+      "Problem": {
+        "type": "object",
+        "required": [
+          "message"
+        ],
+        "properties": {
+          "index": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "The bad item's position in the request's list (0-based)."
+          },
+          "field": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          }
+        }
+      },
+      "Float": {
+        "description": "A number; a value that is not finite is written as the string \"NaN\", \"Infinity\" or \"-Infinity\".",
+        "anyOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "string",
+            "enum": [
+              "NaN",
+              "Infinity",
+              "-Infinity"
+            ]
+          }
+        ]
+      },
+      "EvaluationFailure": {
+        "type": "object",
+        "required": [
+          "error",
+          "since"
+        ],
+        "properties": {
+          "error": {
+            "type": "string"
+          },
+          "since": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "description": "Why this initiative's evaluation keeps failing, and since when (the others go on meanwhile)."
+      },
+      "InitiativeStatus": {
+        "type": "object",
+        "required": [
+          "id",
+          "title",
+          "phase",
+          "cycle"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "active",
+              "paused",
+              "completed",
+              "archived",
+              "unregistered"
+            ],
+            "description": "`unregistered`: an initiative file no daemon or command has read yet."
+          },
+          "cycle": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "step": {
+            "type": "string",
+            "description": "The open step; absent when none is open."
+          },
+          "step_title": {
+            "type": "string"
+          },
+          "owner": {
+            "type": "string",
+            "description": "The person who owns the open step."
+          },
+          "owner_name": {
+            "type": "string"
+          },
+          "starts_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When a pending initiative starts."
+          },
+          "due_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "The open step's deadline."
+          },
+          "overdue_by": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Seconds past the deadline (active initiatives only); absent when not overdue."
+          },
+          "last_reminder_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "next_reminder_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "failure": {
+            "$ref": "#/components/schemas/EvaluationFailure"
+          }
+        },
+        "description": "One initiative's status line. Fields without a value are absent, never null."
+      },
+      "InitiativePage": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "maxItems": 500,
+            "items": {
+              "$ref": "#/components/schemas/InitiativeStatus"
+            }
+          },
+          "next": {
+            "type": "string",
+            "description": "Pass as `after` for the next page; absent on the last page."
+          }
+        }
+      },
+      "StepRun": {
+        "type": "object",
+        "required": [
+          "initiative",
+          "number",
+          "step",
+          "cycle",
+          "owner",
+          "started_at",
+          "due_at"
+        ],
+        "properties": {
+          "initiative": {
+            "type": "string"
+          },
+          "number": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "step": {
+            "type": "string"
+          },
+          "cycle": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "owner": {
+            "type": "string"
+          },
+          "started_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "due_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "closed_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "outcome": {
+            "type": "string",
+            "enum": [
+              "completed",
+              "reopened"
+            ]
+          },
+          "actor": {
+            "type": "string"
+          },
+          "note": {
+            "type": "string"
+          }
+        },
+        "description": "A step run, open (no `closed_at`) or closed."
+      },
+      "AuditEntry": {
+        "type": "object",
+        "required": [
+          "kind",
+          "at",
+          "cycle",
+          "details"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string"
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "actor": {
+            "type": "string"
+          },
+          "step": {
+            "type": "string"
+          },
+          "cycle": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "run": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "details": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "EventRecord": {
+        "type": "object",
+        "required": [
+          "initiative",
+          "entry"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer",
+            "format": "int64"
+          },
+          "initiative": {
+            "type": "string"
+          },
+          "entry": {
+            "$ref": "#/components/schemas/AuditEntry"
+          }
+        },
+        "description": "An audit log entry as the detail view shows it."
+      },
+      "ConfidenceInterval": {
+        "type": "object",
+        "required": [
+          "lower",
+          "upper"
+        ],
+        "properties": {
+          "lower": {
+            "$ref": "#/components/schemas/Float"
+          },
+          "upper": {
+            "$ref": "#/components/schemas/Float"
+          }
+        }
+      },
+      "SurveyPoint": {
+        "type": "object",
+        "required": [
+          "round",
+          "cycle",
+          "trigger",
+          "status",
+          "n"
+        ],
+        "properties": {
+          "round": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "cycle": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "trigger": {
+            "type": "string"
+          },
+          "status": {
+            "type": "string"
+          },
+          "n": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "value": {
+            "$ref": "#/components/schemas/Float"
+          },
+          "interval": {
+            "$ref": "#/components/schemas/ConfidenceInterval"
+          }
+        }
+      },
+      "SurveyTrend": {
+        "type": "object",
+        "required": [
+          "metric",
+          "rounds"
+        ],
+        "properties": {
+          "metric": {
+            "type": "string"
+          },
+          "baseline": {
+            "$ref": "#/components/schemas/Float"
+          },
+          "target": {
+            "$ref": "#/components/schemas/Float"
+          },
+          "rounds": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SurveyPoint"
+            }
+          },
+          "last_verdict": {
+            "type": "string"
+          },
+          "last_summary": {
+            "type": "string"
+          }
+        }
+      },
+      "InitiativeDetail": {
+        "type": "object",
+        "required": [
+          "status",
+          "runs",
+          "recent_events"
+        ],
+        "properties": {
+          "status": {
+            "$ref": "#/components/schemas/InitiativeStatus"
+          },
+          "runs": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/StepRun"
+            }
+          },
+          "recent_events": {
+            "type": "array",
+            "maxItems": 20,
+            "items": {
+              "$ref": "#/components/schemas/EventRecord"
+            }
+          },
+          "surveys": {
+            "$ref": "#/components/schemas/SurveyTrend",
+            "description": "Absent without a survey."
+          }
+        }
+      },
+      "Event": {
+        "type": "object",
+        "required": [
+          "id",
+          "at",
+          "kind",
+          "cycle",
+          "details"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer",
+            "format": "int64"
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "kind": {
+            "type": "string"
+          },
+          "actor": {
+            "type": "string"
+          },
+          "step": {
+            "type": "string"
+          },
+          "cycle": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "run": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "details": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "EventPage": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "maxItems": 500,
+            "items": {
+              "$ref": "#/components/schemas/Event"
+            }
+          },
+          "next": {
+            "type": "string",
+            "pattern": "^[0-9]+$",
+            "description": "Pass as `after` for the next page; absent on the last page."
+          }
+        }
+      },
+      "OutboxMessage": {
+        "type": "object",
+        "required": [
+          "id",
+          "key",
+          "kind",
+          "notifier",
+          "recipient",
+          "status",
+          "attempts",
+          "created_at",
+          "next_attempt_at"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer",
+            "format": "int64"
+          },
+          "key": {
+            "type": "string",
+            "description": "Idempotency key: never sent twice."
+          },
+          "initiative": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string"
+          },
+          "notifier": {
+            "type": "string"
+          },
+          "recipient": {
+            "type": "string"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "delivered",
+              "dead"
+            ]
+          },
+          "attempts": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "created_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "next_attempt_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "last_error": {
+            "type": "string"
+          },
+          "delivered_at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "OutboxPage": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "maxItems": 500,
+            "items": {
+              "$ref": "#/components/schemas/OutboxMessage"
+            }
+          },
+          "next": {
+            "type": "string",
+            "pattern": "^[0-9]+$",
+            "description": "Pass as `after` for the next page; absent on the last page."
+          }
+        }
+      },
+      "FollowUpTask": {
+        "type": "object",
+        "required": [
+          "id",
+          "initiative",
+          "respondent",
+          "opened_at",
+          "due_at",
+          "overdue"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer",
+            "format": "int64"
+          },
+          "initiative": {
+            "type": "string"
+          },
+          "touchpoint": {
+            "type": "string"
+          },
+          "respondent": {
+            "type": "string"
+          },
+          "score": {
+            "type": "integer"
+          },
+          "comment": {
+            "type": "string"
+          },
+          "opened_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "due_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "overdue": {
+            "type": "boolean"
+          }
+        }
+      },
+      "PersonTasks": {
+        "type": "object",
+        "required": [
+          "person",
+          "name",
+          "steps",
+          "follow_ups"
+        ],
+        "properties": {
+          "person": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "steps": {
+            "type": "array",
+            "maxItems": 1000,
+            "description": "Active and paused initiatives whose open step this person owns, soonest deadline first.",
+            "items": {
+              "$ref": "#/components/schemas/InitiativeStatus"
+            }
+          },
+          "follow_ups": {
+            "type": "array",
+            "maxItems": 500,
+            "items": {
+              "$ref": "#/components/schemas/FollowUpTask"
+            }
+          }
+        }
+      },
+      "FollowUp": {
+        "type": "object",
+        "required": [
+          "id",
+          "initiative",
+          "respondent",
+          "owner",
+          "due_at"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer",
+            "format": "int64"
+          },
+          "initiative": {
+            "type": "string"
+          },
+          "touchpoint": {
+            "type": "string"
+          },
+          "respondent": {
+            "type": "string"
+          },
+          "owner": {
+            "type": "string"
+          },
+          "due_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "closed_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "closed_by": {
+            "type": "string"
+          },
+          "note": {
+            "type": "string"
+          }
+        }
+      },
+      "ImportReport": {
+        "type": "object",
+        "required": [
+          "round",
+          "imported",
+          "unanswered",
+          "duplicates",
+          "skipped",
+          "changed",
+          "follow_ups_opened",
+          "round_closed"
+        ],
+        "properties": {
+          "round": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "imported": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "unanswered": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "duplicates": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "skipped": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Bad answers left out (with skip_invalid)."
+          },
+          "changed": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "follow_ups_opened": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "round_closed": {
+            "type": "boolean"
+          }
+        }
+      },
+      "Note": {
+        "type": "string",
+        "maxLength": 4000,
+        "description": "Recorded in the audit log (at most 4,000 bytes of UTF-8)."
+      },
+      "Duration": {
+        "type": "string",
+        "pattern": "^[0-9]{1,6}(s|m|h|d|w|bd)$",
+        "description": "A positive amount and a unit: s, m, h, d (days), w (weeks), bd (business days, in the acting person's calendar); at most ten years.",
+        "examples": [
+          "4h",
+          "2d",
+          "1w",
+          "3bd"
+        ]
+      },
+      "SurveyAnswer": {
+        "type": "object",
+        "required": [
+          "respondent",
+          "timestamp",
+          "score"
+        ],
+        "properties": {
+          "respondent": {
+            "type": "string",
+            "minLength": 1
+          },
+          "timestamp": {
+            "type": "string",
+            "description": "An ISO 8601 instant (2026-12-01T09:30:00+07:00) or a date (2026-12-01)."
+          },
+          "score": {
+            "type": [
+              "number",
+              "string"
+            ],
+            "description": "On the survey's scale (0–10 for NPS, 1–5 for CSAT, 1–7 for CES)."
+          },
+          "touchpoint": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "One of the initiative's touchpoints."
+          },
+          "comment": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "emotion": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "enum": [
+              "positive",
+              "neutral",
+              "negative",
+              null
+            ]
+          }
+        },
+        "description": "One answer; each is checked as a line of `cxd survey import` is."
+      },
+      "SurveyResponses": {
+        "type": "object",
+        "required": [
+          "responses"
+        ],
+        "properties": {
+          "round": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 1,
+            "description": "The round; the open (or newest) one when absent."
+          },
+          "skip_invalid": {
+            "type": [
+              "boolean",
+              "null"
+            ],
+            "description": "Import the good answers and skip the bad ones instead of refusing them all."
+          },
+          "responses": {
+            "type": "array",
+            "maxItems": 100000,
+            "items": {
+              "$ref": "#/components/schemas/SurveyAnswer"
+            }
+          }
+        },
+        "additionalProperties": false
+      }
+    },
+    "responses": {
+      "BadRequest": {
+        "description": "A parameter or the body is malformed (the message names it and what is expected).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "Forbidden": {
+        "description": "The token's person may not do this (someone else's step or follow-up; survey answers need admin).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "NotFound": {
+        "description": "No such initiative, person, follow-up or survey round.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "Conflict": {
+        "description": "The action does not fit the current state (e.g. completing a paused initiative), or the initiative's file has errors.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "ContentTooLarge": {
+        "description": "The body is too large (64 KiB for actions, 16 MiB or 100,000 answers for survey answers).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "UnprocessableContent": {
+        "description": "Some answers are invalid; `problems` lists each by its index; nothing was imported.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "Unauthorized": {
+        "description": "No token, or a token that is not configured (or revoked).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        },
+        "headers": {
+          "WWW-Authenticate": {
+            "schema": {
+              "type": "string",
+              "const": "Bearer"
+            }
+          }
+        }
+      }
+    },
+    "parameters": {
+      "limit": {
+        "name": "limit",
+        "in": "query",
+        "required": false,
+        "description": "Page size (default 100).",
+        "schema": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 500,
+          "default": 100
+        }
+      },
+      "initiative": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "description": "The initiative's id (its file's `id`).",
+        "schema": {
+          "type": "string",
+          "examples": [
+            "pos-checkout"
+          ]
+        }
+      }
+    },
+    "securitySchemes": {
+      "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A token from `http.tokens` in cxd.yaml: `admin`'s acts on everything, a person's on their own steps and follow-ups. Reading needs any token once tokens are configured (without tokens the service listens on loopback only and reads are open)."
+      }
+    }
+  }
 }
 """##
 

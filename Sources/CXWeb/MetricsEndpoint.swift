@@ -54,7 +54,31 @@ public struct MetricsEndpoint: Sendable {
         }
         gauges.makeGauge(descriptor: Self.name("cxd_notifiers_disabled", help: "Notifiers taken out of service because their endpoint is gone"))
             .set(Double(snapshot.disabled.count))
-        return registry.emitToString() + gauges.emitToString()
+        return Self.withHelp(registry.emitToString()) + gauges.emitToString()
+    }
+
+    /// What the daemon's own metrics mean. swift-metrics has no place for help text (its
+    /// Prometheus factory registers every metric with none, and the registry refuses a second
+    /// registration with other text), so `withHelp` adds it to the exposition.
+    static let help: [String: String] = [
+        DaemonMetrics.deliveries: "Messages the dispatcher finished an attempt with, by notifier, kind and outcome (delivered, failed: will be retried, dead)",
+        DaemonMetrics.deliveryLatency: "Seconds from when a message was due to its delivery",
+        DaemonMetrics.evaluations: "Scheduler passes over the due initiatives, by result (ok; failed: the store did not answer)",
+        DaemonMetrics.evaluationDuration: "Seconds one scheduler pass over the due initiatives took",
+    ]
+
+    /// `text` with a `# HELP` line before each `# TYPE` line of a metric `help` describes.
+    static func withHelp(_ text: String) -> String {
+        var lines: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("# TYPE "), let name = line.split(separator: " ").dropFirst(2).first, let help = help[String(name)],
+                lines.last?.hasPrefix("# HELP \(name) ") != true
+            {
+                lines.append("# HELP \(name) \(help)")
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
     }
 
     static func name(_ name: String, help: String) -> MetricNameDescriptor {

@@ -14,12 +14,25 @@ public struct ExternalTool: Sendable {
         self.path = found
     }
 
+    /// A program at a known path (the test environment's Python, say).
+    public init(path: String) {
+        self.path = path
+    }
+
     /// Runs the tool to its end (killed after `timeout` seconds); output goes to files, so a
-    /// talkative tool never blocks on a full pipe.
-    public func run(_ arguments: [String], timeout: TimeInterval = 60) async throws -> CXDProcess.Result {
+    /// talkative tool never blocks on a full pipe. `input` is a file read as standard input;
+    /// `directory` the working directory (the test process's own when nil).
+    public func run(
+        _ arguments: [String], input: String? = nil, directory: String? = nil, timeout: TimeInterval = 60
+    ) async throws -> CXDProcess.Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if let input {
+            guard let handle = FileHandle(forReadingAtPath: input) else { throw CocoaError(.fileReadNoSuchFile) }
+            process.standardInput = handle
+        }
         let running = CXDProcess.Running(process: process)
         process.standardOutput = running.stdoutFile
         process.standardError = running.stderrFile
