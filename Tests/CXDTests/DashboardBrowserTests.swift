@@ -1,0 +1,139 @@
+import CXTestSupport
+import Foundation
+import Testing
+
+/// The dashboard in a real browser: headless Chromium, driven by selenium through the
+/// Debian chromedriver (`Tests/browser/dashboard.py`), against a real `cxd run` whose step
+/// notifications go by email to a real SMTP server (aiosmtpd). The script reads every page,
+/// signs in, clicks "Done", follows the one-click link of a received mail, checks refusals
+/// and takes a screenshot of every page.
+///
+/// Screenshots go to a temporary folder; with `CXD_SCREENSHOTS=docs/screenshots` (relative to
+/// the repository, or absolute) they are written there, for the README.
+@Suite("The dashboard in a real browser", .serialized)
+struct DashboardBrowserTests {
+    static let script = repositoryRoot().appendingPathComponent("Tests/browser/dashboard.py").path
+    static let smtpServer = repositoryRoot().appendingPathComponent("Tests/CXNotifiersTests/Support/smtp_server.py").path
+    /// What one run of the script may take at most (Chromium's start included).
+    static let scriptTimeout: TimeInterval = 300
+
+    @Test func everyPageRendersAndTheStepOwnerMovesOnByButtonAndByMailedLink() async throws {
+        try await PythonTools.requireEnvironment()
+        for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
+            try #require(FileManager.default.isExecutableFile(atPath: tool), "\(tool) is missing (apt-get install chromium chromium-driver)")
+        }
+        let mail = try await MailCatcher()
+        defer { mail.stop() }
+        let daemon = try await WebDaemon { project in
+            // The example's active initiative started ten days ago, whatever today is: its first
+            // step (hung's) is open and overdue.
+            let started = Date().addingTimeInterval(-10 * 86_400).formatted(.iso8601.year().month().day())
+            try project.edit("config/initiatives/pos-checkout.yaml") { text in
+                text.replacingOccurrences(of: "start: 2026-11-23", with: "start: \(started)")
+            }
+            try project.edit("config/cxd.yaml") { yaml in
+                yaml.replacingOccurrences(of: "routes:\n  default: [log]", with: """
+                      mail:
+                        type: email
+                        host: 127.0.0.1
+                        port: \(mail.port)
+                        tls: none
+                        from: cxd@toc-xinh.example
+                    routes:
+                      default: [log]
+                      rules:
+                        - events: [step.started, step.reassigned, step.due_soon, step.overdue, step.escalated]
+                          notifiers: [mail]
+                    """)
+            }
+        }
+        defer { daemon.process.signal(SIGTERM) }
+
+        let screenshots = Self.screenshotFolder() ?? mail.folder.file("screenshots")
+        let folder = TemporaryDirectory("cxd-browser")
+        let started = Date()
+        let result = try await Self.run(
+            [
+                Self.script, "--base-url", daemon.baseURL, "--admin-token", WebDaemon.adminToken,
+                "--person-token", WebDaemon.personToken, "--person", WebDaemon.person, "--initiative", "pos-checkout",
+                "--mail-dir", mail.folder.file("out"), "--screenshots", screenshots,
+            ], in: folder)
+        let context = "the script said:\n\(result.stdout)\n\(result.stderr)\nthe daemon's log:\n\(daemon.process.stderr.suffix(4000))"
+        try #require(result.status == 0, "dashboard.py failed after \(Int(Date().timeIntervalSince(started))) s; \(context)")
+        for name in ["login", "person", "index", "initiative", "link", "link-done", "index-vi", "initiative-vi"] {
+            let path = "\(screenshots)/\(name).png"
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            #expect(size > 10_000, "no screenshot \(name).png (or an empty one: \(size) bytes)")
+        }
+        let stopped = await daemon.stop()
+        #expect(stopped.status == 0, "the daemon did not stop cleanly: \(stopped.stderr.suffix(2000))")
+    }
+
+    /// Where `CXD_SCREENSHOTS` asks for the screenshots (relative to the repository).
+    static func screenshotFolder() -> String? {
+        guard let asked = ProcessInfo.processInfo.environment["CXD_SCREENSHOTS"], !asked.isEmpty else { return nil }
+        return asked.hasPrefix("/") ? asked : repositoryRoot().appendingPathComponent(asked).path
+    }
+
+    /// Runs the test environment's Python with `arguments`, killed after `scriptTimeout`.
+    static func run(_ arguments: [String], in folder: TemporaryDirectory) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: PythonTools.python)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["PYTHONUNBUFFERED"] = "1"
+        process.environment = environment
+        for name in ["out", "err"] { _ = FileManager.default.createFile(atPath: folder.file(name), contents: nil) }
+        process.standardOutput = FileHandle(forWritingAtPath: folder.file("out"))
+        process.standardError = FileHandle(forWritingAtPath: folder.file("err"))
+        try process.run()
+        if await CXDProcess.waitFor(timeout: scriptTimeout, { !process.isRunning }) == nil {
+            process.terminate()
+            _ = await CXDProcess.waitFor(timeout: 10) { !process.isRunning }
+            return (-1, (try? folder.read("out")) ?? "", "timed out after \(Int(scriptTimeout)) s\n" + ((try? folder.read("err")) ?? ""))
+        }
+        return (process.terminationStatus, (try? folder.read("out")) ?? "", (try? folder.read("err")) ?? "")
+    }
+}
+
+/// The email notifier tests' SMTP server (`smtp_server.py`, aiosmtpd) on a free loopback
+/// port: it writes every message it accepts into `out/` and stops when its stdin closes.
+private final class MailCatcher: @unchecked Sendable {
+    let folder = TemporaryDirectory("cxd-mail")
+    private let process = Process()
+    private let input = Pipe()
+    private(set) var port = 0
+
+    init() async throws {
+        process.executableURL = URL(fileURLWithPath: PythonTools.python)
+        process.arguments = [DashboardBrowserTests.smtpServer, "--out", folder.file("out"), "--lifetime", "600"]
+        process.standardInput = input
+        for name in ["port", "err"] { _ = FileManager.default.createFile(atPath: folder.file(name), contents: nil) }
+        process.standardOutput = FileHandle(forWritingAtPath: folder.file("port"))
+        process.standardError = FileHandle(forWritingAtPath: folder.file("err"))
+        try process.run()
+        var port: Int?
+        _ = await CXDProcess.waitFor(timeout: 60) {
+            let text = (try? folder.read("port")) ?? ""
+            if text.hasSuffix("\n") { port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            return port != nil || !process.isRunning
+        }
+        guard let port else {
+            stop()
+            throw DidNotStart(stderr: (try? folder.read("err")) ?? "")
+        }
+        self.port = port
+    }
+
+    struct DidNotStart: Error, CustomStringConvertible {
+        var stderr: String
+        var description: String { "smtp_server.py did not start: \(stderr)" }
+    }
+
+    func stop() {
+        try? input.fileHandleForWriting.close()
+        if CXDProcess.waitForBlocking(timeout: 10, { !self.process.isRunning }) == nil, process.isRunning {
+            process.terminate()
+        }
+    }
+}
