@@ -23,7 +23,7 @@ enum EmbeddedWeb {
   </thead>
   <tbody>
   {{#rows}}
-    <tr class="{{#overdue}}overdue{{/overdue}}">
+    <tr class="{{#overdue}}is-overdue{{/overdue}}">
       <td class="title">
         <a href="{{href}}">{{title}}</a>
         <div class="muted"><code>{{id}}</code> <span class="pill phase-{{phase}}">{{phase_label}}</span>{{#failing}} <span class="pill missed">{{t.failing}}</span>{{/failing}}</div>
@@ -118,7 +118,7 @@ enum EmbeddedWeb {
     {{#has_followups}}
     <ul class="followups">
       {{#followups}}
-      <li class="{{#overdue}}overdue{{/overdue}}">
+      <li class="{{#overdue}}is-overdue{{/overdue}}">
         <div><strong>{{respondent}}</strong>{{#touchpoint}} · {{touchpoint}}{{/touchpoint}} · {{t.score}} {{score}}</div>
         {{#comment}}<blockquote>{{comment}}</blockquote>{{/comment}}
         <div class="muted">{{owner_name}} · {{t.due}} <span class="{{#overdue}}late{{/overdue}}">{{due}}</span></div>
@@ -276,7 +276,7 @@ enum EmbeddedWeb {
     <thead><tr><th>{{t.initiative}}</th><th>{{t.progress}}</th><th>{{t.due}}</th></tr></thead>
     <tbody>
     {{#steps}}
-      <tr class="{{#overdue}}overdue{{/overdue}}">
+      <tr class="{{#overdue}}is-overdue{{/overdue}}">
         <td class="title"><a href="{{href}}">{{title}}</a><div class="muted"><code>{{id}}</code> <span class="pill phase-{{phase}}">{{phase_label}}</span></div></td>
         <td class="progress">
           <div class="steps" role="img" aria-label="{{#step_position}}{{t.step}} {{step_position}}{{/step_position}}">{{#segments}}<span class="{{classes}}" title="{{label}}"></span>{{/segments}}</div>
@@ -296,7 +296,7 @@ enum EmbeddedWeb {
   {{#has_followups}}
   <ul class="followups">
     {{#followups}}
-    <li class="{{#overdue}}overdue{{/overdue}}">
+    <li class="{{#overdue}}is-overdue{{/overdue}}">
       <div><strong>{{respondent}}</strong>{{#touchpoint}} · {{touchpoint}}{{/touchpoint}} · {{t.score}} {{score}} · <a href="{{initiative_href}}">{{initiative}}</a></div>
       {{#comment}}<blockquote>{{comment}}</blockquote>{{/comment}}
       <div class="muted">{{t.due}} <span class="{{#overdue}}late{{/overdue}}">{{due}}</span></div>
@@ -381,6 +381,8 @@ table.initiatives td { vertical-align: middle; }
 table.initiatives td.title a { font-weight: 600; }
 table.initiatives td.progress { min-width: 240px; }
 table.initiatives td.metric { white-space: nowrap; }
+table.initiatives td.due span { white-space: nowrap; }
+tr.is-overdue td { background: #fff5f5; }
 .stepline { margin-top: .25em; font-size: .9em; display: flex; gap: .6em; align-items: baseline; flex-wrap: wrap; }
 .steps.big { min-width: 0; margin: .4em 0 .8em; }
 .steps.big .seg { height: 16px; }
@@ -399,7 +401,7 @@ strong.below { color: var(--fg); }
 .card.summary { margin-bottom: 1em; }
 .actions .done-form { display: flex; gap: .5em; align-items: center; }
 .actions input[type=text], .close-form input[type=text] { width: 16em; margin: 0; }
-.actions select { width: auto; margin: 0; }
+.actions select { width: auto; max-width: 18em; margin: 0; }
 .reopen-form { display: flex; gap: .5em; align-items: center; margin-left: auto; }
 .pager { display: flex; gap: 1.5em; margin: 1em 0; }
 figure { margin: 0; }
@@ -413,7 +415,7 @@ table.timeline tr.open td { background: #f0f7ff; }
 td.details { font-size: .85em; color: var(--muted); word-break: break-word; }
 ul.followups { list-style: none; padding: 0; margin: 0; }
 ul.followups li { border: 1px solid var(--line); border-radius: 8px; padding: .6em .8em; margin-bottom: .6em; }
-ul.followups li.overdue { border-color: var(--late); }
+ul.followups li.is-overdue { border-color: var(--late); }
 ul.followups blockquote { margin: .3em 0; padding-left: .7em; border-left: 3px solid var(--line); color: var(--fg); }
 .close-form { display: flex; gap: .5em; margin-top: .4em; }
 #calendar-url { font-family: ui-monospace, monospace; font-size: .85em; }

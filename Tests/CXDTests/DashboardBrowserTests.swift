@@ -48,6 +48,7 @@ struct DashboardBrowserTests {
             }
         }
         defer { daemon.process.signal(SIGTERM) }
+        try await Self.importAnswers(into: daemon.project)
 
         let screenshots = Self.screenshotFolder() ?? mail.folder.file("screenshots")
         let folder = TemporaryDirectory("cxd-browser")
@@ -67,6 +68,23 @@ struct DashboardBrowserTests {
         }
         let stopped = await daemon.stop()
         #expect(stopped.status == 0, "the daemon did not stop cleanly: \(stopped.stderr.suffix(2000))")
+    }
+
+    /// Forty survey answers for pos-checkout, imported with `cxd survey import` while the
+    /// daemon runs: the pages then show a metric with its interval, and the low scores open
+    /// follow-ups with customers.
+    static func importAnswers(into project: TestProject) async throws {
+        let lines = (0..<40).map { index -> String in
+            let score = [5, 4, 4, 5, 3, 4, 5, 2, 4, 5][index % 10]
+            let touchpoint = ["checkout", "salon-reception", "aftercare-sms"][index % 3]
+            let comment = score <= 2 ? #", "comment": "Xếp hàng chờ thanh toán quá lâu""# : ""
+            return #"{"respondent": "customer-\#(index)", "timestamp": "2026-11-20T10:00:00Z", "score": \#(score), "touchpoint": "\#(touchpoint)"\#(comment)}"#
+        }
+        try project.folder.write("answers.jsonl", lines.joined(separator: "\n") + "\n")
+        let imported = try await CXDProcess.run(
+            ["survey", "import", project.folder.file("answers.jsonl"), "--initiative", "pos-checkout", "-c", project.configPath],
+            in: project.folder.path)
+        try #require(imported.status == 0, "cxd survey import failed: \(imported.stderr)")
     }
 
     /// Where `CXD_SCREENSHOTS` asks for the screenshots (relative to the repository).
