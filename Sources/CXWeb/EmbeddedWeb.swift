@@ -381,7 +381,7 @@ table.initiatives td { vertical-align: middle; }
 table.initiatives td.title a { font-weight: 600; }
 table.initiatives td.progress { min-width: 240px; }
 table.initiatives td.metric { white-space: nowrap; }
-table.initiatives td.due span { white-space: nowrap; }
+table.initiatives td.due span, table.initiatives td.due div { white-space: nowrap; }
 tr.is-overdue td { background: #fff5f5; }
 .stepline { margin-top: .25em; font-size: .9em; display: flex; gap: .6em; align-items: baseline; flex-wrap: wrap; }
 .steps.big { min-width: 0; margin: .4em 0 .8em; }

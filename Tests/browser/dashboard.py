@@ -116,6 +116,11 @@ class Checker:
         check(len(text.strip()) > 40, f"{what}: the page is (nearly) blank: {text!r}")
         check("{{" not in source and "}}" not in source, f"{what}: a template placeholder is left in the page")
         check(self.driver.find_elements(By.CSS_SELECTOR, "header.top .brand"), f"{what}: the page has no layout")
+        # A word missing from the language's table renders as nothing: no heading, label or button may be empty.
+        empty = self.driver.execute_script(
+            "return [...document.querySelectorAll('h1, h2, button, dt, thead th, label, .pill')]"
+            ".filter(e => !e.textContent.trim()).map(e => e.outerHTML)")
+        check(not empty, f"{what}: elements without text: {empty}")
         styled = self.driver.execute_script(
             "return getComputedStyle(document.querySelector('header.top')).display")
         check(styled == "flex", f"{what}: the stylesheet did not apply (header display {styled})")
