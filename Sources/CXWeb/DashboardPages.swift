@@ -80,6 +80,7 @@ extension Site {
         let status = detail.status
         var values = statusValues(status, steps: steps, view: view)
         values["zone"] = view.zone.identifier
+        values["big_bar"] = true
         if let goal = context?.definition.goal {
             if let statement = goal.statement { values["goal_statement"] = statement }
             if let by = goal.by { values["goal_by"] = "\(by)" }
@@ -187,6 +188,8 @@ extension Site {
             "respondent": respondent, "score": score.map(String.init) ?? "–",
             "owner_name": configuration.people[owner]?.name ?? owner, "due": view.time(dueAt), "overdue": dueAt < now,
         ]
+        // On a person's page (`next`), a follow-up names its initiative rather than its owner.
+        if next != nil { item["elsewhere"] = true }
         if let touchpoint { item["touchpoint"] = touchpoint }
         if let comment, !comment.isEmpty { item["comment"] = comment }
         if let csrf = view.csrf, view.mayAct(onStepOwnedBy: owner) {

@@ -12,6 +12,24 @@ enum EmbeddedWeb {
 
     /// Mustache templates by name (web/templates/NAME.mustache).
     static let templates: [String: String] = [
+        "followups": ##"""
+<section>
+  <h2>{{t.open_followups}}</h2>
+  {{^has_followups}}<p class="muted">{{t.no_followups}}</p>{{/has_followups}}
+  {{#has_followups}}
+  <ul class="followups">
+    {{#followups}}
+    <li class="{{#overdue}}is-overdue{{/overdue}}">
+      <div><strong>{{respondent}}</strong>{{#touchpoint}} · {{touchpoint}}{{/touchpoint}} · {{t.score}} {{score}}{{#elsewhere}} · <a href="{{initiative_href}}">{{initiative}}</a>{{/elsewhere}}</div>
+      {{#comment}}<blockquote>{{comment}}</blockquote>{{/comment}}
+      <div class="muted">{{^elsewhere}}{{owner_name}} · {{/elsewhere}}{{t.due}} <span class="{{#overdue}}late{{/overdue}}">{{due}}</span></div>
+      {{#close_action}}<form method="post" action="{{close_action}}" class="close-form"><input type="hidden" name="csrf" value="{{csrf}}"><input type="text" name="note" maxlength="2000" placeholder="{{t.note_placeholder}}" aria-label="{{t.note}}"><button type="submit">{{t.action_close_followup}}</button></form>{{/close_action}}
+    </li>
+    {{/followups}}
+  </ul>
+  {{/has_followups}}
+</section>
+"""##,
         "index": ##"""
 <h1>{{t.nav_initiatives}}</h1>
 {{#empty}}<p class="muted">{{t.no_initiatives}}</p>{{/empty}}
@@ -29,7 +47,7 @@ enum EmbeddedWeb {
         <div class="muted"><code>{{id}}</code> <span class="pill phase-{{phase}}">{{phase_label}}</span>{{#failing}} <span class="pill missed">{{t.failing}}</span>{{/failing}}</div>
       </td>
       <td class="progress">
-        <div class="steps" role="img" aria-label="{{#step_position}}{{t.step}} {{step_position}}{{/step_position}}">{{#segments}}<span class="{{classes}}" title="{{label}}"></span>{{/segments}}</div>
+        {{> stepbar}}
         <div class="stepline">{{#step_title}}<span class="step-title">{{step_position}} · {{step_title}}</span>{{/step_title}}{{#starts}}<span class="muted">{{t.starts}} {{starts}}</span>{{/starts}} <span class="loop" title="{{t.cycle}}">↻ {{cycle}}</span></div>
       </td>
       <td>{{#owner}}<a href="{{owner_href}}">{{owner_name}}</a>{{/owner}}{{^owner}}<span class="muted">–</span>{{/owner}}</td>
@@ -66,7 +84,7 @@ enum EmbeddedWeb {
     <span class="loop">↻ {{t.cycle}} {{cycle}}</span>
     {{#failing}}<span class="pill missed">{{t.failing}}</span>{{/failing}}
   </div>
-  <div class="steps big" role="img" aria-label="{{#step_position}}{{t.step}} {{step_position}}{{/step_position}}">{{#segments}}<span class="{{classes}}" title="{{label}}"></span>{{/segments}}</div>
+  {{> stepbar}}
   <dl class="facts">
     {{#step_title}}<dt>{{t.open_step}}</dt><dd><strong>{{step_position}} · {{step_title}}</strong></dd>{{/step_title}}
     {{#owner}}<dt>{{t.owner}}</dt><dd><a href="{{owner_href}}">{{owner_name}}</a></dd>{{/owner}}
@@ -112,22 +130,7 @@ enum EmbeddedWeb {
     </table>
     {{/has_rounds}}
   </section>
-  <section>
-    <h2>{{t.open_followups}}</h2>
-    {{^has_followups}}<p class="muted">{{t.no_followups}}</p>{{/has_followups}}
-    {{#has_followups}}
-    <ul class="followups">
-      {{#followups}}
-      <li class="{{#overdue}}is-overdue{{/overdue}}">
-        <div><strong>{{respondent}}</strong>{{#touchpoint}} · {{touchpoint}}{{/touchpoint}} · {{t.score}} {{score}}</div>
-        {{#comment}}<blockquote>{{comment}}</blockquote>{{/comment}}
-        <div class="muted">{{owner_name}} · {{t.due}} <span class="{{#overdue}}late{{/overdue}}">{{due}}</span></div>
-        {{#close_action}}<form method="post" action="{{close_action}}" class="close-form"><input type="hidden" name="csrf" value="{{csrf}}"><input type="text" name="note" maxlength="2000" placeholder="{{t.note_placeholder}}" aria-label="{{t.note}}"><button type="submit">{{t.action_close_followup}}</button></form>{{/close_action}}
-      </li>
-      {{/followups}}
-    </ul>
-    {{/has_followups}}
-  </section>
+  {{> followups}}
 </div>
 
 <section>
@@ -279,7 +282,7 @@ enum EmbeddedWeb {
       <tr class="{{#overdue}}is-overdue{{/overdue}}">
         <td class="title"><a href="{{href}}">{{title}}</a><div class="muted"><code>{{id}}</code> <span class="pill phase-{{phase}}">{{phase_label}}</span></div></td>
         <td class="progress">
-          <div class="steps" role="img" aria-label="{{#step_position}}{{t.step}} {{step_position}}{{/step_position}}">{{#segments}}<span class="{{classes}}" title="{{label}}"></span>{{/segments}}</div>
+          {{> stepbar}}
           <div class="stepline">{{#step_title}}<span class="step-title">{{step_position}} · {{step_title}}</span>{{/step_title}} <span class="loop" title="{{t.cycle}}">↻ {{cycle}}</span></div>
         </td>
         <td class="due">{{#due}}<span class="{{#overdue}}late{{/overdue}}">{{due}}</span>{{/due}}{{#overdue}}<div class="late">{{t.overdue_by}} {{overdue_by}}</div>{{/overdue}}</td>
@@ -290,22 +293,7 @@ enum EmbeddedWeb {
   </div>
   {{/has_steps}}
 </section>
-<section>
-  <h2>{{t.open_followups}}</h2>
-  {{^has_followups}}<p class="muted">{{t.no_followups}}</p>{{/has_followups}}
-  {{#has_followups}}
-  <ul class="followups">
-    {{#followups}}
-    <li class="{{#overdue}}is-overdue{{/overdue}}">
-      <div><strong>{{respondent}}</strong>{{#touchpoint}} · {{touchpoint}}{{/touchpoint}} · {{t.score}} {{score}} · <a href="{{initiative_href}}">{{initiative}}</a></div>
-      {{#comment}}<blockquote>{{comment}}</blockquote>{{/comment}}
-      <div class="muted">{{t.due}} <span class="{{#overdue}}late{{/overdue}}">{{due}}</span></div>
-      {{#close_action}}<form method="post" action="{{close_action}}" class="close-form"><input type="hidden" name="csrf" value="{{csrf}}"><input type="text" name="note" maxlength="2000" placeholder="{{t.note_placeholder}}" aria-label="{{t.note}}"><button type="submit">{{t.action_close_followup}}</button></form>{{/close_action}}
-    </li>
-    {{/followups}}
-  </ul>
-  {{/has_followups}}
-</section>
+{{> followups}}
 {{#calendar_url}}
 <section class="card">
   <h2>{{t.calendar_feed}}</h2>
@@ -323,6 +311,9 @@ enum EmbeddedWeb {
   {{#sign_in_next}}<p><a href="/login?next={{sign_in_next}}">{{t.sign_in}}</a></p>{{/sign_in_next}}
   <p>{{#back}}<a href="{{back}}">{{t.go_back}}</a> · {{/back}}<a href="/">{{t.nav_initiatives}}</a></p>
 </section>
+"""##,
+        "stepbar": ##"""
+<div class="steps{{#big_bar}} big{{/big_bar}}" role="img" aria-label="{{#step_position}}{{t.step}} {{step_position}}{{/step_position}}">{{#segments}}<span class="{{classes}}" title="{{label}}"></span>{{/segments}}</div>
 """##,
     ]
 
