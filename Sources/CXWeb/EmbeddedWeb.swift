@@ -196,10 +196,10 @@ enum EmbeddedWeb {
   <a class="brand" href="/">cxd</a>
   <nav>
     <a href="/">{{t.nav_initiatives}}</a>
-    {{#signed_in}}<a href="/people/{{signed_in}}">{{t.nav_my_tasks}}</a>{{/signed_in}}
+    {{#signed_in_person}}<a href="/people/{{signed_in_person}}">{{t.nav_my_tasks}}</a>{{/signed_in_person}}
   </nav>
   <div class="session">
-    <span class="lang">{{#other_langs}}<a href="?lang={{code}}" hreflang="{{code}}">{{name}}</a>{{/other_langs}}</span>
+    <span class="lang">{{#other_langs}}<a href="{{href}}" hreflang="{{code}}">{{name}}</a>{{/other_langs}}</span>
     {{#signed_in}}
     <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><span class="who">{{signed_in_name}}</span> <button type="submit" class="link">{{t.sign_out}}</button></form>
     {{/signed_in}}

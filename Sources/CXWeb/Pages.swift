@@ -50,10 +50,12 @@ enum Pages {
         let body = library.render(context, withTemplate: template) ?? ""
         var layout: [String: Any] = [
             "t": strings, "lang": lang, "title": title, "body": body, "can_sign_in": canSignIn,
-            "other_langs": languages.filter { $0.code != lang }.map { ["code": $0.code, "name": $0.name] },
+            "other_langs": languages.filter { $0.code != lang }.map { ["code": $0.code, "name": $0.name, "href": switching(request, to: $0.code)] },
         ]
         if let session {
             layout["signed_in"] = session.subject.description
+            // An admin is nobody's person: no "my tasks" page.
+            if case .person(let id) = session.subject { layout["signed_in_person"] = id }
             layout["signed_in_name"] = {
                 if case .person(let id) = session.subject { return names[id] ?? id }
                 return "admin"
@@ -66,6 +68,19 @@ enum Pages {
             headers[.setCookie] = "cxd_lang=\(asked); Path=/; Max-Age=31536000; SameSite=Lax"
         }
         return Response.text(html, contentType: "text/html; charset=utf-8", status: status, headers: headers)
+    }
+}
+
+extension Pages {
+    /// This page in another language: its query kept (paging, `next`), `lang` replaced.
+    static func switching(_ request: Request, to lang: String) -> String {
+        var items = URLComponents(string: request.uri.string)?.queryItems ?? []
+        items.removeAll { $0.name == "lang" }
+        items.append(URLQueryItem(name: "lang", value: lang))
+        var components = URLComponents()
+        components.path = request.uri.path
+        components.queryItems = items
+        return components.string ?? "?lang=\(lang)"
     }
 }
 
