@@ -10,7 +10,7 @@ import Testing
 ///
 /// Screenshots go to a temporary folder; with `CXD_SCREENSHOTS=docs/screenshots` (relative to
 /// the repository, or absolute) they are written there, for the README.
-@Suite("The dashboard in a real browser", .serialized)
+@Suite("The dashboard, in a real browser and over HTTP", .serialized)
 struct DashboardBrowserTests {
     static let script = repositoryRoot().appendingPathComponent("Tests/browser/dashboard.py").path
     static let smtpServer = repositoryRoot().appendingPathComponent("Tests/CXNotifiersTests/Support/smtp_server.py").path
@@ -68,6 +68,40 @@ struct DashboardBrowserTests {
         }
         let stopped = await daemon.stop()
         #expect(stopped.status == 0, "the daemon did not stop cleanly: \(stopped.stderr.suffix(2000))")
+    }
+
+    @Test func theOverviewShowsAHundredInitiativesAPageAndLinksToTheNext() async throws {
+        let daemon = try await WebDaemon { project in
+            let template = try project.folder.read("config/initiatives/support-effort.yaml")
+            for number in 1...120 {
+                let id = String(format: "bulk-%03d", number)
+                try project.folder.write(
+                    "config/initiatives/\(id).yaml", template.replacingOccurrences(of: "id: support-effort", with: "id: \(id)"))
+            }
+        }
+        defer { daemon.process.signal(SIGTERM) }
+        // 123 initiatives: bulk-001…120, onboarding-nps, pos-checkout, support-effort (by id).
+        let first = try await daemon.request("GET", "/", token: WebDaemon.adminToken)
+        #expect(first.status == 200)
+        #expect(Self.rows(first.body) == (1...100).map { String(format: "bulk-%03d", $0) })
+        let next = try #require(Self.nextPage(first.body), "the first page has no link to the next")
+        #expect(next == "/?after=bulk-100")
+        let second = try await daemon.request("GET", next, token: WebDaemon.adminToken)
+        #expect(Self.rows(second.body) == (101...120).map { String(format: "bulk-%03d", $0) } + ["onboarding-nps", "pos-checkout", "support-effort"])
+        #expect(Self.nextPage(second.body) == nil, "the last page links to a next one")
+    }
+
+    /// The initiative ids an overview page lists, in order.
+    static func rows(_ html: String) -> [String] {
+        html.components(separatedBy: "<td class=\"title\">").dropFirst().compactMap { cell in
+            cell.range(of: "href=\"/initiatives/").map { String(cell[$0.upperBound...].prefix { $0 != "\"" }) }
+        }
+    }
+
+    /// The overview's link to its next page (`rel="next"`), if any.
+    static func nextPage(_ html: String) -> String? {
+        html.components(separatedBy: "<a href=\"").dropFirst().first { $0.contains("\" rel=\"next\"") && $0.hasPrefix("/?") }
+            .map { String($0.prefix { $0 != "\"" }) }
     }
 
     /// Forty survey answers for pos-checkout, imported with `cxd survey import` while the
