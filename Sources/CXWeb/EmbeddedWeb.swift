@@ -1984,6 +1984,176 @@ enum EmbeddedWeb {
 
     /// Mustache templates by name (web/templates/NAME.mustache).
     static let templates: [String: String] = [
+        "followups": ##"""
+<section>
+  <h2>{{t.open_followups}}</h2>
+  {{^has_followups}}<p class="muted">{{t.no_followups}}</p>{{/has_followups}}
+  {{#has_followups}}
+  <ul class="followups">
+    {{#followups}}
+    <li class="{{#overdue}}is-overdue{{/overdue}}">
+      <div><strong>{{respondent}}</strong>{{#touchpoint}} · {{touchpoint}}{{/touchpoint}} · {{t.score}} {{score}}{{#elsewhere}} · <a href="{{initiative_href}}">{{initiative}}</a>{{/elsewhere}}</div>
+      {{#comment}}<blockquote>{{comment}}</blockquote>{{/comment}}
+      <div class="muted">{{^elsewhere}}{{owner_name}} · {{/elsewhere}}{{t.due}} <span class="{{#overdue}}late{{/overdue}}">{{due}}</span></div>
+      {{#close_action}}<form method="post" action="{{close_action}}" class="close-form"><input type="hidden" name="csrf" value="{{csrf}}"><input type="text" name="note" maxlength="2000" placeholder="{{t.note_placeholder}}" aria-label="{{t.note}}"><button type="submit">{{t.action_close_followup}}</button></form>{{/close_action}}
+    </li>
+    {{/followups}}
+  </ul>
+  {{/has_followups}}
+</section>
+"""##,
+        "index": ##"""
+<h1>{{t.nav_initiatives}}</h1>
+{{#empty}}<p class="muted">{{t.no_initiatives}}</p>{{/empty}}
+{{^empty}}
+<div class="table-wrap">
+<table class="initiatives">
+  <thead>
+    <tr><th>{{t.initiative}}</th><th>{{t.progress}}</th><th>{{t.owner}}</th><th>{{t.due}}</th><th>{{t.metric}}</th></tr>
+  </thead>
+  <tbody>
+  {{#rows}}
+    <tr class="{{#overdue}}is-overdue{{/overdue}}">
+      <td class="title">
+        <a href="{{href}}">{{title}}</a>
+        <div class="muted"><code>{{id}}</code> <span class="pill phase-{{phase}}">{{phase_label}}</span>{{#failing}} <span class="pill missed">{{t.failing}}</span>{{/failing}}</div>
+      </td>
+      <td class="progress">
+        {{> stepbar}}
+        <div class="stepline">{{#step_title}}<span class="step-title">{{step_position}} · {{step_title}}</span>{{/step_title}}{{#starts}}<span class="muted">{{t.starts}} {{starts}}</span>{{/starts}} <span class="loop" title="{{t.cycle}}">↻ {{cycle}}</span></div>
+      </td>
+      <td>{{#owner}}<a href="{{owner_href}}">{{owner_name}}</a>{{/owner}}{{^owner}}<span class="muted">–</span>{{/owner}}</td>
+      <td class="due">{{#due}}<span class="{{#overdue}}late{{/overdue}}">{{due}}</span>{{/due}}{{^due}}<span class="muted">–</span>{{/due}}
+        {{#overdue}}<div class="late">{{t.overdue_by}} {{overdue_by}}</div>{{/overdue}}</td>
+      <td class="metric">
+        {{#metric_name}}
+          <span class="metric-name">{{metric_name}}</span>
+          {{#metric_value}}<strong class="{{#metric_met}}met{{/metric_met}}{{^metric_met}}below{{/metric_met}}">{{metric_value}}</strong>{{#metric_interval}} <span class="muted">({{metric_interval}}, n={{metric_n}})</span>{{/metric_interval}}{{/metric_value}}
+          {{^metric_value}}<span class="muted">{{t.no_answers}}</span>{{/metric_value}}
+          {{#metric_target}}<div class="muted">{{t.target}} {{metric_target}}</div>{{/metric_target}}
+        {{/metric_name}}
+        {{^metric_name}}<span class="muted">–</span>{{/metric_name}}
+      </td>
+    </tr>
+  {{/rows}}
+  </tbody>
+</table>
+</div>
+<p class="muted">{{t.times_in}} {{zone}}</p>
+<nav class="pager">
+  {{#first_href}}<a href="{{first_href}}">{{t.first_page}}</a>{{/first_href}}
+  {{#next_href}}<a href="{{next_href}}" rel="next">{{t.next_page}}</a>{{/next_href}}
+</nav>
+{{/empty}}
+"""##,
+        "initiative": ##"""
+<p class="crumbs"><a href="/">{{t.nav_initiatives}}</a> › <code>{{id}}</code></p>
+<h1>{{title}}</h1>
+{{#flash}}<p class="flash good" role="status">{{flash}}</p>{{/flash}}
+<section class="card summary">
+  <div class="summary-head">
+    <span class="pill phase-{{phase}}">{{phase_label}}</span>
+    <span class="loop">↻ {{t.cycle}} {{cycle}}</span>
+    {{#failing}}<span class="pill missed">{{t.failing}}</span>{{/failing}}
+  </div>
+  {{> stepbar}}
+  <dl class="facts">
+    {{#step_title}}<dt>{{t.open_step}}</dt><dd><strong>{{step_position}} · {{step_title}}</strong></dd>{{/step_title}}
+    {{#owner}}<dt>{{t.owner}}</dt><dd><a href="{{owner_href}}">{{owner_name}}</a></dd>{{/owner}}
+    {{#due}}<dt>{{t.due}}</dt><dd><span class="{{#overdue}}late{{/overdue}}">{{due}}</span>{{#overdue}} <span class="late">({{t.overdue_by}} {{overdue_by}})</span>{{/overdue}}</dd>{{/due}}
+    {{#starts}}<dt>{{t.starts}}</dt><dd>{{starts}}</dd>{{/starts}}
+    {{#goal_statement}}<dt>{{t.goal}}</dt><dd>{{goal_statement}}{{#goal_by}} <span class="muted">({{t.by_date}} {{goal_by}})</span>{{/goal_by}}</dd>{{/goal_statement}}
+  </dl>
+  {{#actions}}{{#any}}
+  <div class="actions">
+    {{#can_work}}
+    <form method="post" action="{{base}}/complete" class="done-form">
+      <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="step" value="{{step}}">
+      <input type="text" name="note" maxlength="2000" placeholder="{{t.note_placeholder}}" aria-label="{{t.note}}">
+      <button type="submit" class="primary" id="action-complete">{{t.action_complete}}</button>
+    </form>
+    <form method="post" action="{{base}}/ack"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="action-ack">{{t.action_ack}}</button></form>
+    <form method="post" action="{{base}}/snooze-1d"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="action-snooze-1d">{{t.action_snooze_1d}}</button></form>
+    <form method="post" action="{{base}}/snooze-1w"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="action-snooze-1w">{{t.action_snooze_1w}}</button></form>
+    {{/can_work}}
+    {{#can_pause}}<form method="post" action="{{base}}/pause"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="action-pause">{{t.action_pause}}</button></form>{{/can_pause}}
+    {{#can_resume}}<form method="post" action="{{base}}/resume"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="primary" id="action-resume">{{t.action_resume}}</button></form>{{/can_resume}}
+    {{#can_reopen}}
+    <form method="post" action="{{base}}/reopen" class="reopen-form">
+      <input type="hidden" name="csrf" value="{{csrf}}">
+      <select name="step" aria-label="{{t.reopen_which}}">{{#reopen_steps}}<option value="{{id}}">{{title}}</option>{{/reopen_steps}}</select>
+      <button type="submit" id="action-reopen">{{t.action_reopen}}</button>
+    </form>
+    {{/can_reopen}}
+  </div>
+  {{/any}}{{/actions}}
+</section>
+
+<div class="grid">
+  <section>
+    <h2>{{t.metric_trend}}{{#metric_name}} · {{metric_name}}{{/metric_name}}</h2>
+    {{#trend_svg}}<figure class="chart">{{{trend_svg}}}</figure>{{/trend_svg}}
+    {{^trend_svg}}<p class="muted">{{t.no_survey}}</p>{{/trend_svg}}
+    {{#verdict}}<p>{{t.last_verdict}}: <strong>{{verdict}}</strong>{{#verdict_summary}} <span class="muted">— {{verdict_summary}}</span>{{/verdict_summary}}</p>{{/verdict}}
+    {{#has_rounds}}
+    <table class="compact">
+      <thead><tr><th>{{t.round}}</th><th>{{t.cycle}}</th><th>{{t.status}}</th><th>{{t.value}}</th><th>{{t.interval}}</th><th>n</th></tr></thead>
+      <tbody>{{#trend_rounds}}<tr><td>{{round}}</td><td>{{cycle}}</td><td>{{status}}</td><td><strong>{{value}}</strong></td><td class="muted">{{interval}}</td><td>{{n}}</td></tr>{{/trend_rounds}}</tbody>
+    </table>
+    {{/has_rounds}}
+  </section>
+  {{> followups}}
+</div>
+
+<section>
+  <h2>{{t.timeline}}</h2>
+  {{^has_runs}}<p class="muted">{{t.no_runs}}</p>{{/has_runs}}
+  {{#has_runs}}
+  <div class="table-wrap">
+  <table class="timeline">
+    <thead><tr><th>#</th><th>{{t.step}}</th><th>{{t.owner}}</th><th>{{t.started}}</th><th>{{t.due}}</th><th>{{t.closed}}</th><th>{{t.note}}</th></tr></thead>
+    {{#cycles}}
+    <tbody>
+      <tr class="cycle-head"><th colspan="7">↻ {{cycle_label}}</th></tr>
+      {{#runs}}
+      <tr class="{{#open}}open{{/open}}">
+        <td class="muted">{{number}}</td>
+        <td>{{step_title}}</td>
+        <td><a href="{{owner_href}}">{{owner_name}}</a></td>
+        <td class="nowrap">{{started}}</td>
+        <td class="nowrap">{{due}}</td>
+        <td class="nowrap">{{#open}}<span class="pill current">{{t.open_now}}</span>{{#late}} <span class="late">{{t.late}}</span>{{/late}}{{/open}}{{#closed}}{{outcome}} {{closed}}{{#late}} <span class="late">{{t.late}}</span>{{/late}}{{/closed}}</td>
+        <td>{{note}}</td>
+      </tr>
+      {{/runs}}
+    </tbody>
+    {{/cycles}}
+  </table>
+  </div>
+  {{/has_runs}}
+</section>
+
+{{#journey_svg}}
+<section>
+  <h2>{{t.journey_map}}</h2>
+  <figure class="journey">{{{journey_svg}}}</figure>
+</section>
+{{/journey_svg}}
+
+<section>
+  <h2>{{t.audit_log}}</h2>
+  <div class="table-wrap">
+  <table class="log">
+    <thead><tr><th>{{t.when}}</th><th>{{t.event}}</th><th>{{t.step}}</th><th>{{t.by}}</th><th>{{t.details}}</th></tr></thead>
+    <tbody>
+    {{#events}}<tr><td class="nowrap">{{at}}</td><td><code>{{kind}}</code></td><td>{{step}} <span class="loop">↻ {{cycle}}</span></td><td>{{actor}}</td><td class="details">{{details}}</td></tr>
+    {{/events}}
+    </tbody>
+  </table>
+  </div>
+  <p><a href="{{log_href}}">{{t.whole_log}}</a> · <a href="{{api_href}}">JSON</a> · <span class="muted">{{t.times_in}} {{zone}}</span></p>
+</section>
+"""##,
         "layout": ##"""
 <!DOCTYPE html>
 <html lang="{{lang}}">
@@ -1998,10 +2168,10 @@ enum EmbeddedWeb {
   <a class="brand" href="/">cxd</a>
   <nav>
     <a href="/">{{t.nav_initiatives}}</a>
-    {{#signed_in}}<a href="/people/{{signed_in}}">{{t.nav_my_tasks}}</a>{{/signed_in}}
+    {{#signed_in_person}}<a href="/people/{{signed_in_person}}">{{t.nav_my_tasks}}</a>{{/signed_in_person}}
   </nav>
   <div class="session">
-    <span class="lang">{{#other_langs}}<a href="?lang={{code}}" hreflang="{{code}}">{{name}}</a>{{/other_langs}}</span>
+    <span class="lang">{{#other_langs}}<a href="{{href}}" hreflang="{{code}}">{{name}}</a>{{/other_langs}}</span>
     {{#signed_in}}
     <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><span class="who">{{signed_in_name}}</span> <button type="submit" class="link">{{t.sign_out}}</button></form>
     {{/signed_in}}
@@ -2030,6 +2200,24 @@ enum EmbeddedWeb {
   <p class="muted">{{t.link_explain}}</p>
 </section>
 """##,
+        "log": ##"""
+<p class="crumbs"><a href="/">{{t.nav_initiatives}}</a> › <a href="{{href}}">{{title}}</a></p>
+<h1>{{t.audit_log}}</h1>
+{{#empty}}<p class="muted">{{t.no_more_entries}}</p>{{/empty}}
+{{^empty}}
+<div class="table-wrap">
+<table class="log">
+  <thead><tr><th>#</th><th>{{t.when}}</th><th>{{t.event}}</th><th>{{t.step}}</th><th>{{t.by}}</th><th>{{t.details}}</th></tr></thead>
+  <tbody>
+  {{#events}}<tr><td class="muted">{{id}}</td><td class="nowrap">{{at}}</td><td><code>{{kind}}</code></td><td>{{step}} <span class="loop">↻ {{cycle}}</span></td><td>{{actor}}</td><td class="details">{{details}}</td></tr>
+  {{/events}}
+  </tbody>
+</table>
+</div>
+<p class="muted">{{t.times_in}} {{zone}}</p>
+{{/empty}}
+<nav class="pager">{{#next_href}}<a href="{{next_href}}" rel="next">{{t.next_page}}</a>{{/next_href}}</nav>
+"""##,
         "login": ##"""
 <section class="card narrow">
   <h1>{{t.sign_in}}</h1>
@@ -2049,6 +2237,55 @@ enum EmbeddedWeb {
   <p>{{message}}</p>
   {{#initiative}}<p><a href="/initiatives/{{initiative}}">{{t.open_initiative}}</a></p>{{/initiative}}
 </section>
+"""##,
+        "person": ##"""
+<p class="crumbs"><a href="/">{{t.nav_initiatives}}</a> › <code>{{id}}</code></p>
+<h1>{{name}}</h1>
+{{#flash}}<p class="flash good" role="status">{{flash}}</p>{{/flash}}
+<section>
+  <h2>{{t.open_steps}}</h2>
+  {{^has_steps}}<p class="muted">{{t.no_open_steps}}</p>{{/has_steps}}
+  {{#has_steps}}
+  <div class="table-wrap">
+  <table class="initiatives">
+    <thead><tr><th>{{t.initiative}}</th><th>{{t.progress}}</th><th>{{t.due}}</th></tr></thead>
+    <tbody>
+    {{#steps}}
+      <tr class="{{#overdue}}is-overdue{{/overdue}}">
+        <td class="title"><a href="{{href}}">{{title}}</a><div class="muted"><code>{{id}}</code> <span class="pill phase-{{phase}}">{{phase_label}}</span></div></td>
+        <td class="progress">
+          {{> stepbar}}
+          <div class="stepline">{{#step_title}}<span class="step-title">{{step_position}} · {{step_title}}</span>{{/step_title}} <span class="loop" title="{{t.cycle}}">↻ {{cycle}}</span></div>
+        </td>
+        <td class="due">{{#due}}<span class="{{#overdue}}late{{/overdue}}">{{due}}</span>{{/due}}{{#overdue}}<div class="late">{{t.overdue_by}} {{overdue_by}}</div>{{/overdue}}</td>
+      </tr>
+    {{/steps}}
+    </tbody>
+  </table>
+  </div>
+  {{/has_steps}}
+</section>
+{{> followups}}
+{{#calendar_url}}
+<section class="card">
+  <h2>{{t.calendar_feed}}</h2>
+  <p>{{t.calendar_explain}}</p>
+  <p><input type="text" readonly value="{{calendar_url}}" id="calendar-url" aria-label="{{t.calendar_feed}}"></p>
+  <p class="muted">{{t.calendar_secret}}</p>
+</section>
+{{/calendar_url}}
+<p class="muted">{{t.times_in}} {{zone}}</p>
+"""##,
+        "refusal": ##"""
+<section class="card narrow bad" role="alert">
+  <h1>{{heading}}</h1>
+  <p>{{message}}</p>
+  {{#sign_in_next}}<p><a href="/login?next={{sign_in_next}}">{{t.sign_in}}</a></p>{{/sign_in_next}}
+  <p>{{#back}}<a href="{{back}}">{{t.go_back}}</a> · {{/back}}<a href="/">{{t.nav_initiatives}}</a></p>
+</section>
+"""##,
+        "stepbar": ##"""
+<div class="steps{{#big_bar}} big{{/big_bar}}" role="img" aria-label="{{#step_position}}{{t.step}} {{step_position}}{{/step_position}}">{{#segments}}<span class="{{classes}}" title="{{label}}"></span>{{/segments}}</div>
 """##,
     ]
 
@@ -2101,6 +2338,52 @@ svg { max-width: 100%; height: auto; }
 .pill { display: inline-block; padding: 0 .5em; border-radius: 1em; font-size: .8em; background: var(--bg); border: 1px solid var(--line); }
 .pill.met { background: #dafbe1; border-color: var(--ok); }
 .pill.missed { background: #ffebe9; border-color: var(--late); }
+/* Dashboard pages */
+.table-wrap { overflow-x: auto; }
+table.initiatives td { vertical-align: middle; }
+table.initiatives td.title a { font-weight: 600; }
+table.initiatives td.progress { min-width: 240px; }
+table.initiatives td.metric { white-space: nowrap; }
+table.initiatives td.due span, table.initiatives td.due div { white-space: nowrap; }
+tr.is-overdue td { background: #fff5f5; }
+.stepline { margin-top: .25em; font-size: .9em; display: flex; gap: .6em; align-items: baseline; flex-wrap: wrap; }
+.steps.big { min-width: 0; margin: .4em 0 .8em; }
+.steps.big .seg { height: 16px; }
+.steps .seg.current.paused { background: var(--warn); }
+.metric-name { color: var(--muted); font-size: .85em; margin-right: .3em; }
+strong.met { color: var(--ok); }
+strong.below { color: var(--fg); }
+.pill.phase-active { background: #ddf4ff; border-color: #54aeff; }
+.pill.phase-paused { background: #fff8c5; border-color: #d4a72c; }
+.pill.phase-completed { background: #dafbe1; border-color: var(--ok); }
+.pill.current { background: #ddf4ff; border-color: var(--accent); }
+.crumbs { margin: 0 0 .2em; font-size: .9em; color: var(--muted); }
+.flash { padding: .6em 1em; border-radius: 6px; border: 1px solid var(--line); }
+.flash.good { background: #dafbe1; border-color: var(--ok); }
+.summary-head { display: flex; gap: .8em; align-items: center; }
+.card.summary { margin-bottom: 1em; }
+.actions .done-form { display: flex; gap: .5em; align-items: center; }
+.actions input[type=text], .close-form input[type=text] { width: 16em; margin: 0; }
+.actions select { width: auto; max-width: 18em; margin: 0; }
+.reopen-form { display: flex; gap: .5em; align-items: center; margin-left: auto; }
+.pager { display: flex; gap: 1.5em; margin: 1em 0; }
+figure { margin: 0; }
+figure.chart svg { width: 100%; max-width: 640px; }
+figure.journey { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; }
+figure.journey svg { max-width: none; display: block; }
+table.compact { font-size: .9em; margin-top: .5em; }
+table.timeline tr.cycle-head th { background: var(--bg); color: var(--fg); font-size: .9em; }
+table.timeline tr.open td { background: #f0f7ff; }
+.nowrap { white-space: nowrap; }
+td.details { font-size: .85em; color: var(--muted); word-break: break-word; }
+ul.followups { list-style: none; padding: 0; margin: 0; }
+ul.followups li { border: 1px solid var(--line); border-radius: 8px; padding: .6em .8em; margin-bottom: .6em; }
+ul.followups li.is-overdue { border-color: var(--late); }
+ul.followups blockquote { margin: .3em 0; padding-left: .7em; border-left: 3px solid var(--line); color: var(--fg); }
+.close-form { display: flex; gap: .5em; margin-top: .4em; }
+#calendar-url { font-family: ui-monospace, monospace; font-size: .85em; }
+code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .9em; }
+@media (max-width: 700px) { .reopen-form { margin-left: 0; } .actions .done-form { flex-wrap: wrap; } }
 """##,
     ]
 }

@@ -50,10 +50,12 @@ enum Pages {
         let body = library.render(context, withTemplate: template) ?? ""
         var layout: [String: Any] = [
             "t": strings, "lang": lang, "title": title, "body": body, "can_sign_in": canSignIn,
-            "other_langs": languages.filter { $0.code != lang }.map { ["code": $0.code, "name": $0.name] },
+            "other_langs": languages.filter { $0.code != lang }.map { ["code": $0.code, "name": $0.name, "href": switching(request, to: $0.code)] },
         ]
         if let session {
             layout["signed_in"] = session.subject.description
+            // An admin is nobody's person: no "my tasks" page.
+            if case .person(let id) = session.subject { layout["signed_in_person"] = id }
             layout["signed_in_name"] = {
                 if case .person(let id) = session.subject { return names[id] ?? id }
                 return "admin"
@@ -66,6 +68,19 @@ enum Pages {
             headers[.setCookie] = "cxd_lang=\(asked); Path=/; Max-Age=31536000; SameSite=Lax"
         }
         return Response.text(html, contentType: "text/html; charset=utf-8", status: status, headers: headers)
+    }
+}
+
+extension Pages {
+    /// This page in another language: its query kept (paging, `next`), `lang` replaced.
+    static func switching(_ request: Request, to lang: String) -> String {
+        var items = URLComponents(string: request.uri.string)?.queryItems ?? []
+        items.removeAll { $0.name == "lang" }
+        items.append(URLQueryItem(name: "lang", value: lang))
+        var components = URLComponents()
+        components.path = request.uri.path
+        components.queryItems = items
+        return components.string ?? "?lang=\(lang)"
     }
 }
 
@@ -95,6 +110,37 @@ enum Strings {
         "link_invalid": "This link is not valid: it may have been cut short or changed. Use the newest reminder, or the dashboard.",
         "link_refused": "The action was refused:",
         "not_found": "Not found", "forbidden": "Not allowed",
+        // The dashboard's pages (Dashboard*.swift, index/initiative/person/log/refusal templates).
+        "progress": "Progress", "owner": "Owner", "due": "Due", "metric": "Metric", "cycle": "Cycle", "cycle_n": "cycle %d",
+        "overdue_by": "overdue by", "starts": "starts", "target": "target", "baseline": "baseline", "round": "Round",
+        "no_answers": "no answers yet", "no_initiatives": "No initiatives yet.", "failing": "failing", "times_in": "Times in",
+        "first_page": "← First page", "next_page": "Next page →", "open_step": "Open step", "goal": "Goal", "by_date": "by",
+        "note": "Note", "note_placeholder": "Note (optional)", "action_complete": "Done", "action_ack": "Acknowledge",
+        "action_snooze_1d": "Snooze 1 day", "action_snooze_1w": "Snooze 1 week", "action_pause": "Pause",
+        "action_resume": "Resume", "action_reopen": "Reopen", "reopen_which": "Step to reopen",
+        "action_close_followup": "Close follow-up", "metric_trend": "Metric trend", "no_survey": "No survey results yet.",
+        "last_verdict": "Last verdict", "status": "Status", "value": "Value", "interval": "95% interval", "score": "score",
+        "open_followups": "Open follow-ups", "no_followups": "No open follow-ups.", "timeline": "Step timeline",
+        "no_runs": "No step has started yet.", "started": "Started", "closed": "Closed", "open_now": "open", "late": "late",
+        "journey_map": "Journey map", "audit_log": "Audit log", "when": "When", "event": "Event", "by": "By",
+        "details": "Details", "whole_log": "The whole log, oldest first", "no_more_entries": "No more entries.",
+        "open_steps": "Open steps", "no_open_steps": "No open steps.", "calendar_feed": "Calendar feed",
+        "calendar_explain": "Subscribe to this address in your calendar app to see your deadlines there.",
+        "calendar_secret": "This address is a secret: whoever has it sees your deadlines. `cxd calendar PERSON --revoke` replaces it.",
+        "go_back": "Go back", "refused": "The action was refused", "internal_error": "Something went wrong",
+        "sign_in_to_act": "Sign in to do this.",
+        "stale_form": "The form is out of date (its security token is missing or wrong): reload the page and try again.",
+        "unit_day": "d", "unit_hour": "h", "unit_minute": "min", "phase_pending": "pending", "phase_active": "active",
+        "phase_paused": "paused", "phase_completed": "completed", "phase_archived": "archived",
+        "phase_unregistered": "not registered yet", "outcome_completed": "done", "outcome_reopened": "reopened",
+        "round_delayed": "delayed", "round_open": "open", "round_closed": "closed", "verdict_goalMet": "goal met",
+        "verdict_improved": "improved", "verdict_noSignificantChange": "no significant change", "verdict_worse": "worse",
+        "verdict_insufficientData": "too few answers", "done_complete": "Done: the step is closed and the next one is open.",
+        "done_ack": "Acknowledged: the current reminder stops repeating.",
+        "done_snooze-1d": "Snoozed: no reminders for this step for a day.",
+        "done_snooze-1w": "Snoozed: no reminders for this step for a week.",
+        "done_pause": "Paused: no reminders until it resumes.", "done_resume": "Resumed.", "done_reopen": "Reopened.",
+        "done_close": "The follow-up is closed.",
     ]
 
     static let vietnamese: [String: String] = [
@@ -119,5 +165,37 @@ enum Strings {
         "link_invalid": "Liên kết này không hợp lệ: có thể đã bị cắt ngắn hoặc bị sửa. Hãy dùng lời nhắc mới nhất hoặc bảng điều khiển.",
         "link_refused": "Thao tác bị từ chối:",
         "not_found": "Không tìm thấy", "forbidden": "Không được phép",
+        // The dashboard's pages (Dashboard*.swift, index/initiative/person/log/refusal templates).
+        "progress": "Tiến độ", "owner": "Người phụ trách", "due": "Hạn chót", "metric": "Chỉ số", "cycle": "Vòng",
+        "cycle_n": "vòng %d", "overdue_by": "quá hạn", "starts": "bắt đầu", "target": "mục tiêu", "baseline": "ban đầu",
+        "round": "Đợt", "no_answers": "chưa có câu trả lời", "no_initiatives": "Chưa có sáng kiến nào.", "failing": "đang lỗi",
+        "times_in": "Giờ theo", "first_page": "← Trang đầu", "next_page": "Trang sau →", "open_step": "Bước đang mở",
+        "goal": "Mục tiêu", "by_date": "trước", "note": "Ghi chú", "note_placeholder": "Ghi chú (không bắt buộc)",
+        "action_complete": "Hoàn thành", "action_ack": "Đã biết", "action_snooze_1d": "Hoãn 1 ngày",
+        "action_snooze_1w": "Hoãn 1 tuần", "action_pause": "Tạm dừng", "action_resume": "Tiếp tục", "action_reopen": "Mở lại",
+        "reopen_which": "Bước cần mở lại", "action_close_followup": "Đóng việc liên hệ", "metric_trend": "Diễn biến chỉ số",
+        "no_survey": "Chưa có kết quả khảo sát.", "last_verdict": "Đánh giá gần nhất", "status": "Trạng thái", "value": "Giá trị",
+        "interval": "Khoảng tin cậy 95%", "score": "điểm", "open_followups": "Việc liên hệ khách hàng đang mở",
+        "no_followups": "Không có việc liên hệ nào đang mở.", "timeline": "Dòng thời gian các bước",
+        "no_runs": "Chưa có bước nào bắt đầu.", "started": "Bắt đầu", "closed": "Đóng", "open_now": "đang mở", "late": "trễ hạn",
+        "journey_map": "Bản đồ hành trình", "audit_log": "Nhật ký", "when": "Thời điểm", "event": "Sự kiện", "by": "Bởi",
+        "details": "Chi tiết", "whole_log": "Toàn bộ nhật ký, cũ nhất trước", "no_more_entries": "Không còn mục nào.",
+        "open_steps": "Các bước đang mở", "no_open_steps": "Không có bước nào đang mở.", "calendar_feed": "Lịch hạn chót",
+        "calendar_explain": "Đăng ký địa chỉ này trong ứng dụng lịch để thấy các hạn chót của bạn ở đó.",
+        "calendar_secret": "Địa chỉ này là bí mật: ai có nó đều thấy các hạn chót của bạn. Lệnh `cxd calendar PERSON --revoke` thay địa chỉ mới.",
+        "go_back": "Quay lại", "refused": "Thao tác bị từ chối", "internal_error": "Đã có lỗi xảy ra",
+        "sign_in_to_act": "Hãy đăng nhập để làm việc này.",
+        "stale_form": "Biểu mẫu đã cũ (mã bảo mật bị thiếu hoặc sai): hãy tải lại trang và thử lại.", "unit_day": "ngày",
+        "unit_hour": "giờ", "unit_minute": "phút", "phase_pending": "chờ bắt đầu", "phase_active": "đang chạy",
+        "phase_paused": "tạm dừng", "phase_completed": "hoàn tất", "phase_archived": "đã lưu trữ",
+        "phase_unregistered": "chưa đăng ký", "outcome_completed": "xong", "outcome_reopened": "mở lại", "round_delayed": "hoãn",
+        "round_open": "đang mở", "round_closed": "đã đóng", "verdict_goalMet": "đạt mục tiêu", "verdict_improved": "có cải thiện",
+        "verdict_noSignificantChange": "không thay đổi đáng kể", "verdict_worse": "kém đi",
+        "verdict_insufficientData": "quá ít câu trả lời", "done_complete": "Đã xong: bước này đã đóng và bước tiếp theo đã mở.",
+        "done_ack": "Đã xác nhận: lời nhắc hiện tại không lặp lại nữa.",
+        "done_snooze-1d": "Đã hoãn: không nhắc bước này trong một ngày.",
+        "done_snooze-1w": "Đã hoãn: không nhắc bước này trong một tuần.",
+        "done_pause": "Đã tạm dừng: không nhắc cho đến khi tiếp tục.", "done_resume": "Đã tiếp tục.", "done_reopen": "Đã mở lại.",
+        "done_close": "Việc liên hệ đã đóng.",
     ]
 }
