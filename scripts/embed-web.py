@@ -5,6 +5,7 @@ The daemon serves these from its binary: an installed cxd needs no resource fold
 (EmbeddedWebTests) fails when the embedded copies drift from the files: run this script then.
 """
 import pathlib
+import sys
 
 root = pathlib.Path(__file__).resolve().parent.parent
 web = root / "web"
@@ -31,4 +32,11 @@ out += ["    ]", "", "    /// Static files by name (web/static/NAME).", "    sta
 for p in sorted((web / "static").iterdir()):
     out.append(f'        "{p.name}": ' + literal(p.read_text(encoding="utf-8")) + ",")
 out += ["    ]", "}", ""]
-(root / "Sources/CXWeb/EmbeddedWeb.swift").write_text("\n".join(out), encoding="utf-8")
+target = root / "Sources/CXWeb/EmbeddedWeb.swift"
+text = "\n".join(out)
+if sys.argv[1:] == ["--check"]:
+    # For the tests: the committed file must be what this script makes of web/ today.
+    if target.read_text(encoding="utf-8") != text:
+        sys.exit("Sources/CXWeb/EmbeddedWeb.swift differs from web/: run python3 scripts/embed-web.py")
+    sys.exit(0)
+target.write_text(text, encoding="utf-8")

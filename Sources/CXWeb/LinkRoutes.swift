@@ -16,7 +16,7 @@ extension Site {
             do {
                 let preview = try await engine.preview(link: token, at: clock())
                 let key = preview.link.action.rawValue
-                let strings = Strings.table[Pages.language(of: request)] ?? Strings.english
+                let strings = Strings.table[Pages.language(of: request, preferred: preview.locale)] ?? Strings.english
                 return page(
                     "link", title: strings["link_\(key)_heading"] ?? key,
                     values: [
@@ -24,7 +24,7 @@ extension Site {
                         "button": strings["link_\(key)_button"] ?? key, "initiative_title": preview.initiativeTitle,
                         "step_title": preview.stepTitle, "recipient_name": preview.recipientName, "action_url": "/a/\(token)",
                     ],
-                    request: request)
+                    request: request, preferred: preview.locale)
             } catch {
                 return linkRefusal(error, request: request)
             }
@@ -34,14 +34,15 @@ extension Site {
             do {
                 let link = try await engine.use(link: token, at: clock())
                 await wake()
-                let strings = Strings.table[Pages.language(of: request)] ?? Strings.english
+                let locale = configuration.people[link.recipient]?.locale
+                let strings = Strings.table[Pages.language(of: request, preferred: locale)] ?? Strings.english
                 return page(
                     "message", title: strings["link_thanks"] ?? "",
                     values: [
                         "heading": strings["link_thanks"] ?? "", "message": strings["link_\(link.action.rawValue)_result"] ?? "",
                         "tone": "good", "initiative": link.initiative,
                     ],
-                    request: request)
+                    request: request, preferred: locale)
             } catch {
                 return linkRefusal(error, request: request)
             }
@@ -50,7 +51,13 @@ extension Site {
 
     /// The page for a link that cannot act, with the status that fits.
     func linkRefusal(_ error: any Error, request: Request) -> Response {
-        let strings = Strings.table[Pages.language(of: request)] ?? Strings.english
+        // The recipient's language, when the link could be read.
+        let recipient: PersonID? = switch error {
+        case WebRefusal.linkUsed(let link), WebRefusal.linkSuperseded(let link), WebRefusal.linkExpired(let link): link.recipient
+        default: nil
+        }
+        let locale = recipient.flatMap { configuration.people[$0]?.locale }
+        let strings = Strings.table[Pages.language(of: request, preferred: locale)] ?? Strings.english
         let (status, message): (HTTPResponse.Status, String) = switch error {
         case WebRefusal.linkUsed: (.conflict, strings["link_used"] ?? "")
         case WebRefusal.linkSuperseded: (.conflict, strings["link_superseded"] ?? "")
@@ -63,16 +70,20 @@ extension Site {
         if status == .internalServerError { logger.error("one-click link failed: \(error)") }
         return page(
             "message", title: strings["link_cannot"] ?? "",
-            values: ["heading": strings["link_cannot"] ?? "", "message": message, "tone": "bad"], request: request, status: status)
+            values: ["heading": strings["link_cannot"] ?? "", "message": message, "tone": "bad"], request: request, status: status,
+            preferred: locale)
     }
 
     /// A page in the layout, for whoever is signed in (if anyone).
-    func page(_ template: String, title: String, values: [String: Any], request: Request, status: HTTPResponse.Status = .ok) -> Response {
+    func page(
+        _ template: String, title: String, values: [String: Any], request: Request, status: HTTPResponse.Status = .ok,
+        preferred: String? = nil
+    ) -> Response {
         let authenticator = authenticator
         let session = authenticator.session(request, at: clock())
         return Pages.render(
             template, title: title, values: values, request: request, session: session,
             csrf: session.map(authenticator.csrfToken(for:)), canSignIn: !(http?.tokens.isEmpty ?? true),
-            names: configuration.people.mapValues(\.name), status: status)
+            names: configuration.people.mapValues(\.name), status: status, preferred: preferred)
     }
 }

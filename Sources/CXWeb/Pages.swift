@@ -26,9 +26,12 @@ enum Pages {
     static let languages: [(code: String, name: String)] = [("en", "English"), ("vi", "Tiếng Việt")]
 
     /// The reader's language.
-    static func language(of request: Request) -> String {
+    /// - Parameter preferred: the language of the person the page is for, when the page knows
+    ///   (a one-click link's recipient): it comes before the browser's Accept-Language.
+    static func language(of request: Request, preferred: String? = nil) -> String {
         if let asked = request.uri.queryParameters["lang"].map(String.init), Strings.table[asked] != nil { return asked }
         if let cookie = request.cookies["cxd_lang"]?.value, Strings.table[cookie] != nil { return cookie }
+        if let preferred, Strings.table[preferred] != nil { return preferred }
         for part in (request.headers[.acceptLanguage] ?? "").split(separator: ",") {
             let code = part.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased().prefix(2)
             if Strings.table[String(code)] != nil { return String(code) }
@@ -40,9 +43,9 @@ enum Pages {
     /// chose it.
     static func render(
         _ template: String, title: String, values: [String: Any], request: Request, session: Authenticator.Session?,
-        csrf: String?, canSignIn: Bool, names: [PersonID: String], status: HTTPResponse.Status = .ok
+        csrf: String?, canSignIn: Bool, names: [PersonID: String], status: HTTPResponse.Status = .ok, preferred: String? = nil
     ) -> Response {
-        let lang = language(of: request)
+        let lang = language(of: request, preferred: preferred)
         let strings = Strings.table[lang] ?? Strings.table["en"]!
         var context = values
         context["t"] = strings

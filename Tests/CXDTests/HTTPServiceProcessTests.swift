@@ -77,6 +77,8 @@ struct HTTPServiceProcessTests {
             #expect(page.headers["content-type"]?.hasPrefix("text/html") == true)
             #expect(page.body.contains("<form method=\"post\" action=\"\(path)\">"))
             #expect(page.body.contains("Xác định mục tiêu và phạm vi"))
+            // In the recipient's language (hung reads Vietnamese), whatever the browser says.
+            #expect(page.body.contains("Đánh dấu bước đã xong"))
             #expect(!page.body.contains("{{"))
         }
         let before = try await daemon.request("GET", "/api/v1/initiatives/pos-checkout", token: WebDaemon.adminToken)
@@ -88,7 +90,7 @@ struct HTTPServiceProcessTests {
         #expect(after.body.contains(#""step":"journey""#))
         let again = try await daemon.request("POST", path, body: "", contentType: "application/x-www-form-urlencoded")
         #expect(again.status == 409)
-        #expect(again.body.contains("no longer open"))
+        #expect(again.body.contains("đã không còn mở"), "in hung's language: \(again.body)")
         let tampered = try await daemon.request("GET", path.dropLast(2) + "AA")
         #expect(tampered.status == 404)
         #expect(tampered.body.contains("not valid"))
