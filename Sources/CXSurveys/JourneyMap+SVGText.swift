@@ -5,12 +5,12 @@ import Foundation
 /// Widths are estimated without the font: one unit per character, two for East Asian wide
 /// characters and emoji, which roughly match DejaVu Sans at the map's sizes; the callers' widths
 /// leave a margin for wide Latin letters.
-enum SVGText {
+public enum SVGText {
     /// The text as XML 1.0 character data or attribute value: control characters (every C0
     /// character, including tab and line breaks, which a one-line label cannot show, DEL and
     /// C1) become spaces, the non-characters U+FFFE and U+FFFF become U+FFFD, and `& < > " '`
     /// are escaped.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

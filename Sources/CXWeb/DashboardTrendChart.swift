@@ -1,5 +1,6 @@
 import CXCore
 import CXDaemon
+import CXSurveys
 import Foundation
 
 /// The metric trend of an initiative as an SVG chart made on the server: the baseline, each
@@ -44,7 +45,7 @@ struct TrendChart {
         var out: [String] = []
         out.append(
             ##"<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="\##(Int(Self.width))" height="\##(Int(Self.height))" viewBox="0 0 \##(Int(Self.width)) \##(Int(Self.height))" font-family="system-ui, sans-serif" font-size="12">"##)
-        out.append("<title>\(Self.escape(labels.title))</title>")
+        out.append("<title>\(SVGText.escape(labels.title))</title>")
         var tick = bottomValue
         while tick <= topValue + step / 2 {
             out.append(##"<line x1="\##(Self.left)" y1="\##(y(tick))" x2="\##(Self.width - Self.right)" y2="\##(y(tick))" stroke="#e6e9ed"/>"##)
@@ -76,7 +77,7 @@ struct TrendChart {
             path.append((px, y(value)))
             let range = point.interval.map { " (\(Self.number($0.lower))–\(Self.number($0.upper)))" } ?? ""
             out.append(
-                ##"<circle cx="\##(px)" cy="\##(y(value))" r="5" fill="#0969da"><title>\##(Self.escape("\(labels.round) \(point.round): \(Self.number(value))\(range), n = \(point.n)"))</title></circle>"##)
+                ##"<circle cx="\##(px)" cy="\##(y(value))" r="5" fill="#0969da"><title>\##(SVGText.escape("\(labels.round) \(point.round): \(Self.number(value))\(range), n = \(point.n)"))</title></circle>"##)
             out.append(Self.text(px + 9, y(value) - 6, Self.number(value), fill: "#0969da", weight: "bold"))
             out.append(Self.text(px, Self.height - Self.bottom + 20, "\(labels.round) \(point.round)", anchor: "middle", fill: "#656d76"))
             out.append(Self.text(px, Self.height - Self.bottom + 34, "n = \(point.n)", anchor: "middle", fill: "#8c959f", size: 10))
@@ -113,21 +114,6 @@ struct TrendChart {
         _ x: Double, _ y: Double, _ content: String, anchor: String = "start", fill: String = "#1f2328", weight: String = "normal",
         size: Int = 12
     ) -> String {
-        ##"<text x="\##(x)" y="\##(y)" text-anchor="\##(anchor)" fill="\##(fill)" font-weight="\##(weight)" font-size="\##(size)">\##(escape(content))</text>"##
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
+        ##"<text x="\##(x)" y="\##(y)" text-anchor="\##(anchor)" fill="\##(fill)" font-weight="\##(weight)" font-size="\##(size)">\##(SVGText.escape(content))</text>"##
     }
 }
