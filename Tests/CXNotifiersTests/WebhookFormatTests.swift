@@ -59,6 +59,33 @@ struct WebhookFormatTests {
         #expect(body["owner"] == "Nguyễn Thị Lan")
     }
 
+    @Test("a chat template can offer the reminder's one-click actions as buttons")
+    func chatTemplateCarriesTheActionLinks() async throws {
+        let receiver = try await WebhookReceiver()
+        let folder = TemporaryDirectory()
+        try folder.write("chat.json.mustache", """
+            {"text": "{{subject}}", "actions": [{{#link_done}}{"type": "button", "text": "Done", "url": "{{link_done}}"},{{/link_done}}\
+            {"type": "button", "text": "Acknowledge", "url": "{{link_ack}}"}, {"type": "button", "text": "Snooze 1 day", "url": "{{reminder.links.snooze_day}}"}]}
+
+            """)
+        let notifier = try WebhookFixtures.notifier([
+            "url": .string(receiver.url), "sign": .bool(false), "format": .string("template"),
+            "template": .string(folder.file("chat.json.mustache")),
+        ])
+        var payload = WebhookFixtures.overdue()
+        let base = "https://cxd.example.com/a/"
+        payload.reminder?.links = NotificationPayload.Links(
+            done: base + "d.1", acknowledge: base + "a.2", snoozeDay: base + "s.3", snoozeWeek: base + "w.4")
+
+        #expect(await notifier.deliver(try WebhookFixtures.message(payload)) == .delivered)
+
+        let request = try #require(try receiver.requests().first)
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(request.body.utf8)) as? [String: Any])
+        let actions = try #require(body["actions"] as? [[String: String]])
+        #expect(actions.map { $0["url"] } == [base + "d.1", base + "a.2", base + "s.3"])
+        #expect(actions.map { $0["text"] } == ["Done", "Acknowledge", "Snooze 1 day"])
+    }
+
     @Test("a template with another content type is sent with it, values unescaped")
     func templateWithPlainTextContentType() async throws {
         let receiver = try await WebhookReceiver()
