@@ -79,11 +79,13 @@ extension StoreTransaction {
     /// How many initiatives are in each phase and, for active and paused ones, on each step;
     /// and how many active ones are overdue at `now`. One pass over two small columns.
     public func phaseCounts(at now: Date) throws -> (byStep: [(phase: String, step: StepID?, count: Int)], overdue: Int) {
-        let rows = try Row.fetchAll(db, sql: "SELECT phase, openStep, COUNT(*) FROM initiative GROUP BY phase, openStep")
-        let overdue = try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM initiative WHERE phase = 'active' AND dueAt < ?", arguments: [now]) ?? 0
+        let rows = try Row.fetchAll(db, cached: Self.phaseCountsSQL)
+        let overdue = try Int.fetchOne(db, cached: Self.overdueCountSQL, arguments: [now]) ?? 0
         return (rows.map { ($0[0], $0[1], $0[2]) }, overdue)
     }
+
+    static let phaseCountsSQL = "SELECT phase, openStep, COUNT(*) FROM initiative GROUP BY phase, openStep"
+    static let overdueCountSQL = "SELECT COUNT(*) FROM initiative WHERE phase = 'active' AND dueAt < ?"
 
     /// One initiative's status line.
     public func statusRow(of id: InitiativeID) throws -> StatusRow? {

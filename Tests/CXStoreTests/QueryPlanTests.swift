@@ -26,6 +26,21 @@ struct QueryPlanTests {
         #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
     }
 
+    @Test func metricsCountInitiativesFromTheStepIndexAlone() throws {
+        let counts = try plan(StoreTransaction.phaseCountsSQL, [])
+        #expect(counts.contains("USING COVERING INDEX initiative_step"), "\(counts)")
+        #expect(!counts.contains("TEMP B-TREE"), "\(counts)")
+        let overdue = try plan(StoreTransaction.overdueCountSQL, ["2026-12-01 00:00:00.000"])
+        #expect(overdue.contains("USING COVERING INDEX initiative_step (phase=?)"), "\(overdue)")
+    }
+
+    @Test func aPersonsOpenStepsAndFollowUpsAreFoundThroughTheirOwnerIndexes() throws {
+        let steps = try plan("SELECT id, title, phase, dueAt FROM initiative WHERE 1 = 1 AND phase = ? AND owner = ? ORDER BY id LIMIT ?", ["active", "hung", 500])
+        #expect(steps.contains("INDEX initiative_owner (owner=? AND phase=?)") && !steps.contains("TEMP B-TREE"), "\(steps)")
+        let followUps = try plan("SELECT state FROM followUp WHERE owner = ? AND open = 1 ORDER BY id LIMIT ?", ["hung", 500])
+        #expect(followUps.contains("USING INDEX followUp_owner (owner=? AND open=?)"), "\(followUps)")
+    }
+
     @Test func followUpCountsReadOnlyTheIndex() throws {
         let plan = try plan(StoreTransaction.followUpCountsSQL, ["pos"])
         #expect(plan.contains("USING COVERING INDEX followUp_initiative (initiative=?)"), "\(plan)")
