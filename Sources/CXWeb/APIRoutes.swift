@@ -55,7 +55,7 @@ extension Site {
                 let query = Query(request)
                 let status = try query.oneOf("status", OutboxMessage.Status.allCases.map(\.rawValue)).flatMap(OutboxMessage.Status.init(rawValue:))
                 let limit = try query.limit()
-                let items = try await engine.outboxPage(status: status, after: try query.integer("after"), limit: limit).map(OutboxView.init)
+                let items = try await engine.outboxPage(status: status, after: try query.integer("after"), limit: limit).map(OutboxSummary.init)
                 let next = try await Page.next(after: items, limit: limit, id: \.id) { last in
                     try await !engine.outboxPage(status: status, after: last, limit: 1).isEmpty
                 }
@@ -209,36 +209,6 @@ struct EventView: Encodable, Sendable {
         cycle = record.entry.cycle
         run = record.entry.run
         details = record.entry.details
-    }
-}
-
-struct OutboxView: Encodable, Sendable {
-    var id: Int64
-    var key: String
-    var initiative: String?
-    var kind: String
-    var notifier: String
-    var recipient: String
-    var status: String
-    var attempts: Int
-    var createdAt: Date
-    var nextAttemptAt: Date
-    var lastError: String?
-    var deliveredAt: Date?
-
-    init(_ message: OutboxMessage) {
-        id = message.id ?? 0
-        key = message.key
-        initiative = message.initiative
-        kind = message.kind
-        notifier = message.notifier
-        recipient = message.recipient
-        status = message.status.rawValue
-        attempts = message.attempts
-        createdAt = message.createdAt
-        nextAttemptAt = message.nextAttemptAt
-        lastError = message.lastError
-        deliveredAt = message.deliveredAt
     }
 }
 

@@ -48,7 +48,7 @@ struct OutboxList: AsyncParsableCommand {
             let page = try await engine.store.read { tx in try tx.outboxPage(statuses: statuses, limit: limit) }
             let messages = page.messages
             if output.json {
-                print(try Format.json(OutboxListing(total: page.total, shown: messages.count, messages: messages.map(OutboxLine.init))))
+                print(try Format.json(OutboxListing(total: page.total, shown: messages.count, messages: messages.map(OutboxSummary.init))))
                 return
             }
             let rows = messages.map { message -> [Table.Cell] in
@@ -80,36 +80,7 @@ struct OutboxList: AsyncParsableCommand {
 struct OutboxListing: Encodable {
     var total: Int
     var shown: Int
-    var messages: [OutboxLine]
-}
-
-/// The JSON shape of an outbox row (the payload itself is left out; see the file notifier).
-struct OutboxLine: Encodable {
-    var id: Int64?
-    var key: String
-    var status: String
-    var kind: String
-    var recipient: String
-    var notifier: String
-    var attempts: Int
-    var createdAt: Date
-    var nextAttemptAt: Date
-    var deliveredAt: Date?
-    var lastError: String?
-
-    init(_ message: OutboxMessage) {
-        id = message.id
-        key = message.key
-        status = message.status.rawValue
-        kind = message.kind
-        recipient = message.recipient
-        notifier = message.notifier
-        attempts = message.attempts
-        createdAt = message.createdAt
-        nextAttemptAt = message.nextAttemptAt
-        deliveredAt = message.deliveredAt
-        lastError = message.lastError
-    }
+    var messages: [OutboxSummary]
 }
 
 struct OutboxRetry: AsyncParsableCommand {
