@@ -55,14 +55,14 @@ struct Authenticator: Sendable {
     /// from by a digest, so that removing the token from http.tokens ends the sign-in too.
     func cookie(for subject: HTTPSettings.Subject, token: String, at now: Date) -> String {
         let expires = Int64(now.addingTimeInterval(Self.sessionLifetime).timeIntervalSince1970)
-        return sessions.token(for: "s1|\(subject)|\(expires)|\(Self.fingerprint(token))")
+        return sessions.token(for: "s1|\(subject)|\(expires)|\(fingerprint(token))")
     }
 
     func session(_ request: Request, at now: Date = Date()) -> Session? {
         guard let value = request.cookies[Self.cookieName]?.value, let message = sessions.message(of: value) else { return nil }
         let fields = message.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         guard fields.count == 4, fields[0] == "s1", let expires = Int64(fields[2]), TimeInterval(expires) > now.timeIntervalSince1970,
-            let token = tokens.first(where: { Self.fingerprint($0.secret) == fields[3] }), token.subject.description == fields[1]
+            let token = tokens.first(where: { fingerprint($0.secret) == fields[3] }), token.subject.description == fields[1]
         else { return nil }
         return Session(subject: token.subject, cookie: value)
     }
@@ -77,7 +77,9 @@ struct Authenticator: Sendable {
         return sessions.derived("csrf").isValid(bytes, for: Array(session.cookie.utf8))
     }
 
-    static func fingerprint(_ token: String) -> String {
-        Base64URL.encode(Array(Signer(key: Array("cxd-token-fingerprint".utf8)).signature(of: Array(token.utf8)).prefix(12)))
+    /// Names a token inside a cookie without revealing it: keyed with the installation's
+    /// secret, so a cookie gives nothing to guess the token against offline.
+    func fingerprint(_ token: String) -> String {
+        Base64URL.encode(Array(sessions.derived("token-fingerprint").signature(of: Array(token.utf8)).prefix(12)))
     }
 }
