@@ -99,3 +99,23 @@ extension StoreTransaction {
             arguments: [key, value])
     }
 }
+
+/// What a list of initiatives shows of each definition: its workflow, goal and survey scale.
+public struct DefinitionSummary: Decodable, Sendable {
+    public struct Survey: Decodable, Sendable {
+        public var scale: SurveyScale
+    }
+
+    public var workflow: WorkflowID
+    public var goal: Goal?
+    public var survey: Survey?
+}
+
+extension StoreTransaction {
+    /// The summary of `id`'s stored definition: decodes three of its fields, not the journey,
+    /// touchpoints and roles (a quarter of the dashboard overview's time when decoded whole).
+    public func definitionSummary(of id: InitiativeID) throws -> DefinitionSummary? {
+        try String.fetchOne(db, cached: "SELECT definition FROM initiativeSource WHERE initiative = ?", arguments: [id])
+            .map { try Self.decoder.decode(DefinitionSummary.self, from: Data($0.utf8)) }
+    }
+}

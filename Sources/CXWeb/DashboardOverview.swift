@@ -25,14 +25,20 @@ struct OverviewExtras: Sendable {
         return try await engine.store.read { tx in
             var rows: [InitiativeID: Row] = [:]
             for id in ids {
-                // The definition without its documents: the step list and the survey settings.
-                let definition = try configuration.initiativesLoaded ? configuration.initiatives[id] : tx.definition(of: id, document: false)
-                guard let definition else { continue }
+                // The workflow (for the step list), the goal and the survey's scale.
+                let summary: (workflow: WorkflowID, goal: Goal?, scale: SurveyScale?)
+                if configuration.initiativesLoaded {
+                    guard let definition = configuration.initiatives[id] else { continue }
+                    summary = (definition.workflow, definition.goal, definition.survey?.scale)
+                } else {
+                    guard let stored = try tx.definitionSummary(of: id) else { continue }
+                    summary = (stored.workflow, stored.goal, stored.survey?.scale)
+                }
                 var row = Row(
-                    steps: configuration.workflows[definition.workflow]?.steps ?? [],
-                    metricName: definition.survey.map { $0.scale.metric.rawValue.uppercased() } ?? definition.goal?.metric,
-                    target: definition.goal?.target)
-                if let scale = definition.survey?.scale {
+                    steps: configuration.workflows[summary.workflow]?.steps ?? [],
+                    metricName: summary.scale.map { $0.metric.rawValue.uppercased() } ?? summary.goal?.metric,
+                    target: summary.goal?.target)
+                if let scale = summary.scale {
                     // The newest round first; an empty one (just opened) gives way to the one before.
                     for round in try tx.rounds(of: id).suffix(2).reversed() {
                         let metric = SurveyMetrics.measure(try tx.tally(round: round.number, of: id).overall, on: scale)

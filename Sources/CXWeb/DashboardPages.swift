@@ -47,7 +47,7 @@ extension Site {
         var row: [String: Any] = [
             "id": status.id, "href": "/initiatives/\(Self.pathSegment(status.id))", "title": status.title,
             "phase": status.phase, "phase_label": view.phase(status.phase), "cycle": status.cycle,
-            "segments": view.stepBar(steps: steps, status: status),
+            "segments_html": view.stepBarHTML(steps: steps, status: status),
         ]
         if let step = status.step {
             let index = steps.firstIndex { $0.id == step }

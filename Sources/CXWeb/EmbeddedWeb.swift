@@ -2285,7 +2285,7 @@ enum EmbeddedWeb {
 </section>
 """##,
         "stepbar": ##"""
-<div class="steps{{#big_bar}} big{{/big_bar}}" role="img" aria-label="{{#step_position}}{{t.step}} {{step_position}}{{/step_position}}">{{#segments}}<span class="{{classes}}" title="{{label}}"></span>{{/segments}}</div>
+<div class="steps{{#big_bar}} big{{/big_bar}}" role="img" aria-label="{{#step_position}}{{t.step}} {{step_position}}{{/step_position}}">{{{segments_html}}}</div>
 """##,
     ]
 
