@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "CXNotifiers",
             dependencies: [
-                "CXCore", "CXConfig", "CXStore", "CXSMTP", "CXHTTP",
+                "CXCore", "CXConfig", "CXSMTP", "CXHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -5,7 +5,6 @@ import Darwin
 #endif
 import CXConfig
 import CXCore
-import CXStore
 import Foundation
 import Synchronization
 
@@ -39,11 +38,11 @@ public struct FileNotifier: Notifier {
         self.init(path: path)
     }
 
-    public func deliver(_ message: OutboxMessage) async -> DeliveryOutcome {
+    public func deliver(_ message: Delivery) async -> DeliveryOutcome {
         await deliver(batch: [message])[0]
     }
 
-    public func deliver(batch messages: [OutboxMessage]) async -> [DeliveryOutcome] {
+    public func deliver(batch messages: [Delivery]) async -> [DeliveryOutcome] {
         await file.append(messages.map { $0.payload + [0x0A] })
     }
 }

@@ -1,23 +1,36 @@
 import CXConfig
-import CXStore
 import Foundation
+
+/// One notification on its way through one notifier: what a notifier needs of an outbox
+/// message, and no more (notifiers know nothing of the store that queued it).
+public struct Delivery: Sendable, Equatable {
+    /// The idempotency key: the same on every retry (webhook-id, the email's Message-ID).
+    public var key: String
+    /// The notification document (JSON, `docs/notification.schema.json`).
+    public var payload: Data
+
+    public init(key: String, payload: Data) {
+        self.key = key
+        self.payload = payload
+    }
+}
 
 /// A way to deliver notifications (`type:` in `notifiers:`). Email, webhook and exec notifiers
 /// implement the same protocol; the dispatcher only sees this.
 public protocol Notifier: Sendable {
-    /// Delivers one outbox message. Must not throw: every failure is an outcome the dispatcher
+    /// Delivers one notification. Must not throw: every failure is an outcome the dispatcher
     /// can act on (retry later, or give up).
-    func deliver(_ message: OutboxMessage) async -> DeliveryOutcome
+    func deliver(_ message: Delivery) async -> DeliveryOutcome
 
     /// Delivers several messages at once (e.g. one SMTP session for a batch); one outcome per
     /// message, in order. After an `.endpointGone` the rest of the batch must not be sent: answer
     /// `.notAttempted` for it. The default delivers them one by one and does exactly that; it
     /// also stops (`.notAttempted`) once the delivering task is cancelled.
-    func deliver(batch messages: [OutboxMessage]) async -> [DeliveryOutcome]
+    func deliver(batch messages: [Delivery]) async -> [DeliveryOutcome]
 }
 
 extension Notifier {
-    public func deliver(batch messages: [OutboxMessage]) async -> [DeliveryOutcome] {
+    public func deliver(batch messages: [Delivery]) async -> [DeliveryOutcome] {
         var outcomes: [DeliveryOutcome] = []
         outcomes.reserveCapacity(messages.count)
         var stopped = false

@@ -1,7 +1,6 @@
 import CXConfig
 import CXCore
 import CXSMTP
-import CXStore
 import Foundation
 import Logging
 
@@ -54,12 +53,12 @@ public struct EmailNotifier: Notifier {
     static let escalationKind = "step.escalated"
 
     /// Sends one message in its own session.
-    public func deliver(_ message: OutboxMessage) async -> DeliveryOutcome {
+    public func deliver(_ message: Delivery) async -> DeliveryOutcome {
         await deliver(batch: [message]).first ?? .retry(reason: "email: nothing was sent", after: nil)
     }
 
     /// Sends every message that can be composed in one SMTP session; one outcome per message, in order.
-    public func deliver(batch messages: [OutboxMessage]) async -> [DeliveryOutcome] {
+    public func deliver(batch messages: [Delivery]) async -> [DeliveryOutcome] {
         let composer = EmailComposer(settings: settings)
         var outcomes: [DeliveryOutcome?] = Array(repeating: nil, count: messages.count)
         var envelopes: [SMTPEnvelope] = []

@@ -1,6 +1,5 @@
 import CXConfig
 import CXCore
-import CXStore
 import Foundation
 
 /// The language-neutral plugin: runs a configured executable (no shell), writes the
@@ -88,7 +87,7 @@ public struct ExecNotifier: Notifier {
         self.environment = pluginEnvironment
     }
 
-    public func deliver(_ message: OutboxMessage) async -> DeliveryOutcome {
+    public func deliver(_ message: Delivery) async -> DeliveryOutcome {
         let process = PluginProcess(path: path, arguments: arguments, environment: environment, timeout: timeout)
         let result = await process.run(input: Array(message.payload) + [0x0A])
         let stderr = Self.tail(of: result.stderr)

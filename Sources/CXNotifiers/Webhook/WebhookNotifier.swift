@@ -1,6 +1,5 @@
 import CXConfig
 import CXHTTP
-import CXStore
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -63,7 +62,7 @@ public struct WebhookNotifier: Notifier {
     /// Requests of one batch in flight at once, each on a connection of its own.
     static let requestsPerBatch = 4
 
-    public func deliver(_ message: OutboxMessage) async -> DeliveryOutcome {
+    public func deliver(_ message: Delivery) async -> DeliveryOutcome {
         await withTaskExecutorPreference(client.nextTaskExecutor()) {
             await send(message)
         }
@@ -73,7 +72,7 @@ public struct WebhookNotifier: Notifier {
     /// client (the batch never leaves that loop's thread between its requests). After an
     /// `.endpointGone`, or once the task is cancelled, no further message starts: those not
     /// started are `.notAttempted`, those in flight end as they end.
-    public func deliver(batch messages: [OutboxMessage]) async -> [DeliveryOutcome] {
+    public func deliver(batch messages: [Delivery]) async -> [DeliveryOutcome] {
         await withTaskExecutorPreference(client.nextTaskExecutor()) {
             await withTaskGroup(of: (Int, DeliveryOutcome).self) { group in
                 var outcomes = [DeliveryOutcome](repeating: .notAttempted, count: messages.count)
@@ -98,7 +97,7 @@ public struct WebhookNotifier: Notifier {
     /// Sends one message and reads the whole answer within `timeout` (connecting, sending, the
     /// status line and headers, and the body). Cancelling the calling task (cxd stopping) ends
     /// the request; both that and the timeout are retries.
-    private func send(_ message: OutboxMessage) async -> DeliveryOutcome {
+    private func send(_ message: Delivery) async -> DeliveryOutcome {
         let body: Data
         switch settings.format.body(for: message.payload) {
         case .success(let data): body = data

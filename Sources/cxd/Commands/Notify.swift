@@ -31,7 +31,7 @@ struct NotifyTest: AsyncParsableCommand {
         }
         let notifiers = try CommandContext.makeNotifiers(configuration.notifiers.filter { $0.name == name })
         guard let notifier = notifiers[name] else { throw ExitStatus.runtimeFailure }
-        switch await notifier.deliver(message) {
+        switch await notifier.deliver(message.delivery) {
         case .delivered:
             print("delivered through '\(name)' to \(person)")
         case .retry(let reason, _):

@@ -184,7 +184,7 @@ struct DeliveryLane: Sendable {
     ) async {
         let outcomes: [DeliveryOutcome]
         if let notifier = current.notifiers[notifier] {
-            outcomes = await notifier.deliver(batch: due.map(\.message))
+            outcomes = await notifier.deliver(batch: due.map(\.message.delivery))
         } else {
             outcomes = Array(repeating: .failed(reason: "notifier '\(notifier)' is not configured"), count: due.count)
         }
@@ -273,4 +273,9 @@ struct DeliveryLane: Sendable {
         if !result.queuedFor.isEmpty { environment.wakeLanes(result.queuedFor) }
         state.summary.queuedFor.formUnion(result.queuedFor)
     }
+}
+
+extension OutboxMessage {
+    /// What a notifier gets of this message.
+    public var delivery: Delivery { Delivery(key: key, payload: payload) }
 }
