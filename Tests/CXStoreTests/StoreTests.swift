@@ -99,14 +99,6 @@ struct StoreTests {
         #expect(try store.read { tx in try tx.outboxCounts() } == [.dead: 1])
     }
 
-    @Test func aSecondDaemonOnTheSameDatabaseIsRefused() throws {
-        let path = folder.file("cxd.sqlite")
-        let lock = try DaemonLock(database: path)
-        #expect(DaemonLock.runningDaemon(database: path) == getpid())
-        #expect(throws: DaemonLockError.self) { _ = try DaemonLock(database: path) }
-        withExtendedLifetime(lock) {}
-    }
-
     @Test func theDatabaseUsesWriteAheadLogging() throws {
         let store = try Store(path: folder.file("cxd.sqlite"))
         #expect(try store.journalMode() == "wal")

@@ -1,5 +1,6 @@
 #if os(Linux)
 import Glibc
+import CXDaemon
 import CXStore
 import CXTestSupport
 import Foundation
@@ -11,6 +12,15 @@ import Testing
 /// database file and the kernel's lock list (`/proc/locks`) is the independent witness here.
 @Suite("Daemon lock: one database, one daemon")
 struct DaemonLockTests {
+    @Test func aSecondDaemonOnTheSameDatabaseIsRefused() throws {
+        let folder = TemporaryDirectory("cxd-lock")
+        let path = folder.file("cxd.sqlite")
+        let lock = try DaemonLock(database: path)
+        #expect(DaemonLock.runningDaemon(database: path) == getpid())
+        #expect(throws: DaemonLockError.self) { _ = try DaemonLock(database: path) }
+        withExtendedLifetime(lock) {}
+    }
+
     let folder = TemporaryDirectory("cxd-lock")
 
     /// A database file and a symlink to it from another project's folder.
