@@ -149,7 +149,7 @@ enum StoreProblem: Error, CustomStringConvertible {
             return "no database here yet; `cxd run` creates it on its first start (or `cxd init` for a new project)"
         case .olderSchema:
             return "the database was written by an older cxd and is upgraded by the next command that changes it "
-                + "(`cxd run`, `cxd complete`…); this command only reads"
+                + "(`cxd db migrate`, `cxd run`, `cxd complete`…); this command only reads"
         case .removed:
             return "the database file was removed while cxd had it open; stopping rather than writing to a new, empty "
                 + "database (restore the file from a backup, or restart cxd to start afresh)"

@@ -25,7 +25,7 @@ struct CXD: AsyncParsableCommand {
         subcommands: [
             Init.self, Validate.self, Run.self, Status.self, Complete.self, Reopen.self, Pause.self, Resume.self,
             Acknowledge.self, Snooze.self, History.self, Plan.self, Outbox.self, Notify.self, Routes.self,
-            Survey.self, Followups.self, Journey.self, CalendarFeedCommand.self,
+            Survey.self, Followups.self, Journey.self, CalendarFeedCommand.self, Database.self,
         ]
     )
 

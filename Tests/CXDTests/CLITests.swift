@@ -4,6 +4,25 @@ import Testing
 
 @Suite("The cxd command line", .serialized)
 struct CLITests {
+    @Test func dbStatusListsTheNamedMigrationsAndMigrateSaysWhenThereIsNothingToDo() async throws {
+        let project = try TestProject(keeping: ["pos-checkout"])
+        let dir = project.folder.path
+        let missing = try await CXDProcess.run(["db", "status"], in: dir)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no database here yet"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: project.databasePath), "nothing may be created")
+        let once = try await CXDProcess.run(["run", "--once", "--now", "2026-11-23T02:00:00Z"], in: dir)
+        #expect(once.status == 0, "\(once.stderr)")
+        let status = try await CXDProcess.run(["db", "status"], in: dir)
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("  applied  v1: initiatives, step runs, events, outbox"))
+        #expect(status.stdout.contains("  applied  v9: one-click links, calendar feeds, link key"))
+        #expect(status.stdout.contains("up to date: 9 migration(s) applied"))
+        let migrate = try await CXDProcess.run(["db", "migrate"], in: dir)
+        #expect(migrate.status == 0, "\(migrate.stderr)")
+        #expect(migrate.stdout == "up to date: 9 migration(s) applied\n")
+    }
+
     @Test func validateAcceptsTheShippedExample() async throws {
         let project = try TestProject()
         let result = try await CXDProcess.run(["validate"], in: project.folder.path)

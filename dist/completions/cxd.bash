@@ -173,13 +173,13 @@ _cxd() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|validate|run|status|complete|reopen|pause|resume|ack|snooze|history|plan|outbox|notify|routes|survey|followups|journey|calendar|help)
+    init|validate|run|status|complete|reopen|pause|resume|ack|snooze|history|plan|outbox|notify|routes|survey|followups|journey|calendar|db|help)
         # Offer subcommand argument completions
         "_cxd_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init validate run status complete reopen pause resume ack snooze history plan outbox notify routes survey followups journey calendar help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init validate run status complete reopen pause resume ack snooze history plan outbox notify routes survey followups journey calendar db help' -- "${cur}"))
         ;;
     esac
 }
@@ -777,6 +777,65 @@ _cxd_calendar() {
     repeating_options=()
     non_repeating_options=(-c --config --now)
     __cxd_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-c'|'--config')
+        return
+        ;;
+    '--now')
+        return
+        ;;
+    esac
+}
+
+_cxd_db() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __cxd_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    status|migrate)
+        # Offer subcommand argument completions
+        "_cxd_db_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'status migrate' -- "${cur}"))
+        ;;
+    esac
+}
+
+_cxd_db_status() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-c --config --now)
+    __cxd_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-c'|'--config')
+        return
+        ;;
+    '--now')
+        return
+        ;;
+    esac
+}
+
+_cxd_db_migrate() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-c --config --now)
+    __cxd_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
