@@ -219,32 +219,15 @@ struct MainConfigParser {
     /// never appears in a message.
     private func secret(_ name: String, in reader: inout MappingReader) -> String? {
         let fileNode = reader.optional(name + "_file"), envNode = reader.optional(name + "_env")
-        switch (fileNode, envNode) {
-        case (nil, nil):
+        let given = fileNode.flatMap { file.string($0, "a file path") }
+        let variable = envNode.flatMap { file.string($0, "an environment variable name") }
+        do {
+            return try SecretSource.read(
+                name, path: given.map { Paths.absolute(Paths.resolve($0, against: folder)) }, variable: variable,
+                environment: ProcessInfo.processInfo.environment)
+        } catch {
+            if let node = error.option.hasSuffix("_file") ? fileNode : envNode { file.error(error.message, at: node) }
             return nil
-        case (.some, .some(let envNode)):
-            file.error("give either \(name)_file or \(name)_env, not both", at: envNode)
-            return nil
-        case (let fileNode?, nil):
-            guard let given = file.string(fileNode, "a file path") else { return nil }
-            let path = Paths.absolute(Paths.resolve(given, against: folder))
-            guard let data = FileManager.default.contents(atPath: path) else {
-                file.error("\(name)_file: cannot read \(path)", at: fileNode)
-                return nil
-            }
-            let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !value.isEmpty else {
-                file.error("\(name)_file: \(path) is empty", at: fileNode)
-                return nil
-            }
-            return value
-        case (nil, let envNode?):
-            guard let variable = file.string(envNode, "an environment variable name") else { return nil }
-            guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
-                file.error("\(name)_env: environment variable \(variable) is not set", at: envNode)
-                return nil
-            }
-            return value
         }
     }
 

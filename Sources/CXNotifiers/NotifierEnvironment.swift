@@ -25,29 +25,12 @@ public struct NotifierEnvironment: Sendable {
     /// `<name>_env` (an environment variable) in the notifier's options. Nil when neither is
     /// given. The secret's value never appears in an error.
     public func secret(_ name: String, in config: NotifierConfig) throws(NotifierSetupError) -> String? {
-        let file = config.options[name + "_file"]?.stringValue
-        let variable = config.options[name + "_env"]?.stringValue
-        switch (file, variable) {
-        case (nil, nil):
-            return nil
-        case (.some, .some):
-            throw NotifierSetupError(
-                notifier: config.name, option: name + "_env", message: "give either \(name)_file or \(name)_env, not both")
-        case (let path?, nil):
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw NotifierSetupError(notifier: config.name, option: name + "_file", message: "\(name)_file: cannot read \(path)")
-            }
-            let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !value.isEmpty else {
-                throw NotifierSetupError(notifier: config.name, option: name + "_file", message: "\(name)_file: \(path) is empty")
-            }
-            return value
-        case (nil, let variable?):
-            guard let value = variables[variable], !value.isEmpty else {
-                throw NotifierSetupError(
-                    notifier: config.name, option: name + "_env", message: "\(name)_env: environment variable \(variable) is not set")
-            }
-            return value
+        do {
+            return try SecretSource.read(
+                name, path: config.options[name + "_file"]?.stringValue, variable: config.options[name + "_env"]?.stringValue,
+                environment: variables)
+        } catch {
+            throw NotifierSetupError(notifier: config.name, option: error.option, message: error.message)
         }
     }
 }
