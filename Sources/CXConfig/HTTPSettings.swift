@@ -50,6 +50,15 @@ public struct HTTPSettings: Sendable, Equatable {
         self.linkKey = linkKey
     }
 
+    /// Moves the service to `host:port`; a public URL that was only the default for the old
+    /// address becomes the default for the new one, a configured one stays.
+    public mutating func listen(on host: String, port: Int) {
+        let defaulted = publicURL == HTTPSettings(host: self.host, port: self.port).publicURL
+        self.host = host
+        self.port = port
+        if defaulted { publicURL = HTTPSettings(host: host, port: port).publicURL }
+    }
+
     /// Whether `host` only accepts connections from this machine.
     public static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")

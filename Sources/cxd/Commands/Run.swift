@@ -72,9 +72,7 @@ struct Run: AsyncParsableCommand {
         if let settings = http, settings.port == 0 {
             // Chosen now, before the first evaluation queues reminders whose links name it.
             let port = try await CommandContext.reporting { try await FreePort.pick(host: settings.host) }
-            let defaulted = settings.publicURL == HTTPSettings(host: settings.host, port: 0).publicURL
-            http?.port = port
-            if defaulted { http?.publicURL = HTTPSettings(host: settings.host, port: port).publicURL }
+            http?.listen(on: settings.host, port: port)
         }
         var configuration = opened.configuration
         configuration.http = http
@@ -224,18 +222,12 @@ extension Run {
         var settings = configuration.http
         if let running {
             guard var fresh = settings else { throw ReloadError.httpRemoved }
-            let publicURLWasDefault = fresh.publicURL == HTTPSettings(host: fresh.host, port: fresh.port).publicURL
-            fresh.host = running.host
-            fresh.port = running.port
-            if publicURLWasDefault { fresh.publicURL = running.publicURL }
+            fresh.listen(on: running.host, port: running.port)
             return fresh
         }
         if let listen, let (host, port) = HTTPSettings.listenAddress(listen) {
-            let publicURLWasDefault = settings.map { $0.publicURL == HTTPSettings(host: $0.host, port: $0.port).publicURL } ?? true
             var updated = settings ?? HTTPSettings(host: host, port: port)
-            updated.host = host
-            updated.port = port
-            if publicURLWasDefault { updated.publicURL = HTTPSettings(host: host, port: port).publicURL }
+            updated.listen(on: host, port: port)
             settings = updated
         }
         if let settings, settings.tokens.isEmpty, !HTTPSettings.isLoopback(settings.host) {
