@@ -63,6 +63,18 @@ public struct InitiativePage: Codable, Sendable {
     public var next: String?
 }
 
+/// One page of a listing, and whether more items follow it: read as `limit + 1` items in one
+/// query, so that a full last page is known to be the last.
+public struct Paged<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var hasMore: Bool
+
+    init(limit: Int, fetched: [Item]) {
+        items = Array(fetched.prefix(limit))
+        hasMore = fetched.count > limit
+    }
+}
+
 /// A person's open work: the steps they own and the follow-ups with customers assigned to them.
 public struct PersonTasks: Codable, Sendable {
     public struct FollowUpTask: Codable, Sendable {
@@ -107,15 +119,19 @@ extension Engine {
         return InitiativePage(items: items, next: rows.count > limit ? items.last?.id : nil)
     }
 
-    public func events(of id: InitiativeID, after: Int64?, limit: Int) async throws -> [EventRecord] {
-        try await store.read { tx in
+    /// One page of an initiative's audit log, after the entry `after`.
+    public func events(of id: InitiativeID, after: Int64?, limit: Int) async throws -> Paged<EventRecord> {
+        let limit = max(1, min(limit, Self.pageLimit))
+        return Paged(limit: limit, fetched: try await store.read { tx in
             guard try tx.statusRow(of: id) != nil else { throw EngineError.unknownInitiative(id, known: try knownIDs(tx)) }
-            return try tx.events(of: id, after: after, limit: max(1, min(limit, Self.pageLimit)))
-        }
+            return try tx.events(of: id, after: after, limit: limit + 1)
+        })
     }
 
-    public func outboxPage(status: OutboxMessage.Status?, after: Int64?, limit: Int) async throws -> [OutboxMessage] {
-        try await store.read { tx in try tx.outbox(status: status, after: after, limit: max(1, min(limit, Self.pageLimit))) }
+    /// One page of the outbox, after the message `after`.
+    public func outboxPage(status: OutboxMessage.Status?, after: Int64?, limit: Int) async throws -> Paged<OutboxMessage> {
+        let limit = max(1, min(limit, Self.pageLimit))
+        return Paged(limit: limit, fetched: try await store.read { tx in try tx.outbox(status: status, after: after, limit: limit + 1) })
     }
 
     /// The open steps `person` owns and their open follow-ups (each list at most `pageLimit`).

@@ -42,11 +42,8 @@ extension Site {
                 let query = Query(request)
                 let id = try context.parameters.require("id")
                 let limit = try query.limit()
-                let items = try await engine.events(of: id, after: try query.integer("after"), limit: limit).map(EventView.init)
-                let next = try await Page.next(after: items, limit: limit, id: \.id) { last in
-                    try await !engine.events(of: id, after: last, limit: 1).isEmpty
-                }
-                return try APIJSON.response(Page(items: items, next: next))
+                let page = try await engine.events(of: id, after: try query.integer("after"), limit: limit)
+                return try APIJSON.response(Page(page.items.map(EventView.init), hasMore: page.hasMore, id: \.id))
             }
         }
         api.get("outbox") { request, _ in
@@ -55,11 +52,8 @@ extension Site {
                 let query = Query(request)
                 let status = try query.oneOf("status", OutboxMessage.Status.allCases.map(\.rawValue)).flatMap(OutboxMessage.Status.init(rawValue:))
                 let limit = try query.limit()
-                let items = try await engine.outboxPage(status: status, after: try query.integer("after"), limit: limit).map(OutboxSummary.init)
-                let next = try await Page.next(after: items, limit: limit, id: \.id) { last in
-                    try await !engine.outboxPage(status: status, after: last, limit: 1).isEmpty
-                }
-                return try APIJSON.response(Page(items: items, next: next))
+                let page = try await engine.outboxPage(status: status, after: try query.integer("after"), limit: limit)
+                return try APIJSON.response(Page(page.items.map(OutboxSummary.init), hasMore: page.hasMore, id: \.id))
             }
         }
         api.get("people/{id}/tasks") { request, context in
@@ -180,13 +174,11 @@ struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
     var items: [Item]
     var next: String?
 
-    /// The `next` of a page of `items` listed by id: absent unless the page is full and
-    /// `hasMore` finds an item after its last one (so the last page never points at an empty one).
-    static func next(
-        after items: [Item], limit: Int, id: (Item) -> Int64, hasMore: (Int64) async throws -> Bool
-    ) async throws -> String? {
-        guard items.count == limit, let last = items.last.map(id), try await hasMore(last) else { return nil }
-        return String(last)
+    /// A page of items listed by id: `next` is the last one's id when more follow (so the last
+    /// page never points at an empty one).
+    init(_ items: [Item], hasMore: Bool, id: (Item) -> Int64) {
+        self.items = items
+        next = hasMore ? items.last.map { String(id($0)) } : nil
     }
 }
 

@@ -218,13 +218,14 @@ extension Site {
 
     func logPage(_ id: InitiativeID, request: Request, view: DashboardView) async throws -> Response {
         let after = request.uri.queryParameters["after"].flatMap { Int64(String($0)) }
-        let events = try await engine.events(of: id, after: after, limit: Self.logPageSize)
+        let listed = try await engine.events(of: id, after: after, limit: Self.logPageSize)
+        let events = listed.items
         let title = try await engine.store.read { tx in try tx.statusRow(of: id)?.title } ?? id
         var values: [String: Any] = [
             "id": id, "title": title, "href": "/initiatives/\(Self.pathSegment(id))", "events": events.map { eventValues($0, view: view) },
             "zone": view.zone.identifier, "empty": events.isEmpty,
         ]
-        if events.count == Self.logPageSize, let last = events.last?.id {
+        if listed.hasMore, let last = events.last?.id {
             values["next_href"] = "/initiatives/\(Self.pathSegment(id))/log?after=\(last)"
         }
         return page("log", title: "\(view.word("audit_log")) · \(title)", values: values, request: request)
