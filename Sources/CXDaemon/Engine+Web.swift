@@ -206,9 +206,9 @@ extension Engine {
         let link = try Self.verify(token, signer: signer, at: now)
         let configuration = try await withDefinitions(of: [link.initiative])
         return try await store.read { tx in
-            guard let record = try tx.initiative(link.initiative), let run = record.state.openRun,
-                run.number == link.run, run.stepID == link.step
-            else { throw WebRefusal.linkSuperseded(link) }
+            guard let record = try tx.initiative(link.initiative), link.isFor(record.state.openRun) else {
+                throw WebRefusal.linkSuperseded(link)
+            }
             if try tx.linkUsed(link.id) { throw WebRefusal.linkUsed(link) }
             let person = configuration.people[link.recipient]
             let locale = person?.locale ?? "en"
@@ -233,9 +233,7 @@ extension Engine {
         }
         let calendar = configuration.calendar
         try await apply(to: link.initiative, at: now, via: "link") { state, context, tx in
-            guard let run = state.openRun, run.number == link.run, run.stepID == link.step else {
-                throw WebRefusal.linkSuperseded(link)
-            }
+            guard link.isFor(state.openRun) else { throw WebRefusal.linkSuperseded(link) }
             guard try tx.useLink(link.id, person: link.recipient, initiative: link.initiative, expiresAt: link.expiresAt, at: now) else {
                 throw WebRefusal.linkUsed(link)
             }
@@ -262,18 +260,20 @@ extension Engine {
         guard configuration.people[person] != nil else { throw WebRefusal.unknownPerson(person) }
         let configuration = configuration
         return try await store.read { tx in
-            let generation = try tx.calendarGeneration(of: person)
-            return try Self.linkSigner(configuration, tx).derived("calendar").token(for: "c1|\(person)|\(generation)")
+            try Self.linkSigner(configuration, tx).derived("calendar").token(for: Self.calendarMessage(person, tx))
         }
+    }
+
+    /// What a calendar token signs: the person and the generation their feed is at.
+    private static func calendarMessage(_ person: PersonID, _ tx: StoreTransaction) throws -> String {
+        "c1|\(person)|\(try tx.calendarGeneration(of: person))"
     }
 
     /// Whether `token` opens `person`'s feed now (a revoked one no longer does).
     public func calendarTokenIsValid(_ token: String, for person: PersonID) async throws -> Bool {
         let configuration = configuration
         return try await store.read { tx in
-            let generation = try tx.calendarGeneration(of: person)
-            let signer = try Self.linkSigner(configuration, tx).derived("calendar")
-            return signer.message(of: token) == "c1|\(person)|\(generation)"
+            try Self.linkSigner(configuration, tx).derived("calendar").message(of: token) == Self.calendarMessage(person, tx)
         }
     }
 

@@ -22,7 +22,7 @@ extension Site {
             try await answering {
                 try requireReader(request)
                 let query = Query(request)
-                let phase = try query.oneOf("phase", Self.phases)
+                let phase = try query.oneOf("phase", InitiativeState.Phase.allCases.map(\.rawValue))
                 let page = try await engine.initiatives(
                     phase: phase, owner: try query.identifier("owner"), overdue: try query.bool("overdue") ?? false,
                     after: try query.identifier("after"), limit: try query.limit(), at: clock())
@@ -107,8 +107,6 @@ extension Site {
             }
         }
     }
-
-    static let phases = ["pending", "active", "paused", "completed", "archived"]
 
     /// Runs a handler, turning the engine's refusals into API errors; anything unexpected is
     /// logged and answered 500 without details.

@@ -67,7 +67,7 @@ extension Site {
         let authenticator = authenticator
         let session = authenticator.session(request, at: clock())
         let view = DashboardView(site: self, request: request, session: session)
-        if session == nil, !(http?.tokens.isEmpty ?? true), ((try? authenticator.bearer(request)) ?? nil) == nil {
+        if session == nil, (try? requireReader(request)) == nil {
             return Self.redirect("/login?next=\(Self.queryValue(request.uri.string))")
         }
         do {

@@ -83,7 +83,7 @@ extension Site {
         let session = authenticator.session(request, at: clock())
         return Pages.render(
             template, title: title, values: values, request: request, session: session,
-            csrf: session.map(authenticator.csrfToken(for:)), canSignIn: !(http?.tokens.isEmpty ?? true),
+            csrf: session.map(authenticator.csrfToken(for:)), canSignIn: tokensConfigured,
             names: configuration.people.mapValues(\.name), status: status, preferred: preferred)
     }
 }

@@ -84,9 +84,12 @@ struct Site: Sendable {
     /// Reading needs a token (or a sign-in) as soon as any is configured; without tokens the
     /// service listens on loopback only (the configuration refuses anything else).
     func requireReader(_ request: Request) throws {
-        guard !(http?.tokens.isEmpty ?? true) else { return }
+        guard tokensConfigured else { return }
         _ = try authenticator.require(request)
     }
+
+    /// Whether any token is configured (then reading needs one, and the dashboard a sign-in).
+    var tokensConfigured: Bool { !(http?.tokens.isEmpty ?? true) }
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in Response.text("ok\n", contentType: "text/plain; charset=utf-8") }

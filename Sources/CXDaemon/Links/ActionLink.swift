@@ -45,6 +45,12 @@ public struct ActionLink: Sendable, Equatable {
 
     public func token(signer: Signer) -> String { signer.token(for: message) }
 
+    /// Whether `run` (an initiative's open run) is the one this link was made for: once that
+    /// run closed, the link is superseded, even by a new run of the same step.
+    public func isFor(_ run: StepRun?) -> Bool {
+        run?.number == self.run && run?.stepID == step
+    }
+
     /// Why a token is not a link that can act now.
     public enum Refusal: Error, Sendable, Equatable {
         /// Malformed or tampered with (or signed with another key).
