@@ -75,8 +75,9 @@ extension StoreTransaction {
 
     static let nextFollowUpWakeSQL = "SELECT MIN(nextWakeAt) FROM followUp WHERE initiative = ?"
 
-    /// Follow-ups, optionally of one initiative and only the open ones, oldest first.
-    public func followUps(of initiative: InitiativeID? = nil, openOnly: Bool = false) throws -> [FollowUp] {
+    /// Follow-ups, optionally of one initiative and only the open ones, oldest first; the first
+    /// `limit` of them when given (only those are read and decoded).
+    public func followUps(of initiative: InitiativeID? = nil, openOnly: Bool = false, limit: Int? = nil) throws -> [FollowUp] {
         var sql = "SELECT state FROM followUp WHERE 1 = 1"
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let initiative {
@@ -85,6 +86,10 @@ extension StoreTransaction {
         }
         if openOnly { sql += " AND open = 1" }
         sql += " ORDER BY id"
+        if let limit {
+            sql += " LIMIT ?"
+            arguments += [limit]
+        }
         return try String.fetchAll(db, cached: sql, arguments: arguments)
             .map { try Self.decoder.decode(FollowUp.self, from: Data($0.utf8)) }
     }

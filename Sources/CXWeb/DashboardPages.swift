@@ -140,8 +140,8 @@ extension Site {
         }
 
         // Open follow-ups with customers, and what the reader may do.
-        let followUps = try await engine.store.read { tx in try tx.followUps(of: id, openOnly: true) }
-        values["followups"] = followUps.prefix(Engine.pageLimit).map { followUpValues($0, view: view, now: now, next: nil) }
+        let followUps = try await engine.store.read { tx in try tx.followUps(of: id, openOnly: true, limit: Engine.pageLimit) }
+        values["followups"] = followUps.map { followUpValues($0, view: view, now: now, next: nil) }
         values["has_followups"] = !followUps.isEmpty
         values["actions"] = actionValues(status, steps: steps, view: view)
 
