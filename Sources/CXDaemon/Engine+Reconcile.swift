@@ -238,7 +238,10 @@ extension Engine {
     /// The configuration with the stored definitions of `ids`, for the commands on one
     /// initiative.
     public func withDefinitions(of ids: [InitiativeID]) async throws -> Configuration {
-        guard !configuration.initiativesLoaded else { return configuration }
+        // Nothing to read when every definition is at hand: all of them, or those of an engine
+        // already scoped to these initiatives (a page that asks for several reports of one).
+        let held = configuration.initiatives
+        guard !configuration.initiativesLoaded, ids.contains(where: { held[$0] == nil }) else { return configuration }
         let configuration = configuration
         return try await store.read { tx in
             var scoped = configuration

@@ -73,8 +73,10 @@ extension Site {
 
     func initiativePage(_ id: InitiativeID, request: Request, view: DashboardView) async throws -> Response {
         let now = clock()
-        let detail = try await engine.detail(of: id, at: now)
+        // The initiative's definition, read once for the detail, the page and the journey map.
         let configuration = try await engine.withDefinitions(of: [id])
+        let scoped = Engine(configuration: configuration, store: engine.store)
+        let detail = try await scoped.detail(of: id, at: now)
         let context = configuration.context(for: id)
         let steps = context?.workflow.steps ?? []
         let status = detail.status
@@ -136,7 +138,7 @@ extension Site {
             }
         }
         if let context, !context.definition.stages.isEmpty {
-            values["journey_svg"] = Self.inlineSVG(try await engine.journeyMap(id).svg())
+            values["journey_svg"] = Self.inlineSVG(try await scoped.journeyMap(id).svg())
         }
 
         // Open follow-ups with customers, and what the reader may do.
