@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // PostgreSQL as the store of several `cxd run` nodes (issue 13).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // Tests only: a clock they advance by hand, to drive the dispatcher's real loop.
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
@@ -47,13 +49,20 @@ let package = Package(
             dependencies: ["CXCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
-        // SQLite through GRDB: migrations, records, the outbox.
+        // The store: one SQL layer over SQLite (GRDB, the embedded default) and PostgreSQL
+        // (postgres-nio, for several nodes): migrations, records, the outbox.
         .target(
             name: "CXStore",
             dependencies: [
                 "CXCore", .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for the one statement a million-row import runs a million times.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -260,6 +260,12 @@ enum Schema {
             try db.execute(
                 sql: "INSERT INTO setting (key, value) VALUES ('link_key', ?)", arguments: [Self.newSecretKey()])
         }
+        migrator.registerMigration("v10: initiative versions") { db in
+            // Every write of an initiative's state moves its version on and is made only over
+            // the version its transaction read: a CLI command and the scheduler (on another
+            // machine, with PostgreSQL) never overwrite each other's update silently.
+            try db.alter(table: "initiative") { t in t.add(column: "version", .integer).notNull().defaults(to: 1) }
+        }
         return migrator
     }
 

@@ -5,6 +5,7 @@ extension Store {
     /// The SQLite journal mode in force (`wal` for a store opened by cxd).
     public func journalMode() throws -> String {
         do {
+            guard let pool else { return "postgresql" }
             return try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
         } catch {
             throw StoreError(path: path, underlying: error)
@@ -15,7 +16,9 @@ extension Store {
     /// audit log). Not used by cxd itself.
     public func executeForTesting(_ sql: String) throws {
         do {
-            try pool.write { db in try db.execute(sql: sql) }
+            try write { tx in try tx.executeScript(sql + ";\n") }
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError(path: path, underlying: error)
         }
@@ -25,7 +28,7 @@ extension Store {
     /// work is written in short transactions. Not used by cxd itself.
     public func countCommitsForTesting() -> CommitCounter {
         let counter = CommitCounter()
-        pool.add(transactionObserver: counter, extent: .databaseLifetime)
+        pool?.add(transactionObserver: counter, extent: .databaseLifetime)
         return counter
     }
 }

@@ -46,4 +46,29 @@ extension Store {
         let after = try migrationStatus(at: path)
         return before.pending.filter { after.applied.contains($0) }
     }
+
+    /// The migrations of the database at `location`, read without writing anything.
+    public static func migrationStatus(at location: StoreLocation) throws(StoreError) -> MigrationStatus {
+        switch location {
+        case .sqlite(let path):
+            return try migrationStatus(at: path)
+        case .postgres(let settings):
+            let store = try PostgresStore(settings: settings, creation: .mustExist, migrate: false)
+            defer { store.shutdownNow() }
+            return try store.storeErrors { try store.transactionNow(readOnly: true) { tx in try PostgresSchema.status(tx) } }
+        }
+    }
+
+    /// Applies the pending migrations of the database at `location`; returns those it applied.
+    @discardableResult
+    public static func migrate(at location: StoreLocation) throws(StoreError) -> [String] {
+        switch location {
+        case .sqlite(let path):
+            return try migrate(at: path)
+        case .postgres(let settings):
+            let store = try PostgresStore(settings: settings, creation: .mustExist, migrate: false)
+            defer { store.shutdownNow() }
+            return try store.storeErrors { try store.transactionNow(readOnly: false) { tx in try PostgresSchema.migrate(tx) } }
+        }
+    }
 }

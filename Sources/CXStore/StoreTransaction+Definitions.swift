@@ -1,6 +1,5 @@
 import CXCore
 import Foundation
-import GRDB
 
 /// The engine's index of initiative files: which file declared which initiative, its size and
 /// modification time when last read, and the definition read from it. A command reads the
@@ -25,42 +24,41 @@ public struct InitiativeSourceRecord: Sendable, Equatable {
 extension StoreTransaction {
     /// Every indexed file (definitions not decoded).
     public func initiativeSources() throws -> [InitiativeSourceRecord] {
-        try Row.fetchAll(db, cached: "SELECT initiative, path, size, modified FROM initiativeSource").map(Self.source(from:))
+        try fetch("SELECT initiative, path, size, modified FROM initiativeSource", [], Self.source(from:))
     }
 
     /// The file that declared `id`, when indexed.
     public func initiativeSource(of id: InitiativeID) throws -> InitiativeSourceRecord? {
-        try Row.fetchOne(
-            db, cached: "SELECT initiative, path, size, modified FROM initiativeSource WHERE initiative = ?", arguments: [id]
-        ).map(Self.source(from:))
+        try fetchFirst("SELECT initiative, path, size, modified FROM initiativeSource WHERE initiative = ?", [id], Self.source(from:))
     }
 
-    private static func source(from row: Row) -> InitiativeSourceRecord {
+    private static func source(from row: SQLRow) -> InitiativeSourceRecord {
         InitiativeSourceRecord(initiative: row[0], path: row[1], size: row[2], modified: row[3])
     }
 
     /// The definition of `id` as last read from its file; with its document unless
     /// `document` is false (the scheduler never reads it: `.null` then).
     public func definition(of id: InitiativeID, document: Bool = true) throws -> InitiativeDefinition? {
-        guard let row = try Row.fetchOne(
-            db, cached: document
+        try fetchFirst(
+            document
                 ? "SELECT definition, document FROM initiativeSource WHERE initiative = ?"
                 : "SELECT definition FROM initiativeSource WHERE initiative = ?",
-            arguments: [id])
-        else { return nil }
-        let json: String = row[0]
-        var definition = try Self.decoder.decode(InitiativeDefinition.self, from: Data(json.utf8))
-        if document {
-            let text: String = row[1]
-            definition.document = try Self.decoder.decode(Document.self, from: Data(text.utf8))
+            [id]
+        ) { row in
+            let json: String = row[0]
+            var definition = try Self.decoder.decode(InitiativeDefinition.self, from: Data(json.utf8))
+            if document {
+                let text: String = row[1]
+                definition.document = try Self.decoder.decode(Document.self, from: Data(text.utf8))
+            }
+            return definition
         }
-        return definition
     }
 
     /// Every stored definition without its document (`.null`), for the commands that simulate
     /// all initiatives (`cxd plan`): schedules never look at the document.
     public func allDefinitions() throws -> [InitiativeDefinition] {
-        try String.fetchAll(db, cached: "SELECT definition FROM initiativeSource ORDER BY initiative").map { json in
+        try values(String.self, "SELECT definition FROM initiativeSource ORDER BY initiative").map { json in
             try Self.decoder.decode(InitiativeDefinition.self, from: Data(json.utf8))
         }
     }
@@ -90,7 +88,7 @@ extension StoreTransaction {
     // MARK: - Settings
 
     public func setting(_ key: String) throws -> String? {
-        try String.fetchOne(db, cached: "SELECT value FROM setting WHERE key = ?", arguments: [key])
+        try value(String.self, "SELECT value FROM setting WHERE key = ?", [key])
     }
 
     public func setSetting(_ key: String, to value: String) throws {
@@ -115,7 +113,7 @@ extension StoreTransaction {
     /// The summary of `id`'s stored definition: decodes three of its fields, not the journey,
     /// touchpoints and roles (a quarter of the dashboard overview's time when decoded whole).
     public func definitionSummary(of id: InitiativeID) throws -> DefinitionSummary? {
-        try String.fetchOne(db, cached: "SELECT definition FROM initiativeSource WHERE initiative = ?", arguments: [id])
+        try value(String.self, "SELECT definition FROM initiativeSource WHERE initiative = ?", [id])
             .map { try Self.decoder.decode(DefinitionSummary.self, from: Data($0.utf8)) }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A notifier taken out of service (its endpoint is gone), and why.
 public struct DisabledNotifier: Sendable, Equatable, Codable {
@@ -47,26 +46,23 @@ extension StoreTransaction {
     public func disableNotifier(_ name: String, reason: String, at now: Date) throws -> Bool {
         try execute(
             sql: "INSERT INTO disabledNotifier (name, disabledAt, reason) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING",
-            arguments: [name, now, reason])
-        return db.changesCount > 0
+            arguments: [name, now, reason]) > 0
     }
 
     /// Puts a notifier back in service; returns whether it was disabled.
     @discardableResult
     public func enableNotifier(_ name: String) throws -> Bool {
-        try execute(sql: "DELETE FROM disabledNotifier WHERE name = ?", arguments: [name])
-        return db.changesCount > 0
+        try execute(sql: "DELETE FROM disabledNotifier WHERE name = ?", arguments: [name]) > 0
     }
 
     public func disabledNotifiers() throws -> [DisabledNotifier] {
-        try Row.fetchAll(db, cached: "SELECT * FROM disabledNotifier ORDER BY name").map { row in
+        try fetch("SELECT * FROM disabledNotifier ORDER BY name") { row in
             DisabledNotifier(name: row["name"], disabledAt: row["disabledAt"], reason: row["reason"])
         }
     }
 
     public func message(_ id: Int64) throws -> OutboxMessage? {
-        try Row.fetchOne(db, cached: "SELECT \(Self.messageColumns) FROM outbox WHERE id = ?", arguments: [id])
-            .map(Self.message(from:))
+        try fetchFirst("SELECT \(Self.messageColumns) FROM outbox WHERE id = ?", [id], Self.message(from:))
     }
 
     /// Sends a dead (or pending) message again at `now`: its maximum age and its backoff start
@@ -79,8 +75,7 @@ extension StoreTransaction {
                 UPDATE outbox SET status = 'pending', nextAttemptAt = ?, ageStartedAt = ?, backoffFrom = attempts
                 WHERE id = ? AND status != 'delivered'
                 """,
-            arguments: [now, now, id])
-        return db.changesCount > 0
+            arguments: [now, now, id]) > 0
     }
 
     /// Sends every dead message again (see `retry`); returns how many.
@@ -91,20 +86,19 @@ extension StoreTransaction {
                 WHERE status = 'dead'
                 """,
             arguments: [now, now])
-        return db.changesCount
     }
 
     // MARK: - Notifier health
 
     /// The health of one notifier (a fresh, healthy record when none is stored).
     public func health(of notifier: String) throws -> NotifierHealth {
-        try Row.fetchOne(db, cached: "SELECT * FROM notifierHealth WHERE notifier = ?", arguments: [notifier])
-            .map(Self.health(from:)) ?? NotifierHealth(notifier: notifier)
+        try fetchFirst("SELECT * FROM notifierHealth WHERE notifier = ?", [notifier], Self.health(from:))
+            ?? NotifierHealth(notifier: notifier)
     }
 
     /// Every stored health record, by notifier name.
     public func notifierHealth() throws -> [NotifierHealth] {
-        try Row.fetchAll(db, cached: "SELECT * FROM notifierHealth ORDER BY notifier").map(Self.health(from:))
+        try fetch("SELECT * FROM notifierHealth ORDER BY notifier", [], Self.health(from:))
     }
 
     public func save(_ health: NotifierHealth) throws {
@@ -122,7 +116,7 @@ extension StoreTransaction {
                         health.failingAlertedAt, health.deadUnreported, health.deadReportedAt, health.deadReports])
     }
 
-    static func health(from row: Row) -> NotifierHealth {
+    static func health(from row: SQLRow) -> NotifierHealth {
         NotifierHealth(
             notifier: row["notifier"], failingSince: row["failingSince"], lastFailureAt: row["lastFailureAt"],
             lastError: row["lastError"], failingAlertedAt: row["failingAlertedAt"], deadUnreported: row["deadUnreported"],

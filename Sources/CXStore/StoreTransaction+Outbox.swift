@@ -1,6 +1,5 @@
 import CXCore
 import Foundation
-import GRDB
 
 /// A pending message as a delivery lane sees it: the message plus what its retries are
 /// measured from.
@@ -33,7 +32,7 @@ extension StoreTransaction {
     public func enqueue(_ messages: [OutboxMessage]) throws -> Int {
         var added = 0
         for message in messages {
-            try execute(
+            added += try execute(
                 sql: """
                     INSERT INTO outbox (key, initiative, kind, notifier, recipient, payload, status, attempts,
                                         createdAt, nextAttemptAt, ageStartedAt)
@@ -44,7 +43,6 @@ extension StoreTransaction {
                 arguments: [message.key, message.initiative, message.kind, message.notifier, message.recipient,
                             message.payload, OutboxMessage.Status.pending.rawValue, message.createdAt,
                             message.nextAttemptAt, message.nextAttemptAt > message.createdAt ? message.nextAttemptAt : nil])
-            added += db.changesCount
         }
         return added
     }
@@ -54,15 +52,13 @@ extension StoreTransaction {
     /// Pending messages whose next attempt is due at `now`, oldest first; messages of disabled
     /// notifiers wait.
     public func dueMessages(at now: Date, limit: Int = 500) throws -> [OutboxMessage] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT \(Self.messageColumns) FROM outbox WHERE status = 'pending' AND nextAttemptAt <= ?
-                  AND notifier NOT IN (SELECT name FROM disabledNotifier)
-                ORDER BY nextAttemptAt, id LIMIT ?
-                """,
-            arguments: [now, limit]
-        ).map(Self.message(from:))
+        try fetch(
+            """
+            SELECT \(Self.messageColumns) FROM outbox WHERE status = 'pending' AND nextAttemptAt <= ?
+              AND notifier NOT IN (SELECT name FROM disabledNotifier)
+            ORDER BY nextAttemptAt, id LIMIT ?
+            """,
+            [now, limit], Self.message(from:))
     }
 
     /// The due messages of one notifier (none while it is disabled), oldest first, leaving out
@@ -72,38 +68,38 @@ extension StoreTransaction {
     public func dueMessages(
         notifier: String, at now: Date, excluding excluded: Set<Int64> = [], limit: Int
     ) throws -> [DueMessage] {
-        let statement = try db.cachedStatement(
-            sql: """
-                SELECT \(Self.messageColumns) FROM outbox
-                WHERE status = 'pending' AND notifier = ? AND nextAttemptAt <= ?
-                  AND id NOT IN (SELECT value FROM json_each(?))
-                  AND NOT EXISTS (SELECT 1 FROM disabledNotifier WHERE name = ?)
-                ORDER BY nextAttemptAt, id LIMIT ?
-                """)
-        return try Row.fetchAll(statement, arguments: [notifier, now, Self.jsonArray(excluded), notifier, limit])
-            .map(Self.dueMessage(from:))
+        try fetch(
+            """
+            SELECT \(Self.messageColumns) FROM outbox
+            WHERE status = 'pending' AND notifier = ? AND nextAttemptAt <= ?
+              AND id NOT IN (\(idsFromJSON))
+              AND NOT EXISTS (SELECT 1 FROM disabledNotifier WHERE name = ?)
+            ORDER BY nextAttemptAt, id LIMIT ?
+            """,
+            [notifier, now, Self.jsonArray(excluded), notifier, limit], Self.dueMessage(from:))
     }
 
     /// When the earliest pending message (of an enabled notifier) wants its next attempt.
     public func nextAttemptAt() throws -> Date? {
-        try Date.fetchOne(
-            db,
-            sql: """
-                SELECT MIN(nextAttemptAt) FROM outbox WHERE status = 'pending'
-                  AND notifier NOT IN (SELECT name FROM disabledNotifier)
-                """)
+        try value(
+            Date.self,
+            """
+            SELECT MIN(nextAttemptAt) FROM outbox WHERE status = 'pending'
+              AND notifier NOT IN (SELECT name FROM disabledNotifier)
+            """)
     }
 
     /// When the earliest pending message of one notifier wants its next attempt; nil when it
     /// has none or is disabled.
     public func nextAttemptAt(notifier: String, excluding excluded: Set<Int64> = []) throws -> Date? {
-        let statement = try db.cachedStatement(
-            sql: """
-                SELECT MIN(nextAttemptAt) FROM outbox
-                WHERE status = 'pending' AND notifier = ? AND id NOT IN (SELECT value FROM json_each(?))
-                  AND NOT EXISTS (SELECT 1 FROM disabledNotifier WHERE name = ?)
-                """)
-        return try Date.fetchOne(statement, arguments: [notifier, Self.jsonArray(excluded), notifier])
+        try value(
+            Date.self,
+            """
+            SELECT MIN(nextAttemptAt) FROM outbox
+            WHERE status = 'pending' AND notifier = ? AND id NOT IN (\(idsFromJSON))
+              AND NOT EXISTS (SELECT 1 FROM disabledNotifier WHERE name = ?)
+            """,
+            [notifier, Self.jsonArray(excluded), notifier])
     }
 
     /// `[3,7,12]`: message ids as one SQL argument, for `json_each`.
@@ -113,29 +109,30 @@ extension StoreTransaction {
 
     /// The notifiers that have pending messages (configured or not).
     public func notifiersWithPendingMessages() throws -> [String] {
-        try String.fetchAll(db, cached: "SELECT DISTINCT notifier FROM outbox WHERE status = 'pending' ORDER BY notifier")
+        try values(String.self, "SELECT DISTINCT notifier FROM outbox WHERE status = 'pending' ORDER BY notifier")
     }
 
     // MARK: - Listing
 
     public func messages(status: OutboxMessage.Status? = nil, limit: Int = 1000) throws -> [OutboxMessage] {
         if let status {
-            return try Row.fetchAll(
-                db, cached: "SELECT \(Self.messageColumns) FROM outbox WHERE status = ? ORDER BY id LIMIT ?",
-                arguments: [status.rawValue, limit]
-            ).map(Self.message(from:))
+            return try fetch(
+                "SELECT \(Self.messageColumns) FROM outbox WHERE status = ? ORDER BY id LIMIT ?", [status.rawValue, limit],
+                Self.message(from:))
         }
-        return try Row.fetchAll(db, cached: "SELECT \(Self.messageColumns) FROM outbox ORDER BY id LIMIT ?", arguments: [limit])
-            .map(Self.message(from:))
+        return try fetch("SELECT \(Self.messageColumns) FROM outbox ORDER BY id LIMIT ?", [limit], Self.message(from:))
     }
 
     /// The first `limit` messages (by id) whose status is one of `statuses` (every status when
     /// empty), with the number of messages that match in all.
     public func outboxPage(statuses: [OutboxMessage.Status], limit: Int) throws -> OutboxPage {
         let names = (statuses.isEmpty ? OutboxMessage.Status.allCases : statuses).map(\.rawValue)
-        let rows: SQLRequest<Row> = "SELECT \(sql: Self.messageColumns) FROM outbox WHERE status IN \(names) ORDER BY id LIMIT \(limit)"
-        let total: SQLRequest<Int> = "SELECT COUNT(*) FROM outbox WHERE status IN \(names)"
-        return OutboxPage(messages: try rows.fetchAll(db).map(Self.message(from:)), total: try total.fetchOne(db) ?? 0)
+        let list = Self.placeholders(names.count)
+        return OutboxPage(
+            messages: try fetch(
+                "SELECT \(Self.messageColumns) FROM outbox WHERE status IN \(list) ORDER BY id LIMIT ?", names + [limit],
+                Self.message(from:)),
+            total: try value(Int.self, "SELECT COUNT(*) FROM outbox WHERE status IN \(list)", names) ?? 0)
     }
 
     // MARK: - Attempts and outcomes
@@ -146,25 +143,27 @@ extension StoreTransaction {
     /// The ids go in as one JSON array and are looked up by primary key: `+status` keeps SQLite
     /// from choosing the status index instead, which visits every pending message.
     public func claim(_ ids: [Int64], at now: Date) throws {
-        try db.cachedStatement(
+        // `+status` is SQLite's way to say "not this index"; PostgreSQL has no such hint.
+        let status = dialect == .sqlite ? "+status" : "status"
+        try execute(
             sql: """
                 UPDATE outbox SET attempts = attempts + 1, lastAttemptAt = ?
-                WHERE id IN (SELECT value FROM json_each(?)) AND +status = 'pending'
-                """
-        ).execute(arguments: [now, Self.jsonArray(ids)])
+                WHERE id IN (\(idsFromJSON)) AND \(status) = 'pending'
+                """,
+            arguments: [now, Self.jsonArray(ids)])
     }
 
     /// A claimed message that was not sent after all (`.notAttempted`): the attempt is taken back.
     public func releaseClaim(_ id: Int64) throws {
         try execute(
-            sql: "UPDATE outbox SET attempts = MAX(0, attempts - 1) WHERE id = ? AND status = 'pending'", arguments: [id])
+            sql: "UPDATE outbox SET attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END WHERE id = ? AND status = 'pending'", arguments: [id])
     }
 
     /// Claimed messages were delivered (one statement for a batch's deliveries).
     public func recordDelivered(_ ids: [Int64], at now: Date) throws {
         guard !ids.isEmpty else { return }
         try execute(
-            sql: "UPDATE outbox SET status = 'delivered', deliveredAt = ?, lastError = NULL WHERE id IN (SELECT value FROM json_each(?))",
+            sql: "UPDATE outbox SET status = 'delivered', deliveredAt = ?, lastError = NULL WHERE id IN (\(idsFromJSON))",
             arguments: [now, Self.jsonArray(ids)])
     }
 
@@ -201,14 +200,14 @@ extension StoreTransaction {
     /// Counts per status, for `cxd status`.
     public func outboxCounts() throws -> [OutboxMessage.Status: Int] {
         var counts: [OutboxMessage.Status: Int] = [:]
-        for row in try Row.fetchAll(db, cached: "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status") {
+        try fetch("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status") { row in
             if let status = OutboxMessage.Status(rawValue: row["status"]) { counts[status] = row["n"] }
         }
         return counts
     }
 
     public func oldestPendingAt() throws -> Date? {
-        try Date.fetchOne(db, cached: "SELECT MIN(createdAt) FROM outbox WHERE status = 'pending'")
+        try value(Date.self, "SELECT MIN(createdAt) FROM outbox WHERE status = 'pending'")
     }
 
     /// The outbox columns every message query selects, in the order `message(from:)` reads
@@ -218,7 +217,7 @@ extension StoreTransaction {
         lastError, deliveredAt, ageStartedAt, backoffFrom
         """
 
-    static func message(from row: Row) -> OutboxMessage {
+    static func message(from row: SQLRow) -> OutboxMessage {
         var message = OutboxMessage(
             key: row[1], initiative: row[2], kind: row[3], notifier: row[4], recipient: row[5], payload: row[6],
             createdAt: row[9])
@@ -231,7 +230,7 @@ extension StoreTransaction {
         return message
     }
 
-    static func dueMessage(from row: Row) -> DueMessage {
+    static func dueMessage(from row: SQLRow) -> DueMessage {
         let message = message(from: row)
         let backoffFrom: Int = row[14]
         return DueMessage(message: message, ageStartedAt: row[13], attemptsSinceRetry: message.attempts - backoffFrom)

@@ -61,17 +61,26 @@ public struct PresentResponse: Sendable, Equatable {
     public var answer: NewResponse
 }
 
-/// Inserts the answers of one import into one round, inside the store's write transaction:
-/// one prepared statement for every row, and the round's tally updated once at the end with
-/// the counts of the answers actually inserted. See `StoreTransaction.insertResponses`.
+/// Inserts the answers of one import into one round, inside the store's write transaction,
+/// and updates the round's tally once at the end with the counts of the answers actually
+/// inserted. See `StoreTransaction.insertResponses`.
+///
+/// On SQLite one prepared statement is bound and stepped through SQLite's C API for every row
+/// (GRDB's arguments were most of the cost of a million-row import); on PostgreSQL each row is
+/// an `INSERT … RETURNING id`.
 public struct ResponseInserter {
-    let db: Database
+    let transaction: StoreTransaction
     let roundID: Int64
     let importID: String
-    let importedAt: DatabaseValue
-    let insert: Statement
-    let lookup: Statement
+    let importedAt: Date
+    /// SQLite's prepared statements, bound through the C API.
+    let sqlite: SQLiteStatements?
     var tally: [TallyKey: Int] = [:]
+
+    struct SQLiteStatements {
+        let db: Database
+        let insert: Statement
+    }
 
     struct TallyKey: Hashable {
         var touchpoint: String?
@@ -79,35 +88,60 @@ public struct ResponseInserter {
         var emotion: Emotion?
     }
 
+    static let insertSQL = """
+        INSERT INTO surveyResponse
+          (round, respondent, answeredAt, score, touchpoint, comment, emotion, importedAt, importID, line)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(round, respondent) DO NOTHING
+        """
+
+    static let lookupSQL = """
+        SELECT importID, line, answeredAt, score, touchpoint, comment, emotion
+        FROM surveyResponse WHERE round = ? AND respondent = ?
+        """
+
     /// Stores `response` (from `line` of the file) unless its respondent already answered the
     /// round, in which case the answer there is returned and nothing changes.
     public mutating func insert(_ response: NewResponse, line: Int) throws -> ResponseInsertion {
-        if try insertRow(response, line: line) {
+        if let id = try insertRow(response, line: line) {
             tally[TallyKey(touchpoint: response.touchpoint, score: response.score, emotion: response.emotion), default: 0] += 1
-            return .inserted(db.lastInsertedRowID)
+            return .inserted(id)
         }
-        guard let row = try Row.fetchOne(lookup, arguments: [roundID, response.respondent]) else {
+        let present = try transaction.fetchFirst(Self.lookupSQL, [roundID, response.respondent]) { row in
+            let sameImport = (row["importID"] as String?) == importID
+            return PresentResponse(
+                lineInThisImport: sameImport ? row["line"] : nil,
+                answer: NewResponse(
+                    respondent: response.respondent, answeredAt: row["answeredAt"], score: row["score"],
+                    touchpoint: row["touchpoint"], comment: row["comment"],
+                    emotion: (row["emotion"] as String?).flatMap(Emotion.init(rawValue:))))
+        }
+        guard let present else {
             // The insert was ignored for another reason than the respondent's answer: impossible
             // with ON CONFLICT(round, respondent), but never claim a duplicate that is not there.
-            throw DatabaseError(message: "answer of '\(response.respondent)' neither inserted nor present")
+            throw StoreFailure("answer of '\(response.respondent)' neither inserted nor present")
         }
-        let sameImport = (row["importID"] as String?) == importID
-        return .present(PresentResponse(
-            lineInThisImport: sameImport ? row["line"] : nil,
-            answer: NewResponse(
-                respondent: response.respondent, answeredAt: row["answeredAt"], score: row["score"],
-                touchpoint: row["touchpoint"], comment: row["comment"],
-                emotion: (row["emotion"] as String?).flatMap(Emotion.init(rawValue:)))))
+        return .present(present)
     }
 
-    /// Binds and steps the insert through SQLite's C API: GRDB's arguments (an array of
-    /// values per row, its statement hooks) were most of the cost of a million-row import.
-    /// The values the same for every row (round, import time, import id) are bound once by
-    /// `bindConstants`; SQLite keeps bindings across resets. Text is bound with its length
-    /// (and copied by SQLite), so nothing is cut at a NUL.
-    /// True when the row was inserted, false when the respondent was already in the round.
-    private func insertRow(_ response: NewResponse, line: Int) throws -> Bool {
-        let statement = insert.sqliteStatement
+    /// The new row's id; nil when the respondent was already in the round.
+    private func insertRow(_ response: NewResponse, line: Int) throws -> Int64? {
+        if let sqlite {
+            return try Self.insertRow(response, line: line, through: sqlite)
+        }
+        return try transaction.fetchFirst(
+            Self.insertSQL + " RETURNING id",
+            [roundID, response.respondent, response.answeredAt, response.score, response.touchpoint, response.comment,
+             response.emotion?.rawValue, importedAt, importID, line]
+        ) { row in row[0] as Int64 }
+    }
+
+    /// Binds and steps the insert through SQLite's C API. The values the same for every row
+    /// (round, import time, import id) are bound once by `bindConstants`; SQLite keeps
+    /// bindings across resets. Text is bound with its length (and copied by SQLite), so
+    /// nothing is cut at a NUL.
+    private static func insertRow(_ response: NewResponse, line: Int, through sqlite: SQLiteStatements) throws -> Int64? {
+        let statement = sqlite.insert.sqliteStatement
         sqlite3_reset(statement)
         func text(_ index: CInt, _ value: String?) {
             guard var value else {
@@ -135,20 +169,21 @@ public struct ResponseInserter {
         sqlite3_bind_int64(statement, 10, Int64(line))
         let code = sqlite3_step(statement)
         guard code == SQLITE_DONE else {
-            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+            let message = String(cString: sqlite3_errmsg(sqlite.db.sqliteConnection))
             sqlite3_reset(statement)
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: insert.sql)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sqlite.insert.sql)
         }
-        return sqlite3_changes(db.sqliteConnection) == 1
+        return sqlite3_changes(sqlite.db.sqliteConnection) == 1 ? sqlite.db.lastInsertedRowID : nil
     }
 
     /// Binds the round, the import's time and its id: the same for every row.
     func bindConstants() {
-        let statement = insert.sqliteStatement
+        guard let sqlite else { return }
+        let statement = sqlite.insert.sqliteStatement
         sqlite3_reset(statement)
         sqlite3_clear_bindings(statement)
         sqlite3_bind_int64(statement, 1, roundID)
-        _ = importedAt.bind(to: statement, at: 8)
+        _ = importedAt.sqliteValue.bind(to: statement, at: 8)
         var importID = importID
         importID.withUTF8 { bytes in
             _ = sqlite3_bind_text(statement, 9, bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
@@ -160,12 +195,12 @@ public struct ResponseInserter {
 
     /// Adds the counts of the answers inserted to the round's tally.
     func flush() throws {
-        let upsert = try db.cachedStatement(sql: """
+        let sql = """
             INSERT INTO surveyTally (round, touchpoint, score, emotion, count) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (\(Schema.tallyKey)) DO UPDATE SET count = count + excluded.count
-            """)
+            ON CONFLICT (\(transaction.tallyConflictTarget)) DO UPDATE SET count = surveyTally.count + excluded.count
+            """
         for (key, count) in tally {
-            try upsert.execute(arguments: [roundID, key.touchpoint, key.score, key.emotion?.rawValue, count])
+            try transaction.execute(sql: sql, arguments: [roundID, key.touchpoint, key.score, key.emotion?.rawValue, count])
         }
     }
 }
@@ -180,20 +215,14 @@ extension StoreTransaction {
         _ body: (inout ResponseInserter) throws -> T
     ) throws -> T {
         guard let roundID = try roundID(initiative, round) else {
-            throw DatabaseError(message: "initiative '\(initiative)' has no survey round \(round)")
+            throw StoreFailure("initiative '\(initiative)' has no survey round \(round)")
+        }
+        var sqlite: ResponseInserter.SQLiteStatements?
+        if case .sqlite(let db) = connection {
+            sqlite = .init(db: db, insert: try db.cachedStatement(sql: ResponseInserter.insertSQL))
         }
         var inserter = ResponseInserter(
-            db: db, roundID: roundID, importID: importID, importedAt: StoredTime.value(now),
-            insert: try db.cachedStatement(sql: """
-                INSERT INTO surveyResponse
-                  (round, respondent, answeredAt, score, touchpoint, comment, emotion, importedAt, importID, line)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(round, respondent) DO NOTHING
-                """),
-            lookup: try db.cachedStatement(sql: """
-                SELECT importID, line, answeredAt, score, touchpoint, comment, emotion
-                FROM surveyResponse WHERE round = ? AND respondent = ?
-                """))
+            transaction: self, roundID: roundID, importID: importID, importedAt: now, sqlite: sqlite)
         inserter.bindConstants()
         let result = try body(&inserter)
         try inserter.flush()
@@ -205,9 +234,7 @@ extension StoreTransaction {
     public func tally(round: Int, of initiative: InitiativeID) throws -> RoundTally {
         var tally = RoundTally()
         guard let roundID = try roundID(initiative, round) else { return tally }
-        let rows = try Row.fetchCursor(
-            db, sql: "SELECT touchpoint, score, emotion, count FROM surveyTally WHERE round = ?", arguments: [roundID])
-        while let row = try rows.next() {
+        try fetch("SELECT touchpoint, score, emotion, count FROM surveyTally WHERE round = ?", [roundID]) { row in
             tally.add(
                 touchpoint: row[0], score: row[1], emotion: (row[2] as String?).flatMap(Emotion.init(rawValue:)), count: row[3])
         }
@@ -217,18 +244,28 @@ extension StoreTransaction {
     /// How many answers a round holds (scored or not), from the tally.
     public func responseCount(round: Int, of initiative: InitiativeID) throws -> Int {
         guard let roundID = try roundID(initiative, round) else { return 0 }
-        return try Int.fetchOne(db, cached: "SELECT IFNULL(SUM(count), 0) FROM surveyTally WHERE round = ?", arguments: [roundID]) ?? 0
+        return try value(Int.self, "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM surveyTally WHERE round = ?", [roundID]) ?? 0
     }
 
     /// The answers of one round, in the order they were stored.
     public func responses(round: Int, of initiative: InitiativeID) throws -> [StoredResponse] {
         guard let roundID = try roundID(initiative, round) else { return [] }
-        return try Row.fetchAll(db, cached: "SELECT * FROM surveyResponse WHERE round = ? ORDER BY id", arguments: [roundID])
-            .map { row in
+        return try fetch("SELECT * FROM surveyResponse WHERE round = ? ORDER BY id", [roundID]) { row in
                 StoredResponse(
                     id: row["id"], round: round, respondent: row["respondent"], answeredAt: row["answeredAt"],
                     score: row["score"], touchpoint: row["touchpoint"], comment: row["comment"],
                     emotion: (row["emotion"] as String?).flatMap(Emotion.init(rawValue:)))
             }
+    }
+}
+
+extension StoreTransaction {
+    /// The conflict target of `surveyTally`'s key, as each database declares it: SQLite's
+    /// expression index (`Schema.tallyKey`), PostgreSQL 15's `UNIQUE NULLS NOT DISTINCT`.
+    var tallyConflictTarget: String {
+        switch dialect {
+        case .sqlite: return Schema.tallyKey
+        case .postgres: return "round, touchpoint, score, emotion"
+        }
     }
 }

@@ -8,14 +8,12 @@ import GRDB
 extension StoreTransaction {
     /// Ids of initiatives whose next wake is at or before `now`, earliest first.
     public func dueInitiatives(at now: Date, limit: Int) throws -> [InitiativeID] {
-        try String.fetchAll(
-            db, cached: "SELECT id FROM initiative WHERE nextWakeAt <= ? ORDER BY nextWakeAt, id LIMIT ?",
-            arguments: [now, limit])
+        try values(String.self, "SELECT id FROM initiative WHERE nextWakeAt <= ? ORDER BY nextWakeAt, id LIMIT ?", [now, limit])
     }
 
     /// When the earliest initiative is next due; nil when none waits for time.
     public func nextInitiativeWake() throws -> Date? {
-        try Date.fetchOne(db, cached: "SELECT MIN(nextWakeAt) FROM initiative")
+        try value(Date.self, "SELECT MIN(nextWakeAt) FROM initiative")
     }
 
     /// Stores when `id` is next due (nil: only a person can move it on), with what `cxd status`
@@ -49,11 +47,11 @@ extension StoreTransaction {
     /// a failure episode (the operators are told once per episode).
     @discardableResult
     public func recordEvaluationFailure(_ id: InitiativeID, error: String, at now: Date, retryAt: Date) throws -> Bool {
-        let since = try Date.fetchOne(db, cached: "SELECT failingSince FROM initiative WHERE id = ?", arguments: [id])
-        try execute(
+        let since = try value(Date.self, "SELECT failingSince FROM initiative WHERE id = ?", [id])
+        let changed = try execute(
             sql: "UPDATE initiative SET lastError = ?, failingSince = COALESCE(failingSince, ?), nextWakeAt = ? WHERE id = ?",
             arguments: [error, now, retryAt, id])
-        return since == nil && db.changesCount > 0
+        return since == nil && changed > 0
     }
 
     /// Clears a failure after a successful evaluation.
@@ -63,20 +61,20 @@ extension StoreTransaction {
 
     /// The id naming this database (see the `installation` table).
     public func installationID() throws -> String {
-        try String.fetchOne(db, cached: "SELECT id FROM installation") ?? ""
+        try value(String.self, "SELECT id FROM installation") ?? ""
     }
 
     /// Ids of every initiative (without archived ones when `archived` is false), ordered by
     /// id; no state decoded.
     public func initiativeIDs(archived: Bool = true) throws -> [InitiativeID] {
-        try String.fetchAll(
-            db, cached: archived ? "SELECT id FROM initiative ORDER BY id" : "SELECT id FROM initiative WHERE phase != 'archived' ORDER BY id")
+        try values(
+            String.self, archived ? "SELECT id FROM initiative ORDER BY id" : "SELECT id FROM initiative WHERE phase != 'archived' ORDER BY id")
     }
 
     /// How many initiatives there are (without archived ones when `archived` is false).
     public func initiativeCount(archived: Bool = true) throws -> Int {
-        try Int.fetchOne(
-            db, cached: archived ? "SELECT COUNT(*) FROM initiative" : "SELECT COUNT(*) FROM initiative WHERE phase != 'archived'") ?? 0
+        try value(
+            Int.self, archived ? "SELECT COUNT(*) FROM initiative" : "SELECT COUNT(*) FROM initiative WHERE phase != 'archived'") ?? 0
     }
 }
 
@@ -85,13 +83,28 @@ extension StoreTransaction {
     /// rethrown, while the enclosing transaction goes on. One initiative's failure must not
     /// undo the others' work.
     public func isolating<T>(_ body: () throws -> T) throws -> T {
-        var result: T?
-        try db.inSavepoint {
-            result = try body()
-            return .commit
+        switch connection {
+        case .sqlite(let db):
+            var result: T?
+            try db.inSavepoint {
+                result = try body()
+                return .commit
+            }
+            guard let result else { throw StoreFailure("savepoint ended without a result") }
+            return result
+        case .postgres(let session):
+            session.savepoints += 1
+            let name = "cxd_\(session.savepoints)"
+            _ = try session.run("SAVEPOINT \(name)", [])
+            do {
+                let result = try body()
+                _ = try session.run("RELEASE SAVEPOINT \(name)", [])
+                return result
+            } catch {
+                _ = try session.run("ROLLBACK TO SAVEPOINT \(name)", [])
+                throw error
+            }
         }
-        guard let result else { throw DatabaseError(message: "savepoint ended without a result") }
-        return result
     }
 }
 
@@ -110,7 +123,7 @@ extension StoreTransaction {
     /// Initiatives whose evaluation is failing, with the last error.
     public func evaluationFailures() throws -> [InitiativeID: EvaluationFailure] {
         var failures: [InitiativeID: EvaluationFailure] = [:]
-        for row in try Row.fetchAll(db, cached: "SELECT id, lastError, failingSince FROM initiative WHERE lastError IS NOT NULL") {
+        try fetch("SELECT id, lastError, failingSince FROM initiative WHERE lastError IS NOT NULL") { row in
             failures[row["id"]] = EvaluationFailure(error: row["lastError"], since: row["failingSince"] ?? Date(timeIntervalSince1970: 0))
         }
         return failures

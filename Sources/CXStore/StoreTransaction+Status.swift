@@ -1,6 +1,5 @@
 import CXCore
 import Foundation
-import GRDB
 
 /// Where an initiative stands, as `cxd status` prints it: stored beside the state with every
 /// write, so that listing initiatives reads columns, never the state JSON or the YAML.
@@ -41,10 +40,7 @@ public struct StatusRow: Sendable, Equatable {
 extension StoreTransaction {
     /// Every initiative's status line, ordered by id: one indexed scan of small columns.
     public func statusRows() throws -> [StatusRow] {
-        var rows: [StatusRow] = []
-        let cursor = try Row.fetchCursor(db, cached: "SELECT \(Self.statusColumns) FROM initiative ORDER BY id")
-        while let row = try cursor.next() { rows.append(Self.statusRow(row)) }
-        return rows
+        try fetch("SELECT \(Self.statusColumns) FROM initiative ORDER BY id", [], Self.statusRow)
     }
 
     /// Status lines filtered in SQL: by phase, by open step owner, and/or overdue at `now`
@@ -54,7 +50,7 @@ extension StoreTransaction {
         phase: String? = nil, owner: PersonID? = nil, overdueAt now: Date? = nil, after: InitiativeID? = nil, limit: Int
     ) throws -> [StatusRow] {
         var sql = "SELECT \(Self.statusColumns) FROM initiative WHERE 1 = 1"
-        var arguments: [(any DatabaseValueConvertible)?] = []
+        var arguments: [(any SQLArgument)?] = []
         if let phase {
             sql += " AND phase = ?"
             arguments.append(phase)
@@ -73,15 +69,15 @@ extension StoreTransaction {
         }
         sql += " ORDER BY id LIMIT ?"
         arguments.append(limit)
-        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.statusRow)
+        return try fetch(sql, arguments, cached: false, Self.statusRow)
     }
 
     /// How many initiatives are in each phase and, for active and paused ones, on each step;
     /// and how many active ones are overdue at `now`. One pass over two small columns.
     public func phaseCounts(at now: Date) throws -> (byStep: [(phase: String, step: StepID?, count: Int)], overdue: Int) {
-        let rows = try Row.fetchAll(db, cached: Self.phaseCountsSQL)
-        let overdue = try Int.fetchOne(db, cached: Self.overdueCountSQL, arguments: [now]) ?? 0
-        return (rows.map { ($0[0], $0[1], $0[2]) }, overdue)
+        let rows = try fetch(Self.phaseCountsSQL) { row -> (phase: String, step: StepID?, count: Int) in (row[0], row[1], row[2]) }
+        let overdue = try value(Int.self, Self.overdueCountSQL, [now]) ?? 0
+        return (rows, overdue)
     }
 
     static let phaseCountsSQL = "SELECT phase, openStep, COUNT(*) FROM initiative GROUP BY phase, openStep"
@@ -89,13 +85,13 @@ extension StoreTransaction {
 
     /// One initiative's status line.
     public func statusRow(of id: InitiativeID) throws -> StatusRow? {
-        try Row.fetchOne(db, cached: "SELECT \(Self.statusColumns) FROM initiative WHERE id = ?", arguments: [id]).map(Self.statusRow)
+        try fetchFirst("SELECT \(Self.statusColumns) FROM initiative WHERE id = ?", [id], Self.statusRow)
     }
 
     private static let statusColumns =
         "id, title, phase, cycle, openStep, stepTitle, owner, dueAt, nextReminderAt, startsAt, lastReminderAt, lastError, failingSince"
 
-    private static func statusRow(_ row: Row) -> StatusRow {
+    private static func statusRow(_ row: SQLRow) -> StatusRow {
         let error: String? = row[11]
         return StatusRow(
             id: row[0], title: row[1], phase: row[2], cycle: row[3],
@@ -115,22 +111,21 @@ extension StoreTransaction {
     /// The columns of a summary, as `SET` assignments in the order of `arguments(of:)`.
     static let summaryAssignments = "openStep = ?, stepTitle = ?, owner = ?, dueAt = ?, nextReminderAt = ?, startsAt = ?"
 
-    static func arguments(of summary: InitiativeSummary) -> [(any DatabaseValueConvertible)?] {
+    static func arguments(of summary: InitiativeSummary) -> [(any SQLArgument)?] {
         [summary.openStep, summary.stepTitle, summary.owner, summary.dueAt, summary.nextReminderAt, summary.startsAt]
     }
 
     /// The latest `limit` audit entries of one initiative, oldest first (the index on
     /// `initiative` and the id order keep this bounded whatever the history).
     public func recentEvents(of initiative: InitiativeID, limit: Int) throws -> [EventRecord] {
-        try Row.fetchAll(
-            db, cached: "SELECT * FROM (SELECT * FROM event WHERE initiative = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
-            arguments: [initiative, limit]
-        ).map(Self.event(from:))
+        try fetch(
+            "SELECT * FROM (SELECT * FROM event WHERE initiative = ? ORDER BY id DESC LIMIT ?) AS recent ORDER BY id",
+            [initiative, limit], Self.event(from:))
     }
 
     /// The latest audit entry of one kind, whatever the length of the initiative's log.
     public func lastEvent(of initiative: InitiativeID, kind: String) throws -> EventRecord? {
-        try Row.fetchOne(db, cached: Self.lastEventSQL, arguments: [initiative, kind]).map(Self.event(from:))
+        try fetchFirst(Self.lastEventSQL, [initiative, kind], Self.event(from:))
     }
 
     /// Through the index on (initiative, kind): one step back from the end of that kind.
@@ -147,7 +142,7 @@ extension StoreTransaction {
     /// Follow-ups of an initiative counted per touchpoint (nil: none), open and in all.
     public func followUpCounts(of initiative: InitiativeID) throws -> [String?: (open: Int, total: Int)] {
         var counts: [String?: (open: Int, total: Int)] = [:]
-        for row in try Row.fetchAll(db, cached: Self.followUpCountsSQL, arguments: [initiative]) {
+        try fetch(Self.followUpCountsSQL, [initiative]) { row in
             counts[row["touchpoint"] as String?] = (open: row["open"], total: row["total"])
         }
         return counts
@@ -155,5 +150,5 @@ extension StoreTransaction {
 
     /// From the index on (initiative, open, touchpoint) alone.
     static let followUpCountsSQL =
-        "SELECT touchpoint, SUM(open) AS open, COUNT(*) AS total FROM followUp WHERE initiative = ? GROUP BY touchpoint"
+        "SELECT touchpoint, CAST(SUM(open) AS BIGINT) AS open, COUNT(*) AS total FROM followUp WHERE initiative = ? GROUP BY touchpoint"
 }

@@ -1,15 +1,12 @@
 import CXCore
 import Foundation
-import GRDB
 
 extension StoreTransaction {
     // MARK: - Rounds
 
     /// Every round of an initiative, by number.
     public func rounds(of initiative: InitiativeID) throws -> [SurveyRound] {
-        try String.fetchAll(
-            db, cached: "SELECT round FROM surveyRound WHERE initiative = ? ORDER BY number", arguments: [initiative]
-        ).map { try Self.decoder.decode(SurveyRound.self, from: Data($0.utf8)) }
+        try values(String.self, "SELECT round FROM surveyRound WHERE initiative = ? ORDER BY number", [initiative]).map { try Self.decoder.decode(SurveyRound.self, from: Data($0.utf8)) }
     }
 
     /// Inserts or updates a round (by initiative and number).
@@ -24,22 +21,21 @@ extension StoreTransaction {
     }
 
     func roundID(_ initiative: InitiativeID, _ number: Int) throws -> Int64? {
-        try Int64.fetchOne(
-            db, cached: "SELECT id FROM surveyRound WHERE initiative = ? AND number = ?", arguments: [initiative, number])
+        try value(Int64.self, "SELECT id FROM surveyRound WHERE initiative = ? AND number = ?", [initiative, number])
     }
 
     // MARK: - Responses (see StoreTransaction+Responses.swift)
 
     /// Respondents who answered at least `rounds` rounds of the initiative since `since`.
     public func frequentRespondents(of initiative: InitiativeID, since: Date, rounds: Int) throws -> [String] {
-        try String.fetchAll(
-            db,
-            sql: """
-                SELECT r.respondent FROM surveyResponse r JOIN surveyRound s ON s.id = r.round
-                WHERE s.initiative = ? AND r.answeredAt >= ?
-                GROUP BY r.respondent HAVING COUNT(DISTINCT r.round) >= ? ORDER BY r.respondent
-                """,
-            arguments: [initiative, since, rounds])
+        try values(
+            String.self,
+            """
+            SELECT r.respondent FROM surveyResponse r JOIN surveyRound s ON s.id = r.round
+            WHERE s.initiative = ? AND r.answeredAt >= ?
+            GROUP BY r.respondent HAVING COUNT(DISTINCT r.round) >= ? ORDER BY r.respondent
+            """,
+            [initiative, since, rounds])
     }
 
     // MARK: - Follow-ups
@@ -62,7 +58,7 @@ extension StoreTransaction {
 
     /// The open follow-ups of an initiative with a reminder due at `now`, oldest first.
     public func dueFollowUps(of initiative: InitiativeID, at now: Date) throws -> [FollowUp] {
-        try String.fetchAll(db, cached: Self.dueFollowUpsSQL, arguments: [initiative, now])
+        try values(String.self, Self.dueFollowUpsSQL, [initiative, now])
             .map { try Self.decoder.decode(FollowUp.self, from: Data($0.utf8)) }
     }
 
@@ -70,7 +66,7 @@ extension StoreTransaction {
 
     /// When the next reminder of any of an initiative's follow-ups is due.
     public func nextFollowUpWake(of initiative: InitiativeID) throws -> Date? {
-        try Date.fetchOne(db, cached: Self.nextFollowUpWakeSQL, arguments: [initiative])
+        try value(Date.self, Self.nextFollowUpWakeSQL, [initiative])
     }
 
     static let nextFollowUpWakeSQL = "SELECT MIN(nextWakeAt) FROM followUp WHERE initiative = ?"
@@ -79,7 +75,7 @@ extension StoreTransaction {
     /// `limit` of them when given (only those are read and decoded).
     public func followUps(of initiative: InitiativeID? = nil, openOnly: Bool = false, limit: Int? = nil) throws -> [FollowUp] {
         var sql = "SELECT state FROM followUp WHERE 1 = 1"
-        var arguments: [(any DatabaseValueConvertible)?] = []
+        var arguments: [(any SQLArgument)?] = []
         if let initiative {
             sql += " AND initiative = ?"
             arguments += [initiative]
@@ -90,19 +86,17 @@ extension StoreTransaction {
             sql += " LIMIT ?"
             arguments += [limit]
         }
-        return try String.fetchAll(db, cached: sql, arguments: arguments)
+        return try values(String.self, sql, arguments)
             .map { try Self.decoder.decode(FollowUp.self, from: Data($0.utf8)) }
     }
 
     /// A person's open follow-ups, oldest first (through the `followUp_owner` index).
     public func openFollowUps(ownedBy person: PersonID, limit: Int) throws -> [FollowUp] {
-        try String.fetchAll(
-            db, cached: "SELECT state FROM followUp WHERE owner = ? AND open = 1 ORDER BY id LIMIT ?", arguments: [person, limit]
-        ).map { try Self.decoder.decode(FollowUp.self, from: Data($0.utf8)) }
+        try values(String.self, "SELECT state FROM followUp WHERE owner = ? AND open = 1 ORDER BY id LIMIT ?", [person, limit]).map { try Self.decoder.decode(FollowUp.self, from: Data($0.utf8)) }
     }
 
     public func followUp(_ id: Int64) throws -> FollowUp? {
-        try String.fetchOne(db, cached: "SELECT state FROM followUp WHERE id = ?", arguments: [id])
+        try value(String.self, "SELECT state FROM followUp WHERE id = ?", [id])
             .map { try Self.decoder.decode(FollowUp.self, from: Data($0.utf8)) }
     }
 

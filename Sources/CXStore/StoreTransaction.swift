@@ -1,10 +1,21 @@
 import CXCore
 import Foundation
-import GRDB
+import NIOConcurrencyHelpers
 
-/// Reads and writes inside one transaction of the store.
+/// Reads and writes inside one transaction of the store, on SQLite or PostgreSQL: the SQL is
+/// written once, in what both understand (see `StoreConnection`).
 public struct StoreTransaction {
-    let db: Database
+    let connection: StoreConnection
+    /// The version of each initiative row this transaction read: `save` writes only over that
+    /// version (optimistic concurrency), so that two writers never overwrite each other's
+    /// update silently. A mismatch throws `StoreConflict` and the store runs the transaction
+    /// again.
+    let versions: VersionLedger
+
+    init(connection: StoreConnection) {
+        self.connection = connection
+        versions = VersionLedger()
+    }
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -19,35 +30,35 @@ public struct StoreTransaction {
         return decoder
     }()
 
-    /// Runs one SQL statement, compiled once per connection and reused: the scheduler and the
-    /// dispatcher run the same few statements thousands of times in a burst.
-    /// Dates among the arguments are written by `StoredTime`.
-    func execute(sql: String, arguments: [(any DatabaseValueConvertible)?] = []) throws {
-        try db.cachedStatement(sql: sql).execute(arguments: StoredTime.arguments(arguments))
-    }
-
     // MARK: - Initiatives
 
     public func initiative(_ id: InitiativeID) throws -> InitiativeRecord? {
-        try Row.fetchOne(db, cached: "SELECT * FROM initiative WHERE id = ?", arguments: [id]).map(Self.initiative(from:))
+        try fetchFirst("SELECT * FROM initiative WHERE id = ?", [id]) { row in
+            versions.read(id, version: row["version"])
+            return try Self.initiative(from: row)
+        }
     }
 
     /// Every initiative, archived ones included, ordered by id.
     public func initiatives() throws -> [InitiativeRecord] {
-        try Row.fetchAll(db, cached: "SELECT * FROM initiative ORDER BY id").map(Self.initiative(from:))
+        try fetch("SELECT * FROM initiative ORDER BY id") { row in
+            versions.read(row["id"], version: row["version"])
+            return try Self.initiative(from: row)
+        }
     }
 
     /// Every initiative by id, each decoded on its own: a row that cannot be read is returned
     /// as a failure instead of failing the whole list (one broken initiative must not stop
     /// the others).
     public func initiativesEach() throws -> [(id: InitiativeID, record: Result<InitiativeRecord, any Error>)] {
-        try Row.fetchAll(db, cached: "SELECT * FROM initiative ORDER BY id").map { row in
+        try fetch("SELECT * FROM initiative ORDER BY id") { row in
             let id: InitiativeID = row["id"]
+            versions.read(id, version: row["version"])
             return (id, Result { try Self.initiative(from: row) })
         }
     }
 
-    static func initiative(from row: Row) throws -> InitiativeRecord {
+    static func initiative(from row: SQLRow) throws -> InitiativeRecord {
         let json: String = row["state"]
         return InitiativeRecord(
             state: try decoder.decode(InitiativeState.self, from: Data(json.utf8)),
@@ -74,19 +85,15 @@ public struct StoreTransaction {
             if case .runOpened = effect { return true }
             return false
         }
-        try execute(
-            sql: """
-                INSERT INTO initiative (id, title, workflow, phase, cycle, state, lastReminderAt, createdAt, updatedAt,
-                                        nextWakeAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET title = excluded.title, workflow = excluded.workflow,
-                  phase = excluded.phase, cycle = excluded.cycle, state = excluded.state,
-                  lastReminderAt = CASE WHEN ? THEN excluded.lastReminderAt
-                                        ELSE COALESCE(excluded.lastReminderAt, initiative.lastReminderAt) END,
-                  updatedAt = excluded.updatedAt, nextWakeAt = excluded.nextWakeAt
-                """,
+        // Written over the version this transaction read, if it read one; a new row starts
+        // at version 1 and every write moves it on.
+        let expected = versions.version(of: state.id)
+        let changed = try execute(
+            sql: expected == nil ? Self.saveSQL : Self.saveSQL + " WHERE initiative.version = ?",
             arguments: [state.id, title, workflow, state.phase.rawValue, state.cycle, json,
-                        reminded ? now : nil, now, now, now, opened])
+                        reminded ? now : nil, now, now, now, opened] + (expected.map { [$0] } ?? []))
+        if changed == 0 { throw StoreConflict(initiative: state.id) }
+        if let expected { versions.read(state.id, version: expected + 1) }
         for effect in effects {
             switch effect {
             case .record(let entry):
@@ -115,6 +122,17 @@ public struct StoreTransaction {
         }
     }
 
+    static let saveSQL = """
+        INSERT INTO initiative (id, title, workflow, phase, cycle, state, lastReminderAt, createdAt, updatedAt,
+                                nextWakeAt, version)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+        ON CONFLICT(id) DO UPDATE SET title = excluded.title, workflow = excluded.workflow,
+          phase = excluded.phase, cycle = excluded.cycle, state = excluded.state,
+          lastReminderAt = CASE WHEN ? = 1 THEN excluded.lastReminderAt
+                                ELSE COALESCE(excluded.lastReminderAt, initiative.lastReminderAt) END,
+          updatedAt = excluded.updatedAt, nextWakeAt = excluded.nextWakeAt, version = initiative.version + 1
+        """
+
     func append(_ entry: AuditEntry, initiative: InitiativeID) throws {
         let details = String(decoding: try Self.encoder.encode(entry.details), as: UTF8.self)
         try execute(
@@ -129,11 +147,10 @@ public struct StoreTransaction {
 
     /// The audit log of one initiative, oldest first.
     public func events(of initiative: InitiativeID) throws -> [EventRecord] {
-        try Row.fetchAll(db, cached: "SELECT * FROM event WHERE initiative = ? ORDER BY id", arguments: [initiative])
-            .map(Self.event(from:))
+        try fetch("SELECT * FROM event WHERE initiative = ? ORDER BY id", [initiative], Self.event(from:))
     }
 
-    static func event(from row: Row) throws -> EventRecord {
+    static func event(from row: SQLRow) throws -> EventRecord {
         let details: String = row["details"]
         return EventRecord(
             id: row["id"], initiative: row["initiative"],
@@ -145,13 +162,35 @@ public struct StoreTransaction {
 
     /// The step runs of one initiative, in the order they were opened.
     public func stepRuns(of initiative: InitiativeID) throws -> [StepRunRecord] {
-        try Row.fetchAll(db, cached: "SELECT * FROM stepRun WHERE initiative = ? ORDER BY number", arguments: [initiative])
-            .map { row in
+        try fetch("SELECT * FROM stepRun WHERE initiative = ? ORDER BY number", [initiative]) { row in
                 StepRunRecord(
                     initiative: row["initiative"], number: row["number"], step: row["step"], cycle: row["cycle"],
                     owner: row["owner"], startedAt: row["startedAt"], dueAt: row["dueAt"], closedAt: row["closedAt"],
                     outcome: (row["outcome"] as String?).flatMap(RunClosure.Outcome.init(rawValue:)),
                     actor: row["actor"], note: row["note"])
             }
+    }
+}
+
+/// The initiative versions one transaction read (see `StoreTransaction.versions`).
+final class VersionLedger: Sendable {
+    private let read = NIOLockedValueBox<[InitiativeID: Int64]>([:])
+
+    func read(_ id: InitiativeID, version: Int64) {
+        read.withLockedValue { $0[id] = version }
+    }
+
+    func version(of id: InitiativeID) -> Int64? {
+        read.withLockedValue { $0[id] }
+    }
+}
+
+/// Another writer changed an initiative between this transaction's read and its write: the
+/// store runs the transaction again on what is there now.
+public struct StoreConflict: Error, CustomStringConvertible {
+    public var initiative: InitiativeID
+
+    public var description: String {
+        "initiative '\(initiative)' was changed by another writer meanwhile"
     }
 }

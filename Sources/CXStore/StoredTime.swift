@@ -56,14 +56,4 @@ enum StoredTime {
         put(millis, at: 20, digits: 3)
         return true
     }
-
-    /// Statement arguments with every `Date` in the store's format.
-    static func arguments(_ values: [(any DatabaseValueConvertible)?]) -> StatementArguments {
-        // The existential overload: GRDB's generic one maps through a key path, which the
-        // runtime instantiates on every call.
-        StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
-            if let date = value as? Date { return Self.value(date) }
-            return value
-        })
-    }
 }
