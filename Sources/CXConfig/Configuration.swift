@@ -7,8 +7,10 @@ public struct Configuration: Sendable {
     /// The main configuration file, as given.
     public var file: String
     /// Absolute path of the SQLite database (relative paths are resolved against the folder of
-    /// the main configuration file).
+    /// the main configuration file), or the PostgreSQL URL without its password.
     public var databasePath: String
+    /// The database: a SQLite file or a PostgreSQL server.
+    public var database: DatabaseSetting
     public var defaultTimeZone: TimeZone
     public var calendar: WorkCalendar
     /// Reminders found later than this after their time are coalesced into one digest.
@@ -42,6 +44,7 @@ public struct Configuration: Sendable {
     ) {
         self.file = file
         self.databasePath = databasePath
+        database = .sqlite(path: databasePath)
         self.defaultTimeZone = defaultTimeZone
         self.calendar = calendar
         self.downtimeGrace = downtimeGrace

@@ -77,6 +77,7 @@ public enum ConfigurationLoader {
             file: mainPath, databasePath: databasePath, defaultTimeZone: zone, calendar: draft.calendar,
             downtimeGrace: draft.downtimeGrace, notifiers: draft.notifiers, routes: routes, people: peopleByID,
             workflows: workflowsByID.mapValues(\.workflow), initiatives: initiativesByID.mapValues(\.definition))
+        configuration.database = draft.database ?? .sqlite(path: databasePath)
         configuration.delivery = draft.delivery
         configuration.http = draft.http
         configuration.initiativesFolder = draft.initiatives?.path

@@ -29,6 +29,7 @@ struct MainConfigDraft {
     }
 
     var databasePath: String?
+    var database: DatabaseSetting?
     var timeZone: TimeZone?
     var calendar = WorkCalendar()
     /// Default of `downtime_grace`.
@@ -62,9 +63,7 @@ struct MainConfigParser {
     func parse(_ root: Node) -> MainConfigDraft {
         var draft = MainConfigDraft()
         guard var reader = MappingReader(root, in: file) else { return draft }
-        if let node = reader.required("database"), let path = file.string(node, "a file path") {
-            draft.databasePath = Paths.absolute(Paths.resolve(path, against: folder))
-        }
+        if let node = reader.required("database") { database(node, into: &draft) }
         if let node = reader.required("time_zone") { draft.timeZone = timeZone(node) }
         if let node = reader.optional("working_hours") { workingHours(node, into: &draft.calendar) }
         if let node = reader.optional("holidays"), let items = file.list(node, of: "dates") {
@@ -128,6 +127,53 @@ struct MainConfigParser {
             return nil
         }
         return .seconds(seconds)
+    }
+
+    /// `database: PATH` (SQLite), `database: postgres://…`, or
+    /// `database: {url: postgres://…, password_file | password_env, ca_file}`.
+    private func database(_ node: Node, into draft: inout MainConfigDraft) {
+        if case .scalar = node {
+            guard let text = file.string(node, "a SQLite file path or a postgres:// URL") else { return }
+            if PostgresURL.isPostgres(text) {
+                guard let url = postgresURL(text, at: node) else { return }
+                draft.database = .postgres(url)
+                draft.databasePath = url.redacted
+            } else {
+                let path = Paths.absolute(Paths.resolve(text, against: folder))
+                draft.database = .sqlite(path: path)
+                draft.databasePath = path
+            }
+            return
+        }
+        guard var reader = MappingReader(node, in: file, expected: "a SQLite file path, a postgres:// URL, or {url, password_file | password_env, ca_file}") else { return }
+        if let plain = reader.keyNode("password") {
+            file.error("secrets do not belong in YAML: use password_file (a file holding it) or password_env (an environment variable)", at: plain)
+            reader.markUsed("password")
+        }
+        let urlNode = reader.required("url")
+        var url = urlNode.flatMap { urlNode in file.string(urlNode, "a postgres:// URL").flatMap { postgresURL($0, at: urlNode) } }
+        let password = secret("password", in: &reader)
+        if let caNode = reader.optional("ca_file"), let path = file.string(caNode, "a file path") {
+            let resolved = Paths.absolute(Paths.resolve(path, against: folder))
+            if FileManager.default.isReadableFile(atPath: resolved) { url?.caFile = resolved } else {
+                file.error("ca_file: cannot read \(resolved)", at: caNode)
+            }
+        }
+        reader.finish()
+        url?.password = password
+        guard let url else { return }
+        draft.database = .postgres(url)
+        draft.databasePath = url.redacted
+    }
+
+    private func postgresURL(_ text: String, at node: Node) -> PostgresURL? {
+        switch PostgresURL.parse(text) {
+        case .success(let url):
+            return url
+        case .failure(let problem):
+            file.error(problem.description, at: node)
+            return nil
+        }
     }
 
     /// `http: {listen, public_url, link_key_file | link_key_env, link_lifetime, tokens}`.

@@ -13,6 +13,8 @@ public final class TestProject: @unchecked Sendable {
     public var configPath: String { folder.file("config/cxd.yaml") }
     public var notificationsPath: String { folder.file("state/notifications.jsonl") }
     public var databasePath: String { folder.file("state/cxd.sqlite") }
+    /// The PostgreSQL database's URL when the project was made on PostgreSQL.
+    public private(set) var databaseURL: String?
 
     /// Copies the example project; `keeping` limits the initiatives to the given ids.
     public init(keeping initiatives: Set<String>? = nil) throws {
@@ -38,7 +40,27 @@ public final class TestProject: @unchecked Sendable {
 
     public func engine(initiatives: InitiativeLoading = .all) throws -> Engine {
         let configuration = try configuration(initiatives: initiatives)
-        return Engine(configuration: configuration, store: try Store(path: configuration.databasePath))
+        return Engine(configuration: configuration, store: try Store(location: StoreLocation(configuration.database)))
+    }
+
+    /// Which database a test project keeps its progress in.
+    public enum Backend: String, Sendable, CaseIterable {
+        case sqlite
+        case postgres
+    }
+
+    /// The example project on `backend`: SQLite as shipped, or a new, empty database of the
+    /// test PostgreSQL cluster (`PostgresCluster`) named in `config/cxd.yaml`.
+    public static func make(keeping initiatives: Set<String>? = nil, backend: Backend) async throws -> TestProject {
+        let project = try TestProject(keeping: initiatives)
+        if backend == .postgres {
+            let url = try await PostgresCluster.shared.newDatabase()
+            project.databaseURL = url
+            try project.edit("config/cxd.yaml") { text in
+                text.replacingOccurrences(of: "database: ../state/cxd.sqlite", with: "database: \(url)")
+            }
+        }
+        return project
     }
 
     /// A dispatcher with the configured notifiers, for delivering at a fixed instant.

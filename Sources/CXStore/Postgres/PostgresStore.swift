@@ -139,6 +139,17 @@ final class PostgresStore: Sendable {
         return configuration
     }
 
+    /// Closes `connection` without waiting; it is kept alive until it is closed.
+    static func closeSoon(_ connection: PostgresConnection) {
+        let closing: EventLoopFuture<Void> = connection.close()
+        closing.whenComplete { _ in withExtendedLifetime(connection) {} }
+    }
+
+    deinit {
+        for connection in idle.withLockedValue({ $0 }) { Self.closeSoon(connection) }
+        threads.shutdownGracefully { _ in }
+    }
+
     func close() async {
         let connections = idle.withLockedValue { connections in
             defer { connections.removeAll() }
@@ -193,7 +204,7 @@ final class PostgresStore: Sendable {
             if !connection.isClosed, (try? session.run("ROLLBACK", [])) != nil {
                 release(connection)
             } else {
-                let _: EventLoopFuture<Void> = connection.close()
+                Self.closeSoon(connection)
             }
             throw error
         }
@@ -221,9 +232,7 @@ final class PostgresStore: Sendable {
             idle.append(connection)
             return true
         }
-        if !kept {
-            let _: EventLoopFuture<Void> = connection.close()
-        }
+        if !kept { Self.closeSoon(connection) }
     }
 
     // MARK: - Errors

@@ -22,7 +22,7 @@ struct DatabaseStatus: AsyncParsableCommand {
         let path = configuration.databasePath
         let status: MigrationStatus
         do {
-            status = try Store.migrationStatus(at: path)
+            status = try Store.migrationStatus(at: StoreLocation(configuration.database))
         } catch {
             CommandContext.printError("cxd: \(error)")
             throw ExitStatus.runtimeFailure
@@ -55,17 +55,20 @@ struct DatabaseMigrate: AsyncParsableCommand {
         let configuration = try CommandContext.loadConfiguration(options)
         let path = configuration.databasePath
         do {
-            let status = try Store.migrationStatus(at: path)
+            let location = StoreLocation(configuration.database)
+            let status = try Store.migrationStatus(at: location)
             guard !status.pending.isEmpty else {
                 print("up to date: \(status.applied.count) migration(s) applied")
                 return
             }
-            if let pid = DaemonLock.runningDaemon(database: path) {
+            // On PostgreSQL, nodes take turns on an advisory lock to migrate: one that starts
+            // meanwhile waits for this one.
+            if case .sqlite = location, let pid = DaemonLock.runningDaemon(database: path) {
                 CommandContext.printError(
                     "cxd: a daemon (process \(pid)) runs on \(path); stop it before migrating (it migrated its own schema when it started)")
                 throw ExitStatus.runtimeFailure
             }
-            for name in try Store.migrate(at: path) { print("applied  \(name)") }
+            for name in try Store.migrate(at: location) { print("applied  \(name)") }
         } catch let error as ExitCode {
             throw error
         } catch {

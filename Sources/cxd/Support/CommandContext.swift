@@ -90,7 +90,7 @@ enum CommandContext {
 
     static func openOverview(_ options: GlobalOptions) throws -> Overview {
         let configuration = try loadConfiguration(options)
-        guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
+        guard Store.exists(configuration.database) else {
             return .declared(try loadConfiguration(options, initiatives: .all))
         }
         return .stored(try openEngine(configuration, creation: .readOnly))
@@ -98,7 +98,8 @@ enum CommandContext {
 
     static func openEngine(_ configuration: Configuration, creation: Store.Creation) throws -> Engine {
         do {
-            return Engine(configuration: configuration, store: try Store(path: configuration.databasePath, creation: creation))
+            return Engine(
+                configuration: configuration, store: try Store(location: StoreLocation(configuration.database), creation: creation))
         } catch {
             printError("cxd: \(error)")
             throw ExitStatus.runtimeFailure
