@@ -25,6 +25,8 @@ public struct Configuration: Sendable {
     public var delivery = DeliverySettings()
     /// Who hears about delivery problems, and through which notifiers (`operators:`).
     public var operators = Operators()
+    /// Several nodes on PostgreSQL (`cluster:`).
+    public var cluster = ClusterSettings()
     /// The HTTP service (`http:`); nil when not configured.
     public var http: HTTPSettings?
     /// The folder of initiative files (`initiatives:`), as shown in diagnostics.
@@ -102,6 +104,22 @@ public struct DeliverySettings: Sendable, Equatable {
     public var concurrency = 4
     /// Messages handed to a notifier in one call (one SMTP session, say).
     public var batchSize = 20
+
+    public init() {}
+}
+
+/// Several `cxd run` nodes on one PostgreSQL database (`cluster:`): how each takes part.
+public struct ClusterSettings: Sendable, Equatable {
+    /// This node's name in `cxd status` (default: `HOST-PID`; `cxd run --node` overrides).
+    public var node: String?
+    /// How often each node writes its heartbeat, and a follower tries to take the lead: a
+    /// leader that dies is replaced within about this long (plus the server noticing a
+    /// vanished connection, a few seconds).
+    public var heartbeat: Duration = .seconds(2)
+    /// How long a node's claim on the messages it is sending holds: a node that dies mid-send
+    /// leaves them to be sent again (same key) by another after this long. Longer than any
+    /// send may take.
+    public var claimLease: Duration = .seconds(120)
 
     public init() {}
 }

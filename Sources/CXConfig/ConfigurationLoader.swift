@@ -79,6 +79,7 @@ public enum ConfigurationLoader {
             workflows: workflowsByID.mapValues(\.workflow), initiatives: initiativesByID.mapValues(\.definition))
         configuration.database = draft.database ?? .sqlite(path: databasePath)
         configuration.delivery = draft.delivery
+        configuration.cluster = draft.cluster
         configuration.http = draft.http
         configuration.initiativesFolder = draft.initiatives?.path
         configuration.initiativesLoaded = loading == .all

@@ -43,6 +43,7 @@ struct MainConfigDraft {
     var defaultRoute: [(String, Node)] = []
     var rules: [RuleDraft] = []
     var delivery = DeliverySettings()
+    var cluster = ClusterSettings()
     var operators: OperatorsDraft?
     var http: HTTPSettings?
     /// `person` keys of `http.tokens`, checked against the people once they are read.
@@ -83,6 +84,7 @@ struct MainConfigParser {
         if let node = reader.optional("delivery") { delivery(node, into: &draft.delivery) }
         if let node = reader.optional("operators") { draft.operators = operators(node) }
         if let node = reader.optional("http") { draft.http = http(node, into: &draft) }
+        if let node = reader.optional("cluster") { cluster(node, into: &draft.cluster) }
         reader.finish()
         return draft
     }
@@ -101,6 +103,33 @@ struct MainConfigParser {
         if let value = reader.optional("concurrency"), let number = file.integer(value, atLeast: 1) { settings.concurrency = number }
         if let value = reader.optional("batch_size"), let number = file.integer(value, atLeast: 1) { settings.batchSize = number }
         if let value = reader.optional("urgent") { settings.urgent = urgentKinds(value) }
+        reader.finish()
+    }
+
+    /// `cluster: {node, heartbeat, claim_lease}`: several nodes on PostgreSQL.
+    private func cluster(_ node: Node, into settings: inout ClusterSettings) {
+        guard var reader = MappingReader(node, in: file) else { return }
+        if let value = reader.optional("node"), let name = file.string(value, "a node name") {
+            if name.isEmpty || name.count > 64 || name.contains(where: { $0.isWhitespace }) {
+                file.error("expected a node name of 1 to 64 characters without spaces, found '\(name)'", at: value)
+            } else {
+                settings.node = name
+            }
+        }
+        if let value = reader.optional("heartbeat"), let duration = elapsed(value, "heartbeat") {
+            if duration < .seconds(1) || duration > .seconds(60) {
+                file.error("expected a heartbeat between 1s and 60s, found \(duration)", at: value)
+            } else {
+                settings.heartbeat = duration
+            }
+        }
+        if let value = reader.optional("claim_lease"), let duration = elapsed(value, "claim_lease") {
+            if duration < .seconds(5) {
+                file.error("expected a claim_lease of at least 5s (longer than any send), found \(duration)", at: value)
+            } else {
+                settings.claimLease = duration
+            }
+        }
         reader.finish()
     }
 

@@ -266,6 +266,24 @@ enum Schema {
             // machine, with PostgreSQL) never overwrite each other's update silently.
             try db.alter(table: "initiative") { t in t.add(column: "version", .integer).notNull().defaults(to: 1) }
         }
+        migrator.registerMigration("v11: outbox claims, nodes") { db in
+            // A claim is a lease: the node sending a message holds it until `claimedUntil`;
+            // a node that dies mid-send leaves it to expire, and another node sends again
+            // (with the same key). One node on SQLite; several on PostgreSQL.
+            try db.alter(table: "outbox") { t in
+                t.add(column: "claimedBy", .text)
+                t.add(column: "claimedUntil", .datetime)
+            }
+            // The `cxd run` processes on this database, for `cxd status`.
+            try db.create(table: "node") { t in
+                t.primaryKey("id", .text)
+                t.column("host", .text).notNull()
+                t.column("pid", .integer).notNull()
+                t.column("role", .text).notNull()
+                t.column("startedAt", .datetime).notNull()
+                t.column("heartbeatAt", .datetime).notNull()
+            }
+        }
         return migrator
     }
 

@@ -68,15 +68,18 @@ extension StoreTransaction {
     public func dueMessages(
         notifier: String, at now: Date, excluding excluded: Set<Int64> = [], limit: Int
     ) throws -> [DueMessage] {
+        // Another node's unexpired claim keeps a message out; on PostgreSQL, rows another
+        // node is claiming right now (locked, not committed yet) are skipped, not waited for.
         try fetch(
             """
             SELECT \(Self.messageColumns) FROM outbox
             WHERE status = 'pending' AND notifier = ? AND nextAttemptAt <= ?
               AND id NOT IN (\(idsFromJSON))
+              AND (claimedUntil IS NULL OR claimedUntil <= ?)
               AND NOT EXISTS (SELECT 1 FROM disabledNotifier WHERE name = ?)
-            ORDER BY nextAttemptAt, id LIMIT ?
+            ORDER BY nextAttemptAt, id LIMIT ?\(dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : "")
             """,
-            [notifier, now, Self.jsonArray(excluded), notifier, limit], Self.dueMessage(from:))
+            [notifier, now, Self.jsonArray(excluded), now, notifier, limit], Self.dueMessage(from:))
     }
 
     /// When the earliest pending message (of an enabled notifier) wants its next attempt.
@@ -92,10 +95,11 @@ extension StoreTransaction {
     /// When the earliest pending message of one notifier wants its next attempt; nil when it
     /// has none or is disabled.
     public func nextAttemptAt(notifier: String, excluding excluded: Set<Int64> = []) throws -> Date? {
+        // A message another node claimed is next due when its claim expires.
         try value(
             Date.self,
             """
-            SELECT MIN(nextAttemptAt) FROM outbox
+            SELECT MIN(CASE WHEN claimedUntil > nextAttemptAt THEN claimedUntil ELSE nextAttemptAt END) FROM outbox
             WHERE status = 'pending' AND notifier = ? AND id NOT IN (\(idsFromJSON))
               AND NOT EXISTS (SELECT 1 FROM disabledNotifier WHERE name = ?)
             """,
@@ -138,32 +142,37 @@ extension StoreTransaction {
     // MARK: - Attempts and outcomes
 
     /// Counts an attempt for each message before it is sent, so that `attempts` counts every
-    /// send, even one whose outcome a crash lost.
+    /// send, even one whose outcome a crash lost, and claims it for `node` until `now + lease`:
+    /// no other node selects it meanwhile (a node that dies mid-send leaves the claim to
+    /// expire, and the message is sent again, with its key, by another).
     ///
     /// The ids go in as one JSON array and are looked up by primary key: `+status` keeps SQLite
     /// from choosing the status index instead, which visits every pending message.
-    public func claim(_ ids: [Int64], at now: Date) throws {
+    public func claim(_ ids: [Int64], at now: Date, by node: String = "", lease: TimeInterval = Self.defaultClaimLease) throws {
         // `+status` is SQLite's way to say "not this index"; PostgreSQL has no such hint.
         let status = dialect == .sqlite ? "+status" : "status"
         try execute(
             sql: """
-                UPDATE outbox SET attempts = attempts + 1, lastAttemptAt = ?
+                UPDATE outbox SET attempts = attempts + 1, lastAttemptAt = ?, claimedBy = ?, claimedUntil = ?
                 WHERE id IN (\(idsFromJSON)) AND \(status) = 'pending'
                 """,
-            arguments: [now, Self.jsonArray(ids)])
+            arguments: [now, node, now.addingTimeInterval(lease), Self.jsonArray(ids)])
     }
+
+    /// How long a claim holds when the caller names no lease: longer than any send may take.
+    public static let defaultClaimLease: TimeInterval = 120
 
     /// A claimed message that was not sent after all (`.notAttempted`): the attempt is taken back.
     public func releaseClaim(_ id: Int64) throws {
         try execute(
-            sql: "UPDATE outbox SET attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END WHERE id = ? AND status = 'pending'", arguments: [id])
+            sql: "UPDATE outbox SET attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, claimedBy = NULL, claimedUntil = NULL WHERE id = ? AND status = 'pending'", arguments: [id])
     }
 
     /// Claimed messages were delivered (one statement for a batch's deliveries).
     public func recordDelivered(_ ids: [Int64], at now: Date) throws {
         guard !ids.isEmpty else { return }
         try execute(
-            sql: "UPDATE outbox SET status = 'delivered', deliveredAt = ?, lastError = NULL WHERE id IN (\(idsFromJSON))",
+            sql: "UPDATE outbox SET status = 'delivered', deliveredAt = ?, lastError = NULL, claimedBy = NULL, claimedUntil = NULL WHERE id IN (\(idsFromJSON))",
             arguments: [now, Self.jsonArray(ids)])
     }
 
@@ -171,13 +180,15 @@ extension StoreTransaction {
     /// `retryAt` is nil (it waits for its disabled notifier).
     public func recordFailure(_ id: Int64, error: String, retryAt: Date?) throws {
         try execute(
-            sql: "UPDATE outbox SET lastError = ?, nextAttemptAt = COALESCE(?, nextAttemptAt) WHERE id = ?",
+            sql: "UPDATE outbox SET lastError = ?, nextAttemptAt = COALESCE(?, nextAttemptAt), claimedBy = NULL, claimedUntil = NULL WHERE id = ?",
             arguments: [error, retryAt, id])
     }
 
     /// A claimed message is given up.
     public func recordDead(_ id: Int64, error: String) throws {
-        try execute(sql: "UPDATE outbox SET status = 'dead', lastError = ? WHERE id = ?", arguments: [error, id])
+        try execute(
+            sql: "UPDATE outbox SET status = 'dead', lastError = ?, claimedBy = NULL, claimedUntil = NULL WHERE id = ?",
+            arguments: [error, id])
     }
 
     public func markDelivered(_ id: Int64, at now: Date) throws {

@@ -32,14 +32,19 @@ public struct Scheduler: Service {
     /// Called once the daemon is ready (its signals are trapped): `cxd run` says so in its log,
     /// so that whoever waits for that line can send SIGTERM and get a graceful stop.
     let onReady: @Sendable () async -> Void
+    /// Whether this node evaluates: always on SQLite (the daemon lock makes it alone); on
+    /// PostgreSQL only while it leads (`ClusterNode`), which wakes it when it starts leading.
+    let leadership: Leadership
 
     public init(
         holder: EngineHolder, wake: WakeSignal, dispatcherWake: WakeSignal,
         reload: @escaping @Sendable () throws -> EngineHolder.Current,
         clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger, trapSignals: Bool = true,
-        serviceManager: NotifySocket? = nil, onReady: @escaping @Sendable () async -> Void = {}
+        serviceManager: NotifySocket? = nil, leadership: Leadership = Leadership(leading: true),
+        onReady: @escaping @Sendable () async -> Void = {}
     ) {
         self.onReady = onReady
+        self.leadership = leadership
         self.holder = holder
         self.wake = wake
         self.dispatcherWake = dispatcherWake
@@ -79,15 +84,24 @@ public struct Scheduler: Service {
         while true {
             var next: Date?
             do {
-                // The dispatcher starts on each chunk's messages as soon as they are committed.
+                // A follower waits to be woken: by leading, or by a reload.
+                guard leadership.isLeader else { throw NotLeading() }
+                // The dispatcher starts on each chunk's messages as soon as they are committed;
+                // on PostgreSQL the other nodes' dispatchers are told too.
                 let dispatcherWake = dispatcherWake
+                let store = holder.current.engine.store
                 let started = ContinuousClock.now
-                let report = try await holder.current.engine.evaluate(at: clock(), queued: { await dispatcherWake.wake(.changed) })
+                let report = try await holder.current.engine.evaluate(at: clock(), queued: {
+                    await dispatcherWake.wake(.changed)
+                    if store.isPostgres { try? await store.write { tx in try tx.notifyNodes() } }
+                })
                 DaemonMetrics.evaluated(seconds: (ContinuousClock.now - started).timeInterval, failed: false)
                 failures = 0
                 next = report.nextWake
                 status.update { $0.evaluated = true; $0.nextWake = next; $0.failedEvaluation = nil }
                 logger.debug("evaluated: \(report.transitions) changed, \(report.queued) queued, \(report.failures) failed, next at \(next.map { "\($0)" } ?? "never")")
+            } catch is NotLeading {
+                next = nil
             } catch let error as StoreError where error.isIdentityLost {
                 // The database was deleted or replaced under us: writing on would lose the
                 // history or send from an empty database. Stop the daemon with the reason.
@@ -118,6 +132,9 @@ public struct Scheduler: Service {
             }
         }
     }
+
+    /// This node follows: another evaluates.
+    private struct NotLeading: Error {}
 
     private enum ReloadOutcome {
         case applied

@@ -8,6 +8,29 @@ public struct StatusReport: Codable, Sendable {
     public var at: Date
     public var initiatives: [InitiativeStatus]
     public var outbox: OutboxHealth
+    /// The `cxd run` nodes on a PostgreSQL database (none listed on SQLite).
+    public var nodes: [NodeStatus] = []
+}
+
+/// A node as `cxd status` shows it: its last heartbeat, and whether that is recent enough for
+/// it to count as up (three heartbeats' time, at least ten seconds).
+public struct NodeStatus: Codable, Sendable {
+    public var id: String
+    public var host: String
+    public var pid: Int
+    /// leader, follower, stopped — or `silent` when no heartbeat came lately.
+    public var role: String
+    public var startedAt: Date
+    public var heartbeatAt: Date
+
+    init(_ record: NodeRecord, at now: Date, silentAfter: TimeInterval) {
+        id = record.id
+        host = record.host
+        pid = record.pid
+        role = record.role != .stopped && now.timeIntervalSince(record.heartbeatAt) > silentAfter ? "silent" : record.role.rawValue
+        startedAt = record.startedAt
+        heartbeatAt = record.heartbeatAt
+    }
 }
 
 public struct InitiativeStatus: Codable, Sendable {
@@ -70,11 +93,18 @@ extension Engine {
                 statuses.sort { $0.id < $1.id }
             }
             let counts = try tx.outboxCounts()
-            return StatusReport(
+            var report = StatusReport(
                 at: now, initiatives: statuses,
                 outbox: OutboxHealth(
                     pending: counts[.pending] ?? 0, delivered: counts[.delivered] ?? 0, dead: counts[.dead] ?? 0,
                     oldestPendingAt: try tx.oldestPendingAt(), disabledNotifiers: try tx.disabledNotifiers()))
+            if store.isPostgres {
+                let silentAfter = max(10, configuration.cluster.heartbeat.timeInterval * 3)
+                // Heartbeats are the nodes' clocks: "silent" is judged on this machine's clock.
+                let clock = Date()
+                report.nodes = try tx.nodes().map { NodeStatus($0, at: clock, silentAfter: silentAfter) }
+            }
+            return report
         }
     }
 

@@ -177,6 +177,20 @@ enum PostgresSchema {
               generation BIGINT NOT NULL);
             """
         ),
+        (
+            "pg2: outbox claims, nodes (SQLite v11)",
+            """
+            ALTER TABLE outbox ADD COLUMN claimedBy TEXT;
+            ALTER TABLE outbox ADD COLUMN claimedUntil TIMESTAMPTZ;
+            CREATE TABLE node (
+              id TEXT PRIMARY KEY,
+              host TEXT NOT NULL,
+              pid BIGINT NOT NULL,
+              role TEXT NOT NULL,
+              startedAt TIMESTAMPTZ NOT NULL,
+              heartbeatAt TIMESTAMPTZ NOT NULL);
+            """
+        ),
     ]
 
     /// Rows the first migration also writes: the installation's id and the link key.

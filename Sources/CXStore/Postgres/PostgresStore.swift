@@ -70,7 +70,7 @@ public struct PostgresUnavailable: Error, CustomStringConvertible {
 /// that the store's SQL is written once for both databases.
 final class PostgresStore: Sendable {
     let settings: PostgresSettings
-    private let configuration: PostgresConnection.Configuration
+    let configuration: PostgresConnection.Configuration
     private let idle = NIOLockedValueBox<[PostgresConnection]>([])
     private let nextID = NIOLockedValueBox(0)
     private let threads: NIOThreadPool

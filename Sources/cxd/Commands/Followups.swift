@@ -59,6 +59,6 @@ struct FollowupsClose: AsyncParsableCommand {
             let item = try await engine.closeFollowUp(id, by: actor.name, note: note, at: options.instant)
             print("follow-up \(item.id) closed")
         }
-        DaemonLock.wakeDaemon(database: engine.configuration.databasePath)
+        await CommandContext.wakeDaemons(engine)
     }
 }

@@ -60,6 +60,6 @@ struct NotifyEnable: AsyncParsableCommand {
         try await CommandContext.reporting {
             await print(try engine.enableNotifier(name) ? "notifier '\(name)' enabled; its waiting messages go out now" : "notifier '\(name)' was not disabled")
         }
-        DaemonLock.wakeDaemon(database: engine.configuration.databasePath)
+        await CommandContext.wakeDaemons(engine)
     }
 }

@@ -107,6 +107,6 @@ struct OutboxRetry: AsyncParsableCommand {
                 print("\(try await engine.retryDeadMessages(at: options.instant)) dead message(s) queued again")
             }
         }
-        DaemonLock.wakeDaemon(database: engine.configuration.databasePath)
+        await CommandContext.wakeDaemons(engine)
     }
 }

@@ -25,7 +25,9 @@ struct Run: AsyncParsableCommand {
             reminder, an escalation) and the dispatcher delivers the outbox through the \
             configured notifiers. SIGHUP reloads the YAML (an invalid configuration is refused \
             and the running one kept); commands such as `cxd complete` wake the daemon at once. \
-            Only one daemon may run on a database.
+            Only one daemon may run on a SQLite database. On PostgreSQL, several may (on several \
+            machines): one leads and evaluates, every one delivers, and another leads when the \
+            leader goes (see the README, "Running on PostgreSQL, with several nodes").
 
             With --once, performs one evaluation and delivery at --now (or the clock) and exits: \
             for cron, and for tests.
@@ -39,6 +41,10 @@ struct Run: AsyncParsableCommand {
         "Serve the HTTP API, dashboard and metrics on HOST:PORT (overrides http.listen; port 0 picks a free one).",
         valueName: "host:port"))
     var httpListen: String?
+    @Option(help: ArgumentHelp(
+        "This node's name in `cxd status` when several run on PostgreSQL (overrides cluster.node; default HOST-PID).",
+        valueName: "name"))
+    var node: String?
 
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -82,20 +88,34 @@ struct Run: AsyncParsableCommand {
         // the daemon: until the scheduler traps these signals they must not end the process.
         signal(SIGUSR1, SIG_IGN)
         signal(SIGHUP, SIG_IGN)
-        let lock: DaemonLock
-        do {
-            lock = try DaemonLock(database: engine.configuration.databasePath)
-        } catch {
-            CommandContext.printError("cxd: \(error)")
-            throw ExitStatus.runtimeFailure
+        // On SQLite one daemon runs alone (the lock); on PostgreSQL several nodes share the
+        // database and elect the one that evaluates (`ClusterNode`).
+        let clustered = engine.store.isPostgres
+        let nodeID = node ?? engine.configuration.cluster.node ?? ClusterNode.defaultID()
+        var lock: DaemonLock?
+        if !clustered {
+            do {
+                lock = try DaemonLock(database: engine.configuration.databasePath)
+            } catch {
+                CommandContext.printError("cxd: \(error)")
+                throw ExitStatus.runtimeFailure
+            }
         }
         let notifiers = try CommandContext.makeNotifiers(engine.configuration.notifiers)
         let holder = EngineHolder(EngineHolder.Current(engine: engine, notifiers: notifiers))
         let schedulerWake = WakeSignal()
         let dispatcherWake = WakeSignal()
-        let dispatcher = Dispatcher(holder: holder, wake: dispatcherWake, logger: logger)
+        let dispatcher = Dispatcher(holder: holder, wake: dispatcherWake, logger: logger, node: nodeID)
 
         if once {
+            // On PostgreSQL, one evaluation takes the lead for its run: never beside a leader.
+            let leading = try await CommandContext.reporting { try await NodeConnection.open(for: engine.store) }
+            if let leading, try await !CommandContext.reporting({ try await leading.tryLead() }) {
+                await leading.close()
+                CommandContext.printError("cxd: another node leads on \(engine.store.path); --once evaluates only where no daemon runs")
+                throw ExitStatus.runtimeFailure
+            }
+            defer { if let leading { Task { await leading.close() } } }
             try await CommandContext.reporting {
                 let now = options.instant
                 let zone = engine.configuration.defaultTimeZone
@@ -115,7 +135,9 @@ struct Run: AsyncParsableCommand {
 
         // Bring the store in line with the YAML before the services start, so that a change the
         // store cannot follow is reported plainly (exit 65) instead of stopping the services.
+        // (On PostgreSQL every node does: the version check makes concurrent reconciles safe.)
         _ = try await CommandContext.reporting { try await engine.reconcile(at: Date()) }
+        let leadership = Leadership(leading: !clustered)
         // A systemd unit with `Type=notify` listens here for READY=1, RELOADING=1, STOPPING=1.
         let serviceManager = NotifySocket()
         let scheduler = Scheduler(
@@ -133,13 +155,19 @@ struct Run: AsyncParsableCommand {
                     engine: Engine(configuration: fresh, store: engine.store),
                     notifiers: try NotifierRegistry.standard.make(fresh.notifiers))
             },
-            logger: logger, serviceManager: serviceManager,
+            logger: logger, serviceManager: serviceManager, leadership: leadership,
             onReady: {
                 let registered = (try? await engine.store.read { tx in try tx.initiativeCount(archived: false) }) ?? 0
                 logger.info(
                     "cxd running on \(engine.configuration.databasePath) with \(registered) initiative(s); pid \(ProcessInfo.processInfo.processIdentifier)")
             })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: scheduler), .init(service: dispatcher)]
+        if clustered {
+            logger.info("node \(nodeID) on \(engine.store.path): follows until it leads")
+            services.append(.init(service: ClusterNode(
+                store: engine.store, id: nodeID, settings: engine.configuration.cluster, leadership: leadership,
+                schedulerWake: schedulerWake, dispatcherWake: dispatcherWake, logger: logger)))
+        }
         if let http {
             let endpoint = MetricsEndpoint(registry: PrometheusCollectorRegistry())
             MetricsSystem.bootstrap(endpoint.factory())
@@ -149,6 +177,8 @@ struct Run: AsyncParsableCommand {
                 wake: {
                     await schedulerWake.wake(.changed)
                     await dispatcherWake.wake(.changed)
+                    // The leader may be another node.
+                    if clustered { try? await engine.store.write { tx in try tx.notifyNodes() } }
                 },
                 logger: logger,
                 onListening: { port in

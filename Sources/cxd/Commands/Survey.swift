@@ -76,7 +76,7 @@ struct SurveyImport: AsyncParsableCommand {
         // The daemon waits while an import writes: say so when it is long enough to notice.
         if report.writeSeconds >= 0.5 { summary += String(format: " (database locked for %.1f s)", report.writeSeconds) }
         print(summary)
-        DaemonLock.wakeDaemon(database: engine.configuration.databasePath)
+        await CommandContext.wakeDaemons(engine)
     }
 }
 

@@ -154,8 +154,18 @@ enum CommandContext {
             try await engine.reconcile(id, at: options.instant)
             try await engine.apply(event, to: id, at: options.instant)
         }
-        DaemonLock.wakeDaemon(database: engine.configuration.databasePath)
+        await wakeDaemons(engine)
         return engine
+    }
+
+    /// Tells the daemon the store changed: SIGUSR1 to the one daemon on a SQLite file; NOTIFY
+    /// to every node on PostgreSQL (the leader evaluates, each dispatcher looks).
+    static func wakeDaemons(_ engine: Engine) async {
+        if engine.store.isPostgres {
+            try? await engine.store.write { tx in try tx.notifyNodes() }
+        } else {
+            DaemonLock.wakeDaemon(database: engine.configuration.databasePath)
+        }
     }
 
     /// Writes `text` on stderr; under systemd, where stderr is the journal, at error priority.

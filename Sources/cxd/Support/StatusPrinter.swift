@@ -43,7 +43,34 @@ enum StatusPrinter {
             health += "\ninitiative \(item.id) FAILING since \(Format.time(failure.since, in: zone)): \(failure.error)"
                 + " (the others go on; retried every few minutes)"
         }
+        if !report.nodes.isEmpty {
+            let nodes = Table(
+                headers: ["NODE", "HOST", "PID", "ROLE", "STARTED", "LAST HEARTBEAT"],
+                rows: report.nodes.map { node in
+                    let color: Table.Color? = switch node.role {
+                    case "leader": .green
+                    case "silent": .red
+                    case "stopped": .dim
+                    default: nil
+                    }
+                    return [
+                        Table.Cell(node.id), Table.Cell(node.host), Table.Cell(String(node.pid)), Table.Cell(node.role, color),
+                        Table.Cell(Format.time(node.startedAt, in: zone)), Table.Cell(Self.clockTime(node.heartbeatAt, in: zone)),
+                    ]
+                })
+            let leader = report.nodes.first { $0.role == "leader" }
+            health += "\n\n" + nodes.render() + "\n" + (leader.map { "leader: \($0.id)" } ?? "leader: none (a node takes the lead within a few seconds of starting)")
+        }
         return table.render() + "\n\n" + health + "\n(times in \(zone.identifier))"
+    }
+
+    /// A heartbeat to the second.
+    static func clockTime(_ date: Date, in zone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: date)
     }
 
     static func detail(_ detail: InitiativeDetail, configuration: Configuration, zone: TimeZone) -> String {

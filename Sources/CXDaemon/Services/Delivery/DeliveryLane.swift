@@ -16,6 +16,8 @@ struct LaneEnvironment: Sendable {
     var wakeLanes: @Sendable (Set<String>) -> Void
     /// Where batches write their claims and outcomes: together with the other lanes' writes.
     var commits: GroupCommit
+    /// The node whose claims these are.
+    var node: String = ""
 }
 
 /// What a lane did, for `Dispatcher.drain(at:)`.
@@ -157,9 +159,11 @@ struct DeliveryLane: Sendable {
         let instant = now
         let excluded = state.excluded
         let notifier = self.notifier
+        let node = environment.node
+        let lease = current.engine.configuration.cluster.claimLease.timeInterval
         let due = try await environment.commits.write { tx in
             let due = try tx.dueMessages(notifier: notifier, at: instant, excluding: excluded, limit: free * settings.batchSize)
-            try tx.claim(due.compactMap(\.message.id), at: instant)
+            try tx.claim(due.compactMap(\.message.id), at: instant, by: node, lease: lease)
             return due
         }
         for start in stride(from: 0, to: due.count, by: settings.batchSize) {

@@ -28,14 +28,17 @@ public struct Dispatcher: Service {
     /// A number in 0..<1 for the retry jitter; injected so tests are exact.
     let random: @Sendable () -> Double
     let logger: Logger
+    /// The node whose claims this dispatcher makes (`cxd status` names it).
+    let node: String
 
     /// `wake` is the signal the scheduler and CLI commands use when messages were queued;
     /// `clock` measures every wait and `now` gives the wall-clock time (tests drive both).
     public init(
         holder: EngineHolder, wake: WakeSignal, clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> Date = { Date() },
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger, node: String = ""
     ) {
+        self.node = node
         self.holder = holder
         self.wake = wake
         self.clock = clock
@@ -135,7 +138,7 @@ public struct Dispatcher: Service {
         commits: GroupCommit, wakeLanes: @escaping @Sendable (Set<String>) -> Void
     ) -> LaneEnvironment {
         LaneEnvironment(
-            holder: holder, clock: clock, random: random, logger: logger, wakeLanes: wakeLanes, commits: commits)
+            holder: holder, clock: clock, random: random, logger: logger, wakeLanes: wakeLanes, commits: commits, node: node)
     }
 
     /// The configured notifiers, plus any notifier that has pending messages (a notifier
