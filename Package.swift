@@ -109,25 +109,43 @@ let package = Package(
         ),
         // Survey response files (CSV, JSON lines) and journey maps (Markdown, Mermaid, SVG).
         .target(name: "CXSurveys", dependencies: ["CXCore"], swiftSettings: swiftSettings),
-        // The engine (config + store + core) and the long-running services.
+        // The engine, the one application service the CLI, the daemon and the HTTP service all
+        // go through: it loads states from the store and definitions from the YAML, lets the
+        // machines of CXCore decide, and stores their effects (states, audit, outbox messages
+        // composed for their routes) in one transaction. Also the reports built on it (status,
+        // routes, surveys, outbox), survey imports, and the signed one-click links. No
+        // long-running services: every call is told the time (`at: now`).
+        .target(
+            name: "CXEngine",
+            dependencies: [
+                "CXCore", "CXConfig", "CXStore", "CXNotifiers", "CXSurveys",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The long-running services of `cxd run` around the engine: the scheduler, the
+        // dispatcher and its delivery lanes (with the operators' delivery alerts), the daemon's
+        // metrics, the wake-up signal, the service manager's notify socket, and the process
+        // lock that keeps one daemon per database.
         .target(
             name: "CXDaemon",
             dependencies: [
-                "CXCore", "CXConfig", "CXStore", "CXNotifiers", "CXSurveys",
+                "CXCore", "CXConfig", "CXStore", "CXNotifiers", "CXEngine",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
-        // The HTTP service inside `cxd run`: JSON API, dashboard (Mustache), signed one-click
-        // links, Prometheus metrics and iCalendar feeds. Every write goes through the engine.
+        // The HTTP service inside `cxd run`: JSON API, dashboard (Mustache), one-click link
+        // pages, Prometheus metrics and iCalendar feeds. Every write goes through the engine;
+        // from CXDaemon it takes only the engine in force (EngineHolder) and the daemon's
+        // metric names.
         .target(
             name: "CXWeb",
             dependencies: [
-                "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXNotifiers", "CXSurveys",
+                "CXCore", "CXConfig", "CXStore", "CXEngine", "CXDaemon", "CXNotifiers", "CXSurveys",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -140,10 +158,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The executable: one command per file, no business logic.
         .executableTarget(
             name: "cxd",
             dependencies: [
-                "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXNotifiers", "CXSurveys", "CXWeb",
+                "CXCore", "CXConfig", "CXStore", "CXEngine", "CXDaemon", "CXNotifiers", "CXSurveys", "CXWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -157,15 +176,17 @@ let package = Package(
         .executableTarget(
             name: "cxd-bench",
             dependencies: [
-                "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXNotifiers",
+                "CXCore", "CXConfig", "CXStore", "CXEngine", "CXNotifiers",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
+        // What the tests share: temporary projects (engine and dispatcher over them), the real
+        // binary, log capture, certificates.
         .target(
             name: "CXTestSupport",
             dependencies: [
-                "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXNotifiers",
+                "CXCore", "CXConfig", "CXStore", "CXEngine", "CXDaemon", "CXNotifiers",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/CXTestSupport",
@@ -208,7 +229,7 @@ let package = Package(
         .testTarget(
             name: "CXNotifiersTests",
             dependencies: [
-                "CXNotifiers", "CXCore", "CXConfig", "CXStore", "CXDaemon", "CXHTTP", "CXTestSupport",
+                "CXNotifiers", "CXCore", "CXConfig", "CXStore", "CXEngine", "CXDaemon", "CXHTTP", "CXTestSupport",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -227,11 +248,22 @@ let package = Package(
             dependencies: ["CXStore", "CXCore", "CXTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        // The engine alone, without the daemon's loop: reconciling, survey imports, composing
+        // messages.
+        .testTarget(
+            name: "CXEngineTests",
+            dependencies: [
+                "CXEngine", "CXCore", "CXConfig", "CXStore", "CXNotifiers", "CXSurveys", "CXTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The services, and the engine driven through the daemon's loop (evaluate, then deliver)
+        // in simulated time.
         .testTarget(
             name: "CXDaemonTests",
             dependencies: [
-                "CXDaemon", "CXCore", "CXConfig", "CXStore", "CXNotifiers", "CXSurveys", "CXTestSupport",
-                .product(name: "PropertyBased", package: "swift-property-based"),
+                "CXDaemon", "CXEngine", "CXCore", "CXConfig", "CXStore", "CXNotifiers", "CXSurveys", "CXTestSupport",
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -241,7 +273,7 @@ let package = Package(
         // Runs the real `cxd` binary: exit codes, output, signals.
         .testTarget(
             name: "CXDTests",
-            dependencies: ["cxd", "CXTestSupport", "CXStore", "CXCore", "CXNotifiers", "CXDaemon"],
+            dependencies: ["cxd", "CXTestSupport", "CXStore", "CXCore", "CXNotifiers", "CXEngine"],
             swiftSettings: swiftSettings
         ),
     ]

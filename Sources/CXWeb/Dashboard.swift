@@ -1,6 +1,6 @@
 import CXConfig
 import CXCore
-import CXDaemon
+import CXEngine
 import Foundation
 import HTTPTypes
 import Hummingbird

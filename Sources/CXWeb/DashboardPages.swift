@@ -1,6 +1,6 @@
 import CXConfig
 import CXCore
-import CXDaemon
+import CXEngine
 import CXStore
 import CXSurveys
 import Foundation

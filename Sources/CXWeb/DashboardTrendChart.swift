@@ -1,5 +1,5 @@
 import CXCore
-import CXDaemon
+import CXEngine
 import CXSurveys
 import Foundation
 

@@ -1,5 +1,6 @@
 import CXCore
 import CXDaemon
+import CXEngine
 import CXStore
 import Foundation
 import Prometheus

@@ -1,6 +1,5 @@
 import CXConfig
 import CXCore
-import CXDaemon
 import Foundation
 import HTTPTypes
 import Hummingbird

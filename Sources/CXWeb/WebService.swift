@@ -1,6 +1,7 @@
 import CXConfig
 import CXCore
 import CXDaemon
+import CXEngine
 import CXStore
 import Foundation
 import HTTPTypes

@@ -1,4 +1,4 @@
-import CXDaemon
+import CXEngine
 import CXTestSupport
 import Foundation
 import Testing

@@ -6,6 +6,7 @@ import Darwin
 import CXConfig
 import CXCore
 @testable import CXDaemon
+import CXEngine
 import CXNotifiers
 import CXStore
 import CXTestSupport

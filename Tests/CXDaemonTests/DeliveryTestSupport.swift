@@ -2,6 +2,7 @@ import Clocks
 import CXConfig
 import CXCore
 import CXDaemon
+import CXEngine
 import CXNotifiers
 import CXStore
 import CXTestSupport

@@ -1,14 +1,11 @@
 import CXConfig
 import CXCore
-import CXDaemon
+import CXEngine
 import CXNotifiers
 import CXStore
 import CXTestSupport
 import Foundation
 import Testing
-
-/// Hanoi local time → instant.
-func hanoi(_ text: String) -> Date { instant(text + ":00+07:00") }
 
 @Suite("End to end: the eight-step cycle over four months")
 struct EndToEndTests {

@@ -1,6 +1,6 @@
 import CXConfig
 import CXCore
-import CXDaemon
+import CXEngine
 import CXNotifiers
 import CXStore
 import CXTestSupport

@@ -1,6 +1,7 @@
 import CXConfig
 import CXCore
 import CXDaemon
+import CXEngine
 @testable import CXNotifiers
 import CXStore
 import CXTestSupport

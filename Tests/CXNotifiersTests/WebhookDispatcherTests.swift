@@ -1,5 +1,6 @@
 import CXCore
 import CXDaemon
+import CXEngine
 import CXNotifiers
 import CXStore
 import CXTestSupport

@@ -39,3 +39,6 @@ public func instant(_ text: String) -> Date {
     guard let date = try? Date.ISO8601FormatStyle().parse(text) else { preconditionFailure("bad instant \(text)") }
     return date
 }
+
+/// Hanoi local time → instant.
+public func hanoi(_ text: String) -> Date { instant(text + ":00+07:00") }

@@ -1,6 +1,7 @@
 import CXConfig
 import CXCore
 import CXDaemon
+import CXEngine
 import CXNotifiers
 import CXStore
 import Foundation

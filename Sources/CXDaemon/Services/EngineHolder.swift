@@ -1,3 +1,4 @@
+import CXEngine
 import CXNotifiers
 import Synchronization
 

@@ -1,4 +1,5 @@
 import CXCore
+import CXEngine
 import CXStore
 import Foundation
 import Logging

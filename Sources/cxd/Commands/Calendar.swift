@@ -1,7 +1,7 @@
 import ArgumentParser
 import CXConfig
 import CXCore
-import CXDaemon
+import CXEngine
 import CXStore
 import Foundation
 

@@ -1,7 +1,6 @@
 import ArgumentParser
 import CXConfig
 import CXCore
-import CXDaemon
 import CXStore
 import Foundation
 

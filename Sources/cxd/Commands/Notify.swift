@@ -2,6 +2,7 @@ import ArgumentParser
 import CXConfig
 import CXCore
 import CXDaemon
+import CXEngine
 import CXNotifiers
 import CXStore
 import Foundation

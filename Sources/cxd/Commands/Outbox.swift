@@ -2,6 +2,7 @@ import ArgumentParser
 import CXConfig
 import CXCore
 import CXDaemon
+import CXEngine
 import CXStore
 import Foundation
 

@@ -10,6 +10,7 @@ import Metrics
 import Prometheus
 import CXCore
 import CXDaemon
+import CXEngine
 import CXNotifiers
 import CXStore
 import Foundation

@@ -7,6 +7,7 @@ import ArgumentParser
 import CXConfig
 import CXCore
 import CXDaemon
+import CXEngine
 import CXStore
 import CXSurveys
 import Foundation

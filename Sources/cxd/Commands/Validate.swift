@@ -2,7 +2,6 @@ import ArgumentParser
 import CXConfig
 import CXNotifiers
 import CXCore
-import CXDaemon
 import CXStore
 import Foundation
 

@@ -1,5 +1,6 @@
 import CXConfig
 import CXCore
+import CXEngine
 import CXNotifiers
 import CXStore
 import Foundation

@@ -1,4 +1,5 @@
 import CXConfig
+import CXEngine
 import CXStore
 import Logging
 import Synchronization

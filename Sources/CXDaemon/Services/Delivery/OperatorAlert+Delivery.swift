@@ -1,49 +1,12 @@
 import CXConfig
 import CXCore
-import CXNotifiers
+import CXEngine
 import CXStore
 import Foundation
 
-/// Messages to the operators (`operators:` in cxd.yaml) about delivery itself. Each key names
-/// the episode it reports on, so queuing the same alert twice (after a crash, say) adds nothing.
-enum OperatorAlert {
-    /// A text in English and Vietnamese.
-    struct Text {
-        var en: String
-        var vi: String
-
-        func callAsFunction(_ locale: String) -> String { locale == "vi" ? vi : en }
-    }
-
-    /// One message per operator and notifier, never through the notifier `about` (the one
-    /// that has the problem). `key` is the episode's name; operator and notifier are added.
-    static func messages(
-        kind: String, key: String, subject: Text, text: Text, about notifier: String?, configuration: Configuration,
-        at now: Date
-    ) -> [OutboxMessage] {
-        let notifiers = configuration.operators.notifiers.filter { $0 != notifier }
-        var messages: [OutboxMessage] = []
-        for person in configuration.operators.people {
-            let profile = configuration.people[person]
-            let locale = profile?.locale ?? "en"
-            for via in notifiers {
-                let payload = NotificationPayload(
-                    id: "\(key)/\(person)@\(via)", kind: kind, createdAt: now,
-                    recipient: .init(
-                        id: person, name: profile?.name ?? person, email: profile?.email, locale: locale,
-                        timeZone: profile?.timeZone),
-                    subject: subject(locale), text: text(locale), reminder: nil, items: nil)
-                guard let data = try? NotificationPayload.encoder.encode(payload) else { continue }
-                var message = OutboxMessage(
-                    key: payload.id, initiative: nil, kind: payload.kind, notifier: via, recipient: person,
-                    payload: data, createdAt: now)
-                message.nextAttemptAt = configuration.earliestDelivery(of: kind, to: person, at: now)
-                messages.append(message)
-            }
-        }
-        return messages
-    }
-
+/// The operators' alerts about delivery itself: a notifier disabled, failing, recovered, or
+/// messages gone dead. Composed like every operator alert (`OperatorAlert.messages`).
+extension OperatorAlert {
     /// The endpoint answered 410 Gone: the notifier is disabled until `cxd notify enable`.
     static func notifierDisabled(_ name: String, reason: String, configuration: Configuration, at now: Date) -> [OutboxMessage] {
         messages(

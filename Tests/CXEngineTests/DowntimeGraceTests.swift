@@ -1,6 +1,6 @@
 import CXConfig
 import CXCore
-@testable import CXDaemon
+@testable import CXEngine
 import CXNotifiers
 import CXStore
 import CXTestSupport

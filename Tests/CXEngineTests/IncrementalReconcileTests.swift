@@ -5,7 +5,7 @@ import Darwin
 #endif
 import CXConfig
 import CXCore
-import CXDaemon
+import CXEngine
 import CXStore
 import CXTestSupport
 import Foundation
