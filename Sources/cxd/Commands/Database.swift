@@ -1,6 +1,7 @@
 import ArgumentParser
 import CXConfig
 import CXDaemon
+import CXEngine
 import CXStore
 import Foundation
 
