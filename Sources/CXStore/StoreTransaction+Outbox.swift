@@ -77,7 +77,7 @@ extension StoreTransaction {
               AND id NOT IN (\(idsFromJSON))
               AND (claimedUntil IS NULL OR claimedUntil <= ?)
               AND NOT EXISTS (SELECT 1 FROM disabledNotifier WHERE name = ?)
-            ORDER BY nextAttemptAt, id LIMIT ?\(dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : "")
+            ORDER BY nextAttemptAt, id LIMIT ?\(lockingSkipLocked)
             """,
             [notifier, now, Self.jsonArray(excluded), now, notifier, limit], Self.dueMessage(from:))
     }
@@ -157,6 +157,21 @@ extension StoreTransaction {
                 WHERE id IN (\(idsFromJSON)) AND \(status) = 'pending'
                 """,
             arguments: [now, node, now.addingTimeInterval(lease), Self.jsonArray(ids)])
+    }
+
+    /// Ends the claims of `node` (every claim when nil): at a dispatcher's start, the claims
+    /// its previous run left (a crash, a `kill -9`) are known dead, and their messages go out
+    /// again at once instead of after the lease. On SQLite the daemon lock makes every claim
+    /// the previous daemon's. Returns how many were released.
+    @discardableResult
+    public func releaseClaims(of node: String?) throws -> Int {
+        if let node {
+            return try execute(
+                sql: "UPDATE outbox SET claimedBy = NULL, claimedUntil = NULL WHERE status = 'pending' AND claimedBy = ?",
+                arguments: [node])
+        }
+        return try execute(
+            sql: "UPDATE outbox SET claimedBy = NULL, claimedUntil = NULL WHERE status = 'pending' AND claimedUntil IS NOT NULL")
     }
 
     /// How long a claim holds when the caller names no lease: longer than any send may take.

@@ -18,10 +18,11 @@ struct CLITests {
         #expect(status.stdout.contains("  applied  v1: initiatives, step runs, events, outbox"))
         #expect(status.stdout.contains("  applied  v9: one-click links, calendar feeds, link key"))
         #expect(status.stdout.contains("  applied  v10: initiative versions"))
-        #expect(status.stdout.contains("up to date: 10 migration(s) applied"))
+        #expect(status.stdout.contains("  applied  v11: outbox claims, nodes"))
+        #expect(status.stdout.contains("up to date: 11 migration(s) applied"))
         let migrate = try await CXDProcess.run(["db", "migrate"], in: dir)
         #expect(migrate.status == 0, "\(migrate.stderr)")
-        #expect(migrate.stdout == "up to date: 10 migration(s) applied\n")
+        #expect(migrate.stdout == "up to date: 11 migration(s) applied\n")
     }
 
     @Test func validateAcceptsTheShippedExample() async throws {

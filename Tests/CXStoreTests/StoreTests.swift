@@ -88,8 +88,11 @@ struct StoreTests {
         #expect(messages.map(\.attempts) == [1, 1, 1, 1, 0])
         #expect(messages.map(\.status) == [.pending, .delivered, .pending, .delivered, .dead])
         #expect(messages.map(\.deliveredAt) == [nil, now, nil, now, nil])
-        #expect(try await store.read { tx in try tx.nextAttemptAt(notifier: "log", excluding: [ids[0]]) } == now)
+        // m3 is still claimed: it is next due when its claim ends.
+        #expect(try await store.read { tx in try tx.nextAttemptAt(notifier: "log", excluding: [ids[0]]) } == now + StoreTransaction.defaultClaimLease)
         #expect(try await store.read { tx in try tx.nextAttemptAt(notifier: "log", excluding: [ids[0], ids[2]]) } == nil)
+        #expect(try await store.write { tx in try tx.releaseClaims(of: nil) } == 2)
+        #expect(try await store.read { tx in try tx.nextAttemptAt(notifier: "log", excluding: [ids[0]]) } == now)
     }
 
     @Test(arguments: TestProject.Backend.allCases)
@@ -206,6 +209,32 @@ struct StoreTests {
         #expect(failing)
         #expect(try await store.read { tx in try tx.evaluationFailures() }["b"]?.error == "boom")
         #expect(try await store.read { tx in try tx.installationID() }.count == 12)
+    }
+
+    @Test("a claim is a lease: other nodes skip the message until it ends, then send it again; a node releases its own claims",
+          arguments: TestProject.Backend.allCases)
+    func claimsAreLeases(backend: TestProject.Backend) async throws {
+        let store = try await openStore(backend)
+        let now = instant("2026-12-01T02:00:00Z")
+        try await store.write { tx in try tx.enqueue((1...3).map { message("m\($0)", at: now) }) }
+        let first = try await store.write { tx in
+            let due = try tx.dueMessages(notifier: "log", at: now, limit: 2)
+            try tx.claim(due.compactMap(\.message.id), at: now, by: "a", lease: 60)
+            return due.map(\.message.key)
+        }
+        #expect(first == ["m1", "m2"])
+        let second = try await store.write { tx in
+            let due = try tx.dueMessages(notifier: "log", at: now + 1, limit: 10)
+            try tx.claim(due.compactMap(\.message.id), at: now + 1, by: "b", lease: 60)
+            return due.map(\.message.key)
+        }
+        #expect(second == ["m3"], "node b never selects what node a holds")
+        #expect(try await store.read { tx in try tx.dueMessages(notifier: "log", at: now + 59, limit: 10) }.isEmpty)
+        #expect(try await store.read { tx in try tx.nextAttemptAt(notifier: "log") } == now + 60)
+        // Node a died: its lease ends and the messages are due for anyone.
+        #expect(try await store.read { tx in try tx.dueMessages(notifier: "log", at: now + 60, limit: 10) }.map(\.message.key) == ["m1", "m2"])
+        #expect(try await store.write { tx in try tx.releaseClaims(of: "b") } == 1)
+        #expect(try await store.read { tx in try tx.dueMessages(notifier: "log", at: now + 2, limit: 10) }.map(\.message.key) == ["m3"])
     }
 
     @Test("an evaluation's savepoint rolls back one initiative's writes and keeps the others'", arguments: TestProject.Backend.allCases)

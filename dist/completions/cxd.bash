@@ -214,7 +214,7 @@ _cxd_run() {
     repeating_flags=()
     non_repeating_flags=(--once --version -h --help)
     repeating_options=()
-    non_repeating_options=(-c --config --now --log-level --http-listen)
+    non_repeating_options=(-c --config --now --log-level --http-listen --node)
     __cxd_offer_flags_options 0
 
     # Offer option value completions
@@ -229,6 +229,9 @@ _cxd_run() {
         return
         ;;
     '--http-listen')
+        return
+        ;;
+    '--node')
         return
         ;;
     esac

@@ -192,7 +192,7 @@ final class PostgresStore: Sendable {
 
     private func attempt<T>(readOnly: Bool, _ body: (StoreTransaction) throws -> T) throws -> T {
         let connection = try acquire()
-        let session = PostgresSession(connection: connection, logger: logger)
+        let session = PostgresSession(connection: connection, logger: logger, readOnly: readOnly)
         do {
             // A reader sees one snapshot, as SQLite's WAL readers do.
             _ = try session.run(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN", [])

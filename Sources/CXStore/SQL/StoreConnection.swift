@@ -35,10 +35,13 @@ final class PostgresSession: @unchecked Sendable {
     let logger: Logger
     /// Savepoints opened so far in this transaction (names them).
     var savepoints = 0
+    /// A read-only snapshot: no row locks (`FOR UPDATE`) may be taken.
+    let readOnly: Bool
 
-    init(connection: PostgresConnection, logger: Logger) {
+    init(connection: PostgresConnection, logger: Logger, readOnly: Bool) {
         self.connection = connection
         self.logger = logger
+        self.readOnly = readOnly
     }
 
     /// Runs one statement; `?` placeholders become `$1`, `$2`… (see `PostgresSQL.numbered`).
@@ -129,6 +132,14 @@ extension StoredTime {
 
 extension StoreTransaction {
     var dialect: SQLDialect { connection.dialect }
+
+    /// ` FOR UPDATE SKIP LOCKED` in a PostgreSQL write transaction: the rows selected are locked
+    /// until commit, and rows another transaction locked are skipped, not waited for. Nothing
+    /// on SQLite (one writer at a time) or in a read-only snapshot.
+    var lockingSkipLocked: String {
+        if case .postgres(let session) = connection, !session.readOnly { return " FOR UPDATE SKIP LOCKED" }
+        return ""
+    }
 
     /// Runs one statement; returns how many rows it changed. SQLite statements are compiled
     /// once per connection and reused (the scheduler and the dispatcher run the same few

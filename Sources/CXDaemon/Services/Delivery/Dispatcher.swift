@@ -51,6 +51,7 @@ public struct Dispatcher: Service {
     /// Runs one lane per notifier until graceful shutdown; then each lane gives its sends in
     /// flight `delivery.shutdown_grace` before cancelling them (their messages stay pending).
     public func run() async throws {
+        await releaseDeadClaims()
         let lanes = LaneDirectory()
         let commits = GroupCommit(store: holder.current.engine.store)
         let environment = laneEnvironment(commits: commits, wakeLanes: { names in lanes.post(.wake, to: names) })
@@ -90,6 +91,7 @@ public struct Dispatcher: Service {
     /// report of dead messages) is due. For `cxd run --once` and tests.
     @discardableResult
     public func drain(at now: Date) async throws -> Date? {
+        await releaseDeadClaims()
         let commits = GroupCommit(store: holder.current.engine.store)
         let environment = laneEnvironment(commits: commits, wakeLanes: { _ in })
         try await committing(commits) { try await drainLanes(at: now, environment: environment) }
@@ -97,6 +99,21 @@ public struct Dispatcher: Service {
         return try await holder.current.engine.store.read { tx in
             let reports = try tx.notifierHealth().compactMap { $0.deadLettersDue(alertAfter: alertAfter) }
             return ([try tx.nextAttemptAt()].compactMap { $0 } + reports).min()
+        }
+    }
+
+    /// Claims a previous run of this dispatcher left (it crashed mid-send) are dead: their
+    /// messages go out again now, not when the lease ends. On SQLite every claim is (the daemon
+    /// lock makes this the only dispatcher); on PostgreSQL, those of this node's name (a node
+    /// restarted under the same `--node` name).
+    private func releaseDeadClaims() async {
+        let store = holder.current.engine.store
+        let node: String? = store.isPostgres ? self.node : nil
+        do {
+            let released = try await store.write { tx in try tx.releaseClaims(of: node) }
+            if released > 0 { logger.notice("outbox: \(released) message(s) claimed by a previous run go out again") }
+        } catch {
+            logger.error("outbox: cannot release the claims of a previous run (they end with their lease): \(error)")
         }
     }
 
