@@ -54,7 +54,7 @@ public struct PostgresURL: Sendable, Equatable {
         }
         if components.password != nil {
             return .failure(Problem(
-                "the URL holds a password: secrets do not belong in YAML; give it with password_file (a file holding it) or password_env (an environment variable)"))
+                "the URL holds a password, which would show in files, process lists and logs: give it from a file or an environment variable instead (password_file or password_env in cxd.yaml)"))
         }
         guard let user = components.user, !user.isEmpty else {
             return .failure(Problem("the URL names no user (\(example))"))

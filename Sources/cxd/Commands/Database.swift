@@ -150,7 +150,7 @@ struct DatabaseCopy: AsyncParsableCommand {
         guard PostgresURL.isPostgres(text) else {
             if passwordFile != nil || passwordEnv != nil {
                 CommandContext.printError("cxd: \(option) names a SQLite file: a password option makes no sense for it")
-                throw ExitStatus.usage
+                throw ExitStatus.runtimeFailure
             }
             let path = text.hasPrefix("sqlite:") ? String(text.dropFirst("sqlite:".count)) : text
             return .sqlite(path: URL(fileURLWithPath: path).standardizedFileURL.path)
@@ -158,14 +158,14 @@ struct DatabaseCopy: AsyncParsableCommand {
         switch PostgresURL.parse(text) {
         case .failure(let problem):
             CommandContext.printError("cxd: \(option): \(problem)")
-            throw ExitStatus.usage
+            throw ExitStatus.runtimeFailure
         case .success(var url):
             do {
                 url.password = try SecretSource.read(
                     "\(option)-password", path: passwordFile, variable: passwordEnv, environment: ProcessInfo.processInfo.environment)
             } catch {
                 CommandContext.printError("cxd: \(error.message)")
-                throw ExitStatus.usage
+                throw ExitStatus.runtimeFailure
             }
             return StoreLocation(.postgres(url))
         }

@@ -12,8 +12,6 @@ import Foundation
 enum ExitStatus {
     static let runtimeFailure = ExitCode(1)
     static let dataError = ExitCode(65)
-    /// A command line that cannot be acted on (ArgumentParser's own code for bad options).
-    static let usage = ExitCode(64)
 }
 
 /// Loading and error reporting shared by the commands: the commands parse and print, the
