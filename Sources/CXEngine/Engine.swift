@@ -125,6 +125,10 @@ public struct Engine: Sendable {
                 let outcome = try tx.isolating { try evaluateOne(id, tx: tx, configuration: &configuration, at: now) }
                 notices += outcome.notices
                 if outcome.changed { result.transitions += 1 }
+            } catch let conflict as StoreConflict {
+                // Another writer (a command, another node) changed it meanwhile: not a failure
+                // of this initiative. The store runs the chunk again on what is there now.
+                throw conflict
             } catch {
                 result.failures += 1
                 let reason = String(describing: error)

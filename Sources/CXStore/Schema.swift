@@ -269,7 +269,8 @@ enum Schema {
         migrator.registerMigration("v11: outbox claims, nodes") { db in
             // A claim is a lease: the node sending a message holds it until `claimedUntil`;
             // a node that dies mid-send leaves it to expire, and another node sends again
-            // (with the same key). One node on SQLite; several on PostgreSQL.
+            // (with the same key). One node on SQLite; several on PostgreSQL. `claimedBy`
+            // stays after the outcome: the node that last tried the message.
             try db.alter(table: "outbox") { t in
                 t.add(column: "claimedBy", .text)
                 t.add(column: "claimedUntil", .datetime)

@@ -167,11 +167,11 @@ extension StoreTransaction {
     public func releaseClaims(of node: String?) throws -> Int {
         if let node {
             return try execute(
-                sql: "UPDATE outbox SET claimedBy = NULL, claimedUntil = NULL WHERE status = 'pending' AND claimedBy = ?",
+                sql: "UPDATE outbox SET claimedUntil = NULL WHERE status = 'pending' AND claimedBy = ? AND claimedUntil IS NOT NULL",
                 arguments: [node])
         }
         return try execute(
-            sql: "UPDATE outbox SET claimedBy = NULL, claimedUntil = NULL WHERE status = 'pending' AND claimedUntil IS NOT NULL")
+            sql: "UPDATE outbox SET claimedUntil = NULL WHERE status = 'pending' AND claimedUntil IS NOT NULL")
     }
 
     /// How long a claim holds when the caller names no lease: longer than any send may take.
@@ -180,14 +180,14 @@ extension StoreTransaction {
     /// A claimed message that was not sent after all (`.notAttempted`): the attempt is taken back.
     public func releaseClaim(_ id: Int64) throws {
         try execute(
-            sql: "UPDATE outbox SET attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, claimedBy = NULL, claimedUntil = NULL WHERE id = ? AND status = 'pending'", arguments: [id])
+            sql: "UPDATE outbox SET attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, claimedUntil = NULL WHERE id = ? AND status = 'pending'", arguments: [id])
     }
 
     /// Claimed messages were delivered (one statement for a batch's deliveries).
     public func recordDelivered(_ ids: [Int64], at now: Date) throws {
         guard !ids.isEmpty else { return }
         try execute(
-            sql: "UPDATE outbox SET status = 'delivered', deliveredAt = ?, lastError = NULL, claimedBy = NULL, claimedUntil = NULL WHERE id IN (\(idsFromJSON))",
+            sql: "UPDATE outbox SET status = 'delivered', deliveredAt = ?, lastError = NULL, claimedUntil = NULL WHERE id IN (\(idsFromJSON))",
             arguments: [now, Self.jsonArray(ids)])
     }
 
@@ -195,14 +195,14 @@ extension StoreTransaction {
     /// `retryAt` is nil (it waits for its disabled notifier).
     public func recordFailure(_ id: Int64, error: String, retryAt: Date?) throws {
         try execute(
-            sql: "UPDATE outbox SET lastError = ?, nextAttemptAt = COALESCE(?, nextAttemptAt), claimedBy = NULL, claimedUntil = NULL WHERE id = ?",
+            sql: "UPDATE outbox SET lastError = ?, nextAttemptAt = COALESCE(?, nextAttemptAt), claimedUntil = NULL WHERE id = ?",
             arguments: [error, retryAt, id])
     }
 
     /// A claimed message is given up.
     public func recordDead(_ id: Int64, error: String) throws {
         try execute(
-            sql: "UPDATE outbox SET status = 'dead', lastError = ?, claimedBy = NULL, claimedUntil = NULL WHERE id = ?",
+            sql: "UPDATE outbox SET status = 'dead', lastError = ?, claimedUntil = NULL WHERE id = ?",
             arguments: [error, id])
     }
 

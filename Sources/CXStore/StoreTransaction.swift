@@ -33,10 +33,13 @@ public struct StoreTransaction {
     // MARK: - Initiatives
 
     public func initiative(_ id: InitiativeID) throws -> InitiativeRecord? {
-        try fetchFirst("SELECT * FROM initiative WHERE id = ?", [id]) { row in
+        let record = try fetchFirst("SELECT * FROM initiative WHERE id = ?", [id]) { row in
             versions.read(id, version: row["version"])
             return try Self.initiative(from: row)
         }
+        // Read as absent: a `save` of it must create it, not overwrite another writer's.
+        if record == nil { versions.read(id, version: 0) }
+        return record
     }
 
     /// Every initiative, archived ones included, ordered by id.
@@ -87,11 +90,16 @@ public struct StoreTransaction {
         }
         // Written over the version this transaction read, if it read one; a new row starts
         // at version 1 and every write moves it on.
+        // Read as absent (version 0): created here, or a conflict when another writer created
+        // it meanwhile.
         let expected = versions.version(of: state.id)
-        let changed = try execute(
-            sql: expected == nil ? Self.saveSQL : Self.saveSQL + " WHERE initiative.version = ?",
-            arguments: [state.id, title, workflow, state.phase.rawValue, state.cycle, json,
-                        reminded ? now : nil, now, now, now, opened] + (expected.map { [$0] } ?? []))
+        let values: [(any SQLArgument)?] = [state.id, title, workflow, state.phase.rawValue, state.cycle, json, reminded ? now : nil, now, now, now]
+        let changed: Int
+        switch expected {
+        case nil: changed = try execute(sql: Self.saveSQL, arguments: values + [opened])
+        case 0?: changed = try execute(sql: Self.createSQL, arguments: values)
+        case let version?: changed = try execute(sql: Self.saveSQL + " WHERE initiative.version = ?", arguments: values + [opened, version])
+        }
         if changed == 0 { throw StoreConflict(initiative: state.id) }
         if let expected { versions.read(state.id, version: expected + 1) }
         for effect in effects {
@@ -121,6 +129,13 @@ public struct StoreTransaction {
                 arguments: [run.owner, run.dueAt, state.id, run.number])
         }
     }
+
+    static let createSQL = """
+        INSERT INTO initiative (id, title, workflow, phase, cycle, state, lastReminderAt, createdAt, updatedAt,
+                                nextWakeAt, version)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+        ON CONFLICT(id) DO NOTHING
+        """
 
     static let saveSQL = """
         INSERT INTO initiative (id, title, workflow, phase, cycle, state, lastReminderAt, createdAt, updatedAt,

@@ -55,10 +55,10 @@ public final class NodeConnection: Sendable {
     /// Takes the leader lock if no other node holds it; true when this node leads (then it
     /// keeps leading until this connection ends).
     public func tryLead() async throws -> Bool {
-        let rows = try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT pg_try_advisory_lock(\(Self.leaderKey))"), logger: logger
-        ).get().rows
-        return try rows.first?.decode(Bool.self) ?? false
+        let rows = PostgresSession.waitBoundedAsync(
+            connection.query(PostgresQuery(unsafeSQL: "SELECT pg_try_advisory_lock(\(Self.leaderKey))"), logger: logger),
+            on: connection)
+        return try await rows.get().rows.first?.decode(Bool.self) ?? false
     }
 
     /// Whether the connection still answers within `timeout`: a node that cannot reach the
@@ -87,6 +87,24 @@ public final class NodeConnection: Sendable {
             for try await _ in notifications { await wake() }
         }
     }
+
+    /// Runs `body` while holding the reconcile lock: nodes starting together bring the store in
+    /// line with the YAML one after the other (the second finds it done), instead of racing
+    /// on every initiative.
+    public func whileReconciling<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        _ = try await connection.query(PostgresQuery(unsafeSQL: "SELECT pg_advisory_lock(\(Self.reconcileKey))"), logger: logger).get()
+        do {
+            let result = try await body()
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "SELECT pg_advisory_unlock(\(Self.reconcileKey))"), logger: logger).get()
+            return result
+        } catch {
+            _ = try? await connection.query(PostgresQuery(unsafeSQL: "SELECT pg_advisory_unlock(\(Self.reconcileKey))"), logger: logger).get()
+            throw error
+        }
+    }
+
+    /// The advisory lock key of start-up reconciles.
+    static let reconcileKey: Int64 = 0x6378_6400_0000_0003
 
     /// Ends the connection: the server releases the leader lock at once.
     public func close() async {

@@ -201,7 +201,12 @@ final class PostgresStore: Sendable {
             release(connection)
             return result
         } catch {
-            if !connection.isClosed, (try? session.run("ROLLBACK", [])) != nil {
+            if Self.classify(error) is PostgresUnavailable {
+                // The server went away or stopped answering: the idle connections are likely
+                // dead too. Start afresh rather than find out one statement at a time.
+                Self.closeSoon(connection)
+                dropIdleConnections()
+            } else if !connection.isClosed, (try? session.run("ROLLBACK", [])) != nil {
                 release(connection)
             } else {
                 Self.closeSoon(connection)
@@ -220,10 +225,19 @@ final class PostgresStore: Sendable {
         }
         let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
         do {
-            return try PostgresConnection.connect(on: eventLoop, configuration: configuration, id: id, logger: logger).wait()
+            let connecting = PostgresConnection.connect(on: eventLoop, configuration: configuration, id: id, logger: logger)
+            return try connecting.wait()
         } catch {
             throw StoreError(path: settings.redactedURL, underlying: Self.classify(error))
         }
+    }
+
+    private func dropIdleConnections() {
+        let connections = idle.withLockedValue { connections in
+            defer { connections.removeAll() }
+            return connections
+        }
+        for connection in connections { Self.closeSoon(connection) }
     }
 
     private func release(_ connection: PostgresConnection) {
@@ -257,7 +271,7 @@ final class PostgresStore: Sendable {
     }
 
     static func isDatabaseFailure(_ error: any Error) -> Bool {
-        error is PSQLError || error is IOError || error is ChannelError || error is NIOConnectionError
+        error is PSQLError || error is IOError || error is ChannelError || error is NIOConnectionError || error is PostgresUnavailable
     }
 
     /// Connection failures become `PostgresUnavailable` (callers retry with backoff); server
@@ -266,11 +280,16 @@ final class PostgresStore: Sendable {
         if let error = error as? PSQLError {
             switch error.code {
             case .server, .queryCancelled:
+                // 08…: connection exceptions; 57P01–57P03: the server shuts down or starts up.
+                if let state = error.serverInfo?[.sqlState], state.hasPrefix("08") || state.hasPrefix("57P") {
+                    return PostgresUnavailable(reason: describe(error))
+                }
                 return error
             default:
                 return PostgresUnavailable(reason: describe(error))
             }
         }
+        if error is PostgresUnavailable { return error }
         if error is IOError || error is ChannelError || error is NIOConnectionError {
             return PostgresUnavailable(reason: "\(error)")
         }

@@ -51,7 +51,35 @@ final class PostgresSession: @unchecked Sendable {
             if let argument { argument.bind(to: &bindings) } else { bindings.appendNull() }
         }
         let query = PostgresQuery(unsafeSQL: PostgresSQL.numbered(sql), binds: bindings)
-        return try connection.query(query, logger: logger).wait()
+        return try Self.waitBounded(connection.query(query, logger: logger), on: connection)
+    }
+
+    /// How long one statement may go unanswered before its connection is given up.
+    static let statementDeadline: TimeAmount = .seconds(30)
+
+    /// The result of `future`, or a `PostgresUnavailable` failure (and the connection closed)
+    /// when it does not come within `statementDeadline`: a connection the server dropped
+    /// without the client noticing must fail its transaction, never hang the store's thread.
+    static func waitBounded<T: Sendable>(_ future: EventLoopFuture<T>, on connection: PostgresConnection) throws -> T {
+        try waitBoundedAsync(future, on: connection).wait()
+    }
+
+    /// `future`, failed with `PostgresUnavailable` (and the connection closed) when it does
+    /// not complete within `statementDeadline`.
+    static func waitBoundedAsync<T: Sendable>(_ future: EventLoopFuture<T>, on connection: PostgresConnection) -> EventLoopFuture<T> {
+        let promise = connection.eventLoop.makePromise(of: T.self)
+        let settled = NIOLockedValueBox(false)
+        let timer = connection.eventLoop.scheduleTask(in: statementDeadline) {
+            guard settled.withLockedValue({ done in defer { done = true }; return !done }) else { return }
+            promise.fail(PostgresUnavailable(reason: "no answer within \(statementDeadline.nanoseconds / 1_000_000_000) s"))
+            PostgresStore.closeSoon(connection)
+        }
+        future.whenComplete { result in
+            timer.cancel()
+            guard settled.withLockedValue({ done in defer { done = true }; return !done }) else { return }
+            promise.completeWith(result)
+        }
+        return promise.futureResult
     }
 
     func rows(_ sql: String, _ arguments: [(any SQLArgument)?]) throws -> [SQLRow] {

@@ -137,7 +137,13 @@ struct Run: AsyncParsableCommand {
         // Bring the store in line with the YAML before the services start, so that a change the
         // store cannot follow is reported plainly (exit 65) instead of stopping the services.
         // (On PostgreSQL every node does: the version check makes concurrent reconciles safe.)
-        _ = try await CommandContext.reporting { try await engine.reconcile(at: Date()) }
+        _ = try await CommandContext.reporting {
+            guard let reconciling = try await NodeConnection.open(for: engine.store) else {
+                return try await engine.reconcile(at: Date())
+            }
+            defer { Task { await reconciling.close() } }
+            return try await reconciling.whileReconciling { try await engine.reconcile(at: Date()) }
+        }
         let leadership = Leadership(leading: !clustered)
         // A systemd unit with `Type=notify` listens here for READY=1, RELOADING=1, STOPPING=1.
         let serviceManager = NotifySocket()
