@@ -161,6 +161,13 @@ public final class Store: Sendable {
         }
     }
 
+    /// Whether `error` means another writer's change got in the way (an initiative changed
+    /// meanwhile, a serialization failure or a deadlock PostgreSQL broke): the transaction may
+    /// simply run again.
+    public static func isRetryable(_ error: any Error) -> Bool {
+        PostgresStore.isRetryable(error)
+    }
+
     private func retryingConflicts<T>(_ attempt: () async throws -> T) async throws -> T {
         var tries = 0
         while true {

@@ -182,6 +182,7 @@ final class PostgresStore: Sendable {
             } catch {
                 // Database failures name the database; the body's own errors (a refusal, a
                 // conflict retried too often) reach the caller as they are, as with SQLite.
+                if error is StoreError { throw error }
                 if Self.isDatabaseFailure(error) {
                     throw StoreError(path: settings.redactedURL, underlying: Self.classify(error))
                 }
@@ -192,7 +193,7 @@ final class PostgresStore: Sendable {
 
     private func attempt<T>(readOnly: Bool, _ body: (StoreTransaction) throws -> T) throws -> T {
         let connection = try acquire()
-        let session = PostgresSession(connection: connection, logger: logger, readOnly: readOnly)
+        let session = PostgresSession(connection: connection, logger: logger, readOnly: readOnly, name: settings.redactedURL)
         do {
             // A reader sees one snapshot, as SQLite's WAL readers do.
             _ = try session.run(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN", [])
@@ -201,7 +202,7 @@ final class PostgresStore: Sendable {
             release(connection)
             return result
         } catch {
-            if Self.classify(error) is PostgresUnavailable {
+            if Self.classify((error as? StoreError)?.underlying ?? error) is PostgresUnavailable {
                 // The server went away or stopped answering: the idle connections are likely
                 // dead too. Start afresh rather than find out one statement at a time.
                 Self.closeSoon(connection)
@@ -266,7 +267,8 @@ final class PostgresStore: Sendable {
     /// deadlock detected.
     static func isRetryable(_ error: any Error) -> Bool {
         if error is StoreConflict { return true }
-        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
+        let underlying = (error as? StoreError)?.underlying ?? error
+        guard let error = underlying as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
         return state == "40001" || state == "40P01"
     }
 

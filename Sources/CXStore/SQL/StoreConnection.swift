@@ -37,11 +37,14 @@ final class PostgresSession: @unchecked Sendable {
     var savepoints = 0
     /// A read-only snapshot: no row locks (`FOR UPDATE`) may be taken.
     let readOnly: Bool
+    /// The database's URL without its password, for errors.
+    let name: String
 
-    init(connection: PostgresConnection, logger: Logger, readOnly: Bool) {
+    init(connection: PostgresConnection, logger: Logger, readOnly: Bool, name: String) {
         self.connection = connection
         self.logger = logger
         self.readOnly = readOnly
+        self.name = name
     }
 
     /// Runs one statement; `?` placeholders become `$1`, `$2`… (see `PostgresSQL.numbered`).
@@ -51,7 +54,12 @@ final class PostgresSession: @unchecked Sendable {
             if let argument { argument.bind(to: &bindings) } else { bindings.appendNull() }
         }
         let query = PostgresQuery(unsafeSQL: PostgresSQL.numbered(sql), binds: bindings)
-        return try Self.waitBounded(connection.query(query, logger: logger), on: connection)
+        do {
+            return try Self.waitBounded(connection.query(query, logger: logger), on: connection)
+        } catch {
+            // Named and described (postgres-nio's own description hides the server's message).
+            throw StoreError(path: name, underlying: PostgresStore.classify(error))
+        }
     }
 
     /// How long one statement may go unanswered before its connection is given up.

@@ -16,7 +16,7 @@ final class GroupCommit: Sendable {
     /// One write waiting for a transaction: `run` does it inside the transaction and returns
     /// what to do once that commits; `fail` answers when the transaction failed.
     private struct Job: Sendable {
-        var run: @Sendable (StoreTransaction) -> @Sendable () -> Void
+        var run: @Sendable (StoreTransaction) throws -> @Sendable () -> Void
         var fail: @Sendable (any Error) -> Void
     }
 
@@ -44,6 +44,9 @@ final class GroupCommit: Sendable {
             let job = Job(
                 run: { tx in
                     let result = Result { try tx.isolating { try body(tx) } }
+                    // Another writer's change (a conflict, a deadlock PostgreSQL broke): the whole
+                    // transaction runs again, every job with it, rather than fail this job alone.
+                    if case .failure(let error) = result, Store.isRetryable(error) { throw error }
                     return { continuation.resume(with: result.map { $0 }) }
                 },
                 fail: { error in continuation.resume(throwing: error) })
@@ -76,7 +79,7 @@ final class GroupCommit: Sendable {
         }
         if jobs.isEmpty { return false }
         do {
-            let completions = try await store.write { tx in jobs.map { $0.run(tx) } }
+            let completions = try await store.write { tx in try jobs.map { try $0.run(tx) } }
             for complete in completions { complete() }
         } catch {
             for job in jobs { job.fail(error) }

@@ -123,8 +123,11 @@ struct OutcomeRecorder: Sendable {
         }
         try tx.recordDelivered(delivered, at: batch.finishedAt)
         var health = try tx.health(of: notifier)
+        let before = health
         let alerts = health.record(verdict, alertAfter: alertAfter)
-        try tx.save(health)
+        // Most batches leave a healthy notifier healthy: no write, so that several nodes'
+        // dispatchers do not queue on the one row of each notifier.
+        if health != before { try tx.save(health) }
         try queue(alerts, at: batch.finishedAt, into: &result, tx)
         result.delivered = verdict.delivered
         return result
