@@ -25,6 +25,8 @@ struct ClusterProcessTests {
         var auditProblems: [String]?
         var nodesAlive: Int?
         var senders: [String: Int]?
+        var statusLeaderLine: String?
+        var statusNodesListed: Int?
         var failoverS: Double?
         var newLeader: String?
         var firstLeader: String?
@@ -72,6 +74,9 @@ struct ClusterProcessTests {
         #expect(outcome.auditProblems == [])
         #expect(outcome.nodesAlive == nodes)
         #expect(outcome.senders?.count == nodes, "every node delivered some: \(outcome.senders ?? [:])")
+        // `cxd status` lists every node and names the leader.
+        #expect(outcome.statusNodesListed == nodes)
+        #expect(outcome.statusLeaderLine == "leader: \(outcome.firstLeader ?? "?")")
     }
 
     @Test("the leader killed mid-burst: another leads within 10 s, nothing is lost, redeliveries never overlap, the audit log has no gap or double")

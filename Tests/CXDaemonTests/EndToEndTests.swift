@@ -9,8 +9,10 @@ import Testing
 
 @Suite("End to end: the eight-step cycle over four months")
 struct EndToEndTests {
-    @Test func twoLoopsThroughTheCycleWithRemindersEscalationsAndAudit() async throws {
-        let project = try TestProject(keeping: ["pos-checkout"])
+    /// The same four months on both stores: the engine must not know which it talks to.
+    @Test(arguments: TestProject.Backend.allCases)
+    func twoLoopsThroughTheCycleWithRemindersEscalationsAndAudit(backend: TestProject.Backend) async throws {
+        let project = try await TestProject.make(keeping: ["pos-checkout"], backend: backend)
         var sim = try await Simulation(project: project, start: hanoi("2026-11-23T08:30"))
 
         // Cycle 1. Scope is finished two days late; the owner is reminded before and after.

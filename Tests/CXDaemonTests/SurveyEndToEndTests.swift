@@ -25,8 +25,10 @@ func csatAnswers(prefix: String, total: Int, good: Int, on day: String) -> Strin
 
 @Suite("End to end: the re-survey loop with imported answers")
 struct SurveyEndToEndTests {
-    @Test func twoLoopsBelowTargetThenGoalMet() async throws {
-        let project = try TestProject(keeping: ["pos-checkout"])
+    /// On both stores (answers, tallies, rounds and follow-ups through either database).
+    @Test(arguments: TestProject.Backend.allCases)
+    func twoLoopsBelowTargetThenGoalMet(backend: TestProject.Backend) async throws {
+        let project = try await TestProject.make(keeping: ["pos-checkout"], backend: backend)
         var sim = try await Simulation(project: project, start: hanoi("2026-11-23T08:30"))
         try project.appendToInitiative("pos-checkout", """
 

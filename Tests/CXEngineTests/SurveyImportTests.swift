@@ -11,16 +11,17 @@ import Testing
 
 @Suite("Importing survey answers")
 struct SurveyImportTests {
-    func engine() async throws -> (TestProject, Engine) {
-        let project = try TestProject(keeping: ["pos-checkout"])
+    func engine(on backend: TestProject.Backend = .sqlite) async throws -> (TestProject, Engine) {
+        let project = try await TestProject.make(keeping: ["pos-checkout"], backend: backend)
         let engine = try project.engine()
         try await engine.reconcile(at: hanoi("2026-11-23T08:30"))
         try await engine.evaluate(at: hanoi("2026-11-23T08:30"))
         return (project, engine)
     }
 
-    @Test func aFileWithBadRowsIsRefusedWholeUnlessSkipInvalid() async throws {
-        let (project, engine) = try await engine()
+    @Test(arguments: TestProject.Backend.allCases)
+    func aFileWithBadRowsIsRefusedWholeUnlessSkipInvalid(backend: TestProject.Backend) async throws {
+        let (project, engine) = try await engine(on: backend)
         defer { withExtendedLifetime(project) {} }
         let text = """
             respondent,timestamp,score,touchpoint
@@ -120,8 +121,9 @@ struct SurveyImportTests {
         #expect(tally.touchpoints["checkout"]?.emotions.negative == 1)
     }
 
-    @Test func aRespondentRepeatedInTheFileWithAnotherAnswerIsRefusedWithBothLines() async throws {
-        let (project, engine) = try await engine()
+    @Test(arguments: TestProject.Backend.allCases)
+    func aRespondentRepeatedInTheFileWithAnotherAnswerIsRefusedWithBothLines(backend: TestProject.Backend) async throws {
+        let (project, engine) = try await engine(on: backend)
         defer { withExtendedLifetime(project) {} }
         let text = """
             respondent,timestamp,score,touchpoint

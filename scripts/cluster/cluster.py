@@ -424,6 +424,10 @@ def scenario(args, nodes, kill_leader=False, outage=0.0):
         result["audit_problems"] = audit(pg, initiatives)[:10]
         result["nodes_alive"] = sum(node.alive() for node in running)
         result["roles"] = dict(pg.query("SELECT id, role FROM node ORDER BY id"))
+        status = subprocess.run([args.cxd, "status", "-c", config], capture_output=True, text=True)
+        result["status_leader_line"] = next((line for line in status.stdout.splitlines() if line.startswith("leader:")), None)
+        result["status_nodes_listed"] = sum(
+            1 for line in status.stdout.splitlines() if line.split(" ")[0] in {node.name for node in running})
         result["senders"] = {}
         for node, count in pg.query("SELECT claimedBy, COUNT(*) FROM outbox GROUP BY claimedBy"):
             result["senders"][node or "-"] = int(count)
