@@ -118,14 +118,14 @@ struct MainConfigParser {
         }
         if let value = reader.optional("heartbeat"), let duration = elapsed(value, "heartbeat") {
             if duration < .seconds(1) || duration > .seconds(60) {
-                file.error("expected a heartbeat between 1s and 60s, found \(duration)", at: value)
+                file.error("expected a heartbeat between 1s and 60s, found \(duration.components.seconds)s", at: value)
             } else {
                 settings.heartbeat = duration
             }
         }
         if let value = reader.optional("claim_lease"), let duration = elapsed(value, "claim_lease") {
             if duration < .seconds(5) {
-                file.error("expected a claim_lease of at least 5s (longer than any send), found \(duration)", at: value)
+                file.error("expected a claim_lease of at least 5s (longer than any send), found \(duration.components.seconds)s", at: value)
             } else {
                 settings.claimLease = duration
             }

@@ -96,6 +96,8 @@ final class PostgresStore: Sendable {
         do {
             if creation == .readOnly {
                 let status = try transactionNow(readOnly: true) { tx in try PostgresSchema.status(tx) }
+                // An empty database is one no cxd has run on yet, as a missing SQLite file is.
+                if status.applied.isEmpty { throw StoreError(path: settings.redactedURL, underlying: StoreProblem.missing) }
                 guard status.pending.isEmpty else { throw StoreError(path: settings.redactedURL, underlying: StoreProblem.olderSchema) }
             } else {
                 try transactionNow(readOnly: false) { tx in _ = try PostgresSchema.migrate(tx) }
@@ -129,6 +131,10 @@ final class PostgresStore: Sendable {
             if let caFile = settings.caFile {
                 tlsConfiguration.trustRoots = .file(caFile)
             }
+            // `prefer` settles for plain text when the server offers no TLS, so it cannot
+            // promise whom it talks to either: like libpq's, it encrypts without verifying.
+            // `require` verifies the server's certificate (system roots or `ca_file`).
+            if settings.tls == .prefer { tlsConfiguration.certificateVerification = .none }
             let context = try NIOSSLContext(configuration: tlsConfiguration)
             tls = settings.tls == .require ? .require(context) : .prefer(context)
         }
