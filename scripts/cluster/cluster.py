@@ -16,6 +16,8 @@ Scenarios (each prints one JSON object on stdout; progress on stderr):
             initiative's registration and first step once.
   outage    2 nodes; the database stops for --outage seconds mid-burst and comes back: the nodes
             keep running, retry with backoff, and everything is delivered once.
+  drain     N nodes deliver M messages already waiting in the outbox (copies of one
+            initiative's notification): the dispatchers alone, without the leader's evaluation.
   copy      a SQLite installation (one evaluation) copied with `cxd db copy` to PostgreSQL, then
             a node on PostgreSQL carries on: it sends the reminders that fall due.
 
@@ -376,7 +378,8 @@ def scenario(args, nodes, kill_leader=False, outage=0.0):
     running = []
     result = {"nodes": nodes, "messages": initiatives * NOTIFIERS}
     try:
-        config = write_project(os.path.join(workdir, "project"), initiatives, receiver, pg.url, lease=args.lease)
+        config = write_project(
+            os.path.join(workdir, "project"), initiatives, receiver, pg.url, lease=args.lease, heartbeat=args.heartbeat)
         # The schema first (every node would migrate it otherwise, taking turns on a lock).
         subprocess.run([args.cxd, "db", "migrate", "-c", config], check=True, capture_output=True)
         started = time.monotonic()
@@ -442,6 +445,47 @@ def scenario(args, nodes, kill_leader=False, outage=0.0):
     return result
 
 
+def drain_scenario(args):
+    workdir = args.workdir
+    shutil.rmtree(workdir, ignore_errors=True)
+    os.makedirs(workdir)
+    if os.geteuid() == 0:
+        os.chmod(workdir, 0o777)
+    pg = Postgres(workdir)
+    receiver = Receiver(workdir, args.hold)
+    running = []
+    result = {"nodes": args.nodes, "messages": args.messages}
+    try:
+        config = write_project(os.path.join(workdir, "project"), 1, receiver, pg.url, lease=args.lease)
+        subprocess.run([args.cxd, "run", "--once", "-c", config], check=True, capture_output=True)
+        pg.query(
+            "INSERT INTO outbox (key, initiative, kind, notifier, recipient, payload, status, attempts, createdAt, nextAttemptAt) "
+            "SELECT o.key || '/copy-' || g, o.initiative, o.kind, 'hook' || (1 + g %% %d), o.recipient, "
+            "convert_to(jsonb_set(convert_from(o.payload, 'UTF8')::jsonb, '{id}', to_jsonb(o.key || '/copy-' || g))::text, 'UTF8'), "
+            "'pending', 0, now(), now() FROM (SELECT * FROM outbox ORDER BY id LIMIT 1) AS o, generate_series(1, %d) AS g"
+            % (NOTIFIERS, args.messages))
+        expected = {row[0] for row in pg.query("SELECT key FROM outbox WHERE key LIKE '%/copy-%'")}
+        before = receiver.stats()["distinct"]
+        started = time.monotonic()
+        running = [Node(args.cxd, config, "n%d" % (n + 1), workdir) for n in range(args.nodes)]
+        done = wait_until(lambda: receiver.stats()["distinct"] >= before + args.messages, args.timeout, step=0.05)
+        result["complete"] = bool(done)
+        result["seconds"] = round(time.monotonic() - started, 2)
+        records = [r for r in receiver.records() if r["id"] in expected]
+        if records:
+            result["delivery_seconds"] = round(max(r["answered"] for r in records) - min(r["arrived"] for r in records), 2)
+            result["per_second"] = round(len(records) / max(result["delivery_seconds"], 0.001), 1)
+        result["check"] = check_deliveries(records, expected)
+        result["senders"] = dict((node or "-", int(n)) for node, n in pg.query(
+            "SELECT claimedBy, COUNT(*) FROM outbox WHERE key LIKE '%/copy-%' GROUP BY claimedBy"))
+    finally:
+        for node in running:
+            node.stop()
+        receiver.close()
+        pg.close()
+    return result
+
+
 def copy_scenario(args):
     workdir = args.workdir
     shutil.rmtree(workdir, ignore_errors=True)
@@ -496,10 +540,11 @@ def main():
     parser.add_argument("--messages", type=int, default=5000, help="messages in the burst (default 5000)")
     parser.add_argument("--nodes", type=int, default=2)
     parser.add_argument("--lease", default="10s", help="cluster.claim_lease (default 10s)")
+    parser.add_argument("--heartbeat", default="1s", help="cluster.heartbeat (default 1s; cxd's own default is 2s)")
     parser.add_argument("--outage", type=float, default=30.0, help="seconds the database is away (outage)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds the burst may take")
     parser.add_argument("--keep-logs", action="store_true")
-    parser.add_argument("scenario", nargs="?", choices=["burst", "failover", "outage", "copy"])
+    parser.add_argument("scenario", nargs="?", choices=["burst", "drain", "failover", "outage", "copy"])
     args = parser.parse_args()
     # A test runner may start us with signals blocked; its children (the receiver, the nodes,
     # the database) must hear SIGTERM.
@@ -512,6 +557,8 @@ def main():
     args.cxd = os.path.abspath(args.cxd)
     if args.scenario == "burst":
         result = scenario(args, args.nodes)
+    elif args.scenario == "drain":
+        result = drain_scenario(args)
     elif args.scenario == "failover":
         result = scenario(args, 3, kill_leader=True)
     elif args.scenario == "outage":
