@@ -186,15 +186,11 @@ struct PayloadSchemaTests {
             try Data(line.utf8).write(to: URL(fileURLWithPath: path))
             files.append(path)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PythonTools.python)
-        process.arguments = [repositoryRoot().appendingPathComponent("Tests/Support/webhook_schema_check.py").path,
-                             repositoryRoot().appendingPathComponent("docs/notification.schema.json").path] + files
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        // Waited for without holding a thread of the cooperative pool.
+        let checked = try await ExternalTool(path: PythonTools.python).run(
+            [repositoryRoot().appendingPathComponent("Tests/Support/webhook_schema_check.py").path,
+             repositoryRoot().appendingPathComponent("docs/notification.schema.json").path] + files, timeout: 120)
+        let data = Data(checked.stdout.utf8)
         let results = try JSONSerialization.jsonObject(with: data) as? [String: [String]] ?? [:]
         #expect(results.count == files.count)
         for (file, errors) in results where !errors.isEmpty {

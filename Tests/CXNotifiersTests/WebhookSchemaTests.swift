@@ -21,21 +21,11 @@ struct WebhookSchemaTests {
             try payload.write(to: URL(fileURLWithPath: path))
             paths.append(path)
         }
-        let output = folder.file("out")
-        _ = FileManager.default.createFile(atPath: output, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PythonTools.python)
-        process.arguments = [Self.checkerPath, Self.schemaPath] + paths
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.standardError = process.standardOutput
-        try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        let text = try folder.read("out")
-        #expect(process.terminationStatus == 0, "\(text)")
-        let report = try JSONDecoder().decode([String: [String]].self, from: Data(text.utf8))
+        // Waited for without holding a thread of the cooperative pool.
+        let checked = try await ExternalTool(path: PythonTools.python).run([Self.checkerPath, Self.schemaPath] + paths, timeout: 60)
+        let text = checked.stdout + checked.stderr
+        #expect(checked.status == 0, "\(text)")
+        let report = try JSONDecoder().decode([String: [String]].self, from: Data(checked.stdout.utf8))
         return paths.map { report[$0] ?? ["missing from the report"] }
     }
 

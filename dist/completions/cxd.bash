@@ -804,13 +804,13 @@ _cxd_db() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status|migrate)
+    status|migrate|copy)
         # Offer subcommand argument completions
         "_cxd_db_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status migrate' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status migrate copy' -- "${cur}"))
         ;;
     esac
 }
@@ -846,6 +846,36 @@ _cxd_db_migrate() {
         return
         ;;
     '--now')
+        return
+        ;;
+    esac
+}
+
+_cxd_db_copy() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--from --to --from-password-file --from-password-env --to-password-file --to-password-env)
+    __cxd_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--from-password-file')
+        return
+        ;;
+    '--from-password-env')
+        return
+        ;;
+    '--to-password-file')
+        return
+        ;;
+    '--to-password-env')
         return
         ;;
     esac

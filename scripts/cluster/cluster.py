@@ -544,11 +544,15 @@ def main():
     parser.add_argument("--outage", type=float, default=30.0, help="seconds the database is away (outage)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds the burst may take")
     parser.add_argument("--keep-logs", action="store_true")
+    parser.add_argument("--nice", type=int, default=0,
+                        help="lower the priority of the scenario (nodes, database, receiver) by this much")
     parser.add_argument("scenario", nargs="?", choices=["burst", "drain", "failover", "outage", "copy"])
     args = parser.parse_args()
     # A test runner may start us with signals blocked; its children (the receiver, the nodes,
     # the database) must hear SIGTERM.
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    if args.nice:
+        os.nice(args.nice)
     if args.serve:
         serve(args.serve, args.log, args.hold)
         return
