@@ -176,6 +176,7 @@ class Postgres:
         self.port = free_port()
         self.owner([PG_BIN + "/initdb", "-D", self.data, "-U", "cxd", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
         self.start()
+        watchdog(self)
         self.psql("CREATE DATABASE cxd")
 
     def owner(self, command, check=True):
@@ -210,6 +211,25 @@ class Postgres:
 
     def close(self):
         self.stop("immediate")
+
+
+def watchdog(pg):
+    """Stops everything the scenario started if this script dies without cleaning up (killed
+    by a test's timeout, say): its process group (nodes, receiver) and the database server."""
+    stop_server = (["runuser", "-u", "postgres", "--"] if pg.root else []) + [PG_BIN + "/pg_ctl", "-D", pg.data, "-m", "immediate", "stop"]
+    code = (
+        "import os, signal, subprocess, sys, time\n"
+        "parent, group, command = %d, %d, %r\n"
+        "while os.path.exists('/proc/%%d' %% parent):\n"
+        "    time.sleep(1)\n"
+        "try:\n"
+        "    os.killpg(group, signal.SIGKILL)\n"
+        "except OSError:\n"
+        "    pass\n"
+        "subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    ) % (os.getpid(), os.getpgrp(), stop_server)
+    subprocess.Popen([sys.executable, "-c", code], start_new_session=True,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -558,6 +578,9 @@ def main():
         return
     if not args.cxd or not args.scenario:
         parser.error("--cxd and a scenario are required")
+    # A process group of our own: the watchdog stops it whole, and nothing beyond it.
+    if os.getpgrp() != os.getpid():
+        os.setpgrp()
     args.cxd = os.path.abspath(args.cxd)
     if args.scenario == "burst":
         result = scenario(args, args.nodes)
