@@ -68,6 +68,12 @@ public struct ClusterNode: Service {
             await schedulerWake.wake(.changed)
             await dispatcherWake.wake(.changed)
         }
+        /// Ends the node connection (and with it any leader lock); the next turn opens another.
+        func disconnect() async {
+            listener?.cancel()
+            await connection?.close()
+            connection = nil
+        }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 if connection == nil {
@@ -81,9 +87,7 @@ public struct ClusterNode: Service {
                 if leadership.isLeader {
                     if await !node.isAlive(within: settings.heartbeat * 2) {
                         stepDown("the leader's connection to the database stopped answering")
-                        listener?.cancel()
-                        await node.close()
-                        connection = nil
+                        await disconnect()
                         continue
                     }
                 } else if try await node.tryLead() {
@@ -98,9 +102,7 @@ public struct ClusterNode: Service {
             } catch {
                 failures += 1
                 if leadership.isLeader { stepDown("the database is unavailable") }
-                listener?.cancel()
-                if let node = connection { await node.close() }
-                connection = nil
+                await disconnect()
                 if failures == 1 { logger.error("node \(record.id): \(error); retrying with backoff") }
             }
             let pause = failures == 0 ? settings.heartbeat : min(settings.heartbeat * 8, settings.heartbeat * (1 << min(failures, 3)))

@@ -65,19 +65,11 @@ public final class NodeConnection: Sendable {
     /// server must stop acting as leader (the server will give the lock to another).
     public func isAlive(within timeout: Duration) async -> Bool {
         guard !connection.isClosed else { return false }
-        let connection = self.connection, logger = self.logger
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                (try? await connection.query(PostgresQuery(unsafeSQL: "SELECT 1"), logger: logger).get()) != nil
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
+        let (seconds, attoseconds) = timeout.components
+        let answer = PostgresSession.waitBoundedAsync(
+            connection.query(PostgresQuery(unsafeSQL: "SELECT 1"), logger: logger), on: connection,
+            within: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+        return (try? await answer.get()) != nil
     }
 
     /// Calls `wake` for every notification on the wake channel until the connection ends or
@@ -92,13 +84,13 @@ public final class NodeConnection: Sendable {
     /// line with the YAML one after the other (the second finds it done), instead of racing
     /// on every initiative.
     public func whileReconciling<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        _ = try await connection.query(PostgresQuery(unsafeSQL: "SELECT pg_advisory_lock(\(Self.reconcileKey))"), logger: logger).get()
+        try await run("SELECT pg_advisory_lock(\(Self.reconcileKey))")
         do {
             let result = try await body()
-            _ = try await connection.query(PostgresQuery(unsafeSQL: "SELECT pg_advisory_unlock(\(Self.reconcileKey))"), logger: logger).get()
+            try await run("SELECT pg_advisory_unlock(\(Self.reconcileKey))")
             return result
         } catch {
-            _ = try? await connection.query(PostgresQuery(unsafeSQL: "SELECT pg_advisory_unlock(\(Self.reconcileKey))"), logger: logger).get()
+            try? await run("SELECT pg_advisory_unlock(\(Self.reconcileKey))")
             throw error
         }
     }

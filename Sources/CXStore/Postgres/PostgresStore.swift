@@ -113,11 +113,7 @@ final class PostgresStore: Sendable {
 
     /// Closes the connections and stops the threads, from a thread that may wait.
     func shutdownNow() {
-        let connections = idle.withLockedValue { connections in
-            defer { connections.removeAll() }
-            return connections
-        }
-        for connection in connections { try? connection.close().wait() }
+        for connection in takeIdleConnections() { try? connection.close().wait() }
         try? threads.syncShutdownGracefully()
     }
 
@@ -152,16 +148,12 @@ final class PostgresStore: Sendable {
     }
 
     deinit {
-        for connection in idle.withLockedValue({ $0 }) { Self.closeSoon(connection) }
+        for connection in takeIdleConnections() { Self.closeSoon(connection) }
         threads.shutdownGracefully { _ in }
     }
 
     func close() async {
-        let connections = idle.withLockedValue { connections in
-            defer { connections.removeAll() }
-            return connections
-        }
-        for connection in connections { try? await connection.close() }
+        for connection in takeIdleConnections() { try? await connection.close() }
         try? await threads.shutdownGracefully()
     }
 
@@ -184,15 +176,10 @@ final class PostgresStore: Sendable {
             do {
                 return try attempt(readOnly: readOnly, body)
             } catch let error where tries < Store.conflictRetries && Self.isRetryable(error) {
+                // Database failures arrive named already (`PostgresSession.run`, `acquire`);
+                // the body's own errors (a refusal, a conflict retried too often) reach the
+                // caller as they are, as with SQLite.
                 tries += 1
-            } catch {
-                // Database failures name the database; the body's own errors (a refusal, a
-                // conflict retried too often) reach the caller as they are, as with SQLite.
-                if error is StoreError { throw error }
-                if Self.isDatabaseFailure(error) {
-                    throw StoreError(path: settings.redactedURL, underlying: Self.classify(error))
-                }
-                throw error
             }
         }
     }
@@ -208,11 +195,11 @@ final class PostgresStore: Sendable {
             release(connection)
             return result
         } catch {
-            if Self.classify((error as? StoreError)?.underlying ?? error) is PostgresUnavailable {
+            if (error as? StoreError)?.isUnavailable == true {
                 // The server went away or stopped answering: the idle connections are likely
                 // dead too. Start afresh rather than find out one statement at a time.
                 Self.closeSoon(connection)
-                dropIdleConnections()
+                for idle in takeIdleConnections() { Self.closeSoon(idle) }
             } else if !connection.isClosed, (try? session.run("ROLLBACK", [])) != nil {
                 release(connection)
             } else {
@@ -239,12 +226,12 @@ final class PostgresStore: Sendable {
         }
     }
 
-    private func dropIdleConnections() {
-        let connections = idle.withLockedValue { connections in
+    /// The kept connections, handed over to be closed (none kept any more).
+    private func takeIdleConnections() -> [PostgresConnection] {
+        idle.withLockedValue { connections in
             defer { connections.removeAll() }
             return connections
         }
-        for connection in connections { Self.closeSoon(connection) }
     }
 
     private func release(_ connection: PostgresConnection) {
@@ -276,10 +263,6 @@ final class PostgresStore: Sendable {
         let underlying = (error as? StoreError)?.underlying ?? error
         guard let error = underlying as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
         return state == "40001" || state == "40P01"
-    }
-
-    static func isDatabaseFailure(_ error: any Error) -> Bool {
-        error is PSQLError || error is IOError || error is ChannelError || error is NIOConnectionError || error is PostgresUnavailable
     }
 
     /// Connection failures become `PostgresUnavailable` (callers retry with backoff); server

@@ -73,13 +73,15 @@ final class PostgresSession: @unchecked Sendable {
     }
 
     /// `future`, failed with `PostgresUnavailable` (and the connection closed) when it does
-    /// not complete within `statementDeadline`.
-    static func waitBoundedAsync<T: Sendable>(_ future: EventLoopFuture<T>, on connection: PostgresConnection) -> EventLoopFuture<T> {
+    /// not complete within `deadline`.
+    static func waitBoundedAsync<T: Sendable>(
+        _ future: EventLoopFuture<T>, on connection: PostgresConnection, within deadline: TimeAmount = statementDeadline
+    ) -> EventLoopFuture<T> {
         let promise = connection.eventLoop.makePromise(of: T.self)
         let settled = NIOLockedValueBox(false)
-        let timer = connection.eventLoop.scheduleTask(in: statementDeadline) {
+        let timer = connection.eventLoop.scheduleTask(in: deadline) {
             guard settled.withLockedValue({ done in defer { done = true }; return !done }) else { return }
-            promise.fail(PostgresUnavailable(reason: "no answer within \(statementDeadline.nanoseconds / 1_000_000_000) s"))
+            promise.fail(PostgresUnavailable(reason: "no answer within \(Double(deadline.nanoseconds) / 1e9) s"))
             PostgresStore.closeSoon(connection)
         }
         future.whenComplete { result in
