@@ -386,24 +386,54 @@ def audit(pg, initiatives):
 # Scenarios
 
 
+class Setup:
+    """A fresh work folder with a database server and a receiver of its own, and the nodes
+    started in it; everything is stopped on the way out, whatever happened."""
+
+    def __init__(self, args, hold):
+        self.workdir = args.workdir
+        shutil.rmtree(self.workdir, ignore_errors=True)
+        os.makedirs(self.workdir)
+        if os.geteuid() == 0:
+            os.chmod(self.workdir, 0o777)
+        self.pg = Postgres(self.workdir)
+        self.receiver = Receiver(self.workdir, hold)
+        self.nodes = []
+
+    def start_nodes(self, cxd, config, count):
+        self.nodes = [Node(cxd, config, "n%d" % (n + 1), self.workdir) for n in range(count)]
+        return self.nodes
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exception):
+        for node in self.nodes:
+            node.stop()
+        self.receiver.close()
+        self.pg.close()
+        return False
+
+
+def pace(records):
+    """First arrival to last answer, and requests a second over it."""
+    if not records:
+        return {}
+    seconds = round(max(r["answered"] for r in records) - min(r["arrived"] for r in records), 2)
+    return {"delivery_seconds": seconds, "per_second": round(len(records) / max(seconds, 0.001), 1)}
+
+
 def scenario(args, nodes, kill_leader=False, outage=0.0):
-    workdir = args.workdir
-    shutil.rmtree(workdir, ignore_errors=True)
-    os.makedirs(workdir)
-    if os.geteuid() == 0:
-        os.chmod(workdir, 0o777)
     initiatives = args.messages // NOTIFIERS
-    pg = Postgres(workdir)
-    receiver = Receiver(workdir, args.hold)
-    running = []
     result = {"nodes": nodes, "messages": initiatives * NOTIFIERS}
-    try:
+    with Setup(args, args.hold) as setup:
+        workdir, pg, receiver = setup.workdir, setup.pg, setup.receiver
         config = write_project(
             os.path.join(workdir, "project"), initiatives, receiver, pg.url, lease=args.lease, heartbeat=args.heartbeat)
         # The schema first (every node would migrate it otherwise, taking turns on a lock).
         subprocess.run([args.cxd, "db", "migrate", "-c", config], check=True, capture_output=True)
         started = time.monotonic()
-        running = [Node(args.cxd, config, "n%d" % (n + 1), workdir) for n in range(nodes)]
+        running = setup.start_nodes(args.cxd, config, nodes)
         first_leader = wait_until(lambda: leader(pg), 60)
         if not first_leader:
             raise SystemExit("no node leads after 60 s:\n" + "\n".join(node.output() for node in running))
@@ -429,17 +459,15 @@ def scenario(args, nodes, kill_leader=False, outage=0.0):
             say("database back")
         done = wait_until(lambda: receiver.stats()["distinct"] >= total and receiver.stats()["distinct"], args.timeout, step=0.1)
         finished = time.monotonic()
-        stats = receiver.stats()
         # Anything still pending (a redelivery after a kill) goes out within a lease or two.
         if kill_leader:
             wait_until(lambda: not pg.query("SELECT 1 FROM outbox WHERE status = 'pending' LIMIT 1"), 60, step=0.2)
+        stats = receiver.stats()
         result["delivered"] = stats["distinct"]
-        result["requests"] = receiver.stats()["requests"]
+        result["requests"] = stats["requests"]
         result["seconds"] = round(finished - started, 2)
         records = receiver.records()
-        if records:
-            result["delivery_seconds"] = round(max(r["answered"] for r in records) - min(r["arrived"] for r in records), 2)
-            result["per_second"] = round(len(records) / max(result["delivery_seconds"], 0.001), 1)
+        result.update(pace(records))
         result["complete"] = bool(done)
         keys = expected_keys(pg)
         result["check"] = check_deliveries(records, keys)
@@ -454,28 +482,13 @@ def scenario(args, nodes, kill_leader=False, outage=0.0):
         result["senders"] = {}
         for node, count in pg.query("SELECT claimedBy, COUNT(*) FROM outbox GROUP BY claimedBy"):
             result["senders"][node or "-"] = int(count)
-    finally:
-        for node in running:
-            node.stop()
-        for node in running:
-            if args.keep_logs:
-                continue
-        receiver.close()
-        pg.close()
     return result
 
 
 def drain_scenario(args):
-    workdir = args.workdir
-    shutil.rmtree(workdir, ignore_errors=True)
-    os.makedirs(workdir)
-    if os.geteuid() == 0:
-        os.chmod(workdir, 0o777)
-    pg = Postgres(workdir)
-    receiver = Receiver(workdir, args.hold)
-    running = []
     result = {"nodes": args.nodes, "messages": args.messages}
-    try:
+    with Setup(args, args.hold) as setup:
+        workdir, pg, receiver = setup.workdir, setup.pg, setup.receiver
         config = write_project(os.path.join(workdir, "project"), 1, receiver, pg.url, lease=args.lease)
         subprocess.run([args.cxd, "run", "--once", "-c", config], check=True, capture_output=True)
         pg.query(
@@ -487,35 +500,22 @@ def drain_scenario(args):
         expected = {row[0] for row in pg.query("SELECT key FROM outbox WHERE key LIKE '%/copy-%'")}
         before = receiver.stats()["distinct"]
         started = time.monotonic()
-        running = [Node(args.cxd, config, "n%d" % (n + 1), workdir) for n in range(args.nodes)]
+        setup.start_nodes(args.cxd, config, args.nodes)
         done = wait_until(lambda: receiver.stats()["distinct"] >= before + args.messages, args.timeout, step=0.05)
         result["complete"] = bool(done)
         result["seconds"] = round(time.monotonic() - started, 2)
         records = [r for r in receiver.records() if r["id"] in expected]
-        if records:
-            result["delivery_seconds"] = round(max(r["answered"] for r in records) - min(r["arrived"] for r in records), 2)
-            result["per_second"] = round(len(records) / max(result["delivery_seconds"], 0.001), 1)
+        result.update(pace(records))
         result["check"] = check_deliveries(records, expected)
         result["senders"] = dict((node or "-", int(n)) for node, n in pg.query(
             "SELECT claimedBy, COUNT(*) FROM outbox WHERE key LIKE '%/copy-%' GROUP BY claimedBy"))
-    finally:
-        for node in running:
-            node.stop()
-        receiver.close()
-        pg.close()
     return result
 
 
 def copy_scenario(args):
-    workdir = args.workdir
-    shutil.rmtree(workdir, ignore_errors=True)
-    os.makedirs(workdir)
-    if os.geteuid() == 0:
-        os.chmod(workdir, 0o777)
-    pg = Postgres(workdir)
-    receiver = Receiver(workdir, 0)
     result = {}
-    try:
+    with Setup(args, 0) as setup:
+        workdir, pg, receiver = setup.workdir, setup.pg, setup.receiver
         root = os.path.join(workdir, "project")
         config = write_project(root, 40, receiver, "state/cxd.sqlite")
         # Day one on SQLite: every first step opens (and its notifications go out).
@@ -544,9 +544,6 @@ def copy_scenario(args):
         result["registered_twice"] = int(pg.query(
             "SELECT COUNT(*) FROM (SELECT initiative FROM event WHERE kind = 'initiative.registered' "
             "GROUP BY initiative HAVING COUNT(*) > 1) AS twice")[0][0])
-    finally:
-        receiver.close()
-        pg.close()
     return result
 
 
@@ -563,7 +560,6 @@ def main():
     parser.add_argument("--heartbeat", default="1s", help="cluster.heartbeat (default 1s; cxd's own default is 2s)")
     parser.add_argument("--outage", type=float, default=30.0, help="seconds the database is away (outage)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds the burst may take")
-    parser.add_argument("--keep-logs", action="store_true")
     parser.add_argument("--nice", type=int, default=0,
                         help="lower the priority of the scenario (nodes, database, receiver) by this much")
     parser.add_argument("scenario", nargs="?", choices=["burst", "drain", "failover", "outage", "copy"])
